@@ -1,0 +1,94 @@
+# leakcheck — see README.md. `make demo` and `make check` do all set-up on a fresh Debian 12 machine.
+.PHONY: all lib demo check unit unit-asan e2e bench stress install clean setup
+.DEFAULT_GOAL := all
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+CC      ?= gcc
+LIB     := $(BUILD)/libleakcheck.so
+PKGS    := libunwind libdw zlib
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror
+BASE_CFLAGS = -std=c11 -g -O2 $(WARN) -fPIC -D_GNU_SOURCE -pthread $(PKG_CFLAGS)
+LIB_CFLAGS  = $(BASE_CFLAGS) -fvisibility=hidden
+
+CORE_SRC := $(sort $(wildcard runtime/*.c report/*.c))
+SHIM_SRC := $(sort $(wildcard interpose/*.c))
+CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC))
+SHIM_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SHIM_SRC))
+HEADERS  := $(wildcard */*.h) runtime/options.inc
+
+all: lib
+
+# Go code runs on small split-stack segments: the gccgo wrappers are built with -fsplit-stack so that every
+# call from them into ordinary C (libunwind, the runtime tables) first switches to a large stack segment.
+# gold is the linker that rewrites those calls.
+$(BUILD)/interpose/gccgo.o: EXTRA_CFLAGS := -fsplit-stack
+
+$(BUILD)/%.o: %.c $(HEADERS) | $(BUILD)/.setup
+	@mkdir -p $(dir $@)
+	$(CC) $(LIB_CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
+
+lib: $(LIB)
+$(LIB): $(CORE_OBJ) $(SHIM_OBJ)
+	$(CC) -shared -fuse-ld=gold -o $@ $^ $(PKG_LIBS) -ldl -pthread
+
+$(BUILD)/libcore.a: $(CORE_OBJ)
+	rm -f $@; ar rcs $@ $^
+
+# Installs the Debian packages the build and the tests need; quiet and quick when all are there.
+setup: $(BUILD)/.setup
+$(BUILD)/.setup: scripts/setup
+	@mkdir -p $(BUILD)
+	@scripts/setup
+	@touch $@
+
+# ---- tests -------------------------------------------------------------------------------------------------
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libcore.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -o $@ $< $(BUILD)/libcore.a $(CHECK_LIBS) $(PKG_LIBS) -ldl -pthread
+
+unit: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do CK_VERBOSITY=normal $$t || exit 1; done
+
+# The same unit tests against an ASan+UBSan build of runtime/ and report/.
+ASAN_DIR   := $(BUILD)/asan
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_OBJ   := $(patsubst %.c,$(ASAN_DIR)/%.o,$(CORE_SRC))
+$(ASAN_DIR)/%.o: %.c $(HEADERS) | $(BUILD)/.setup
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -O1 -c $< -o $@
+$(ASAN_DIR)/unit/%: tests/unit/%.c $(ASAN_OBJ) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -O1 -o $@ $< $(ASAN_OBJ) $(CHECK_LIBS) $(PKG_LIBS) -ldl -pthread
+unit-asan: $(patsubst tests/unit/%.c,$(ASAN_DIR)/unit/%,$(UNIT_SRC))
+	@for t in $^; do CK_VERBOSITY=normal CK_FORK=no $$t || exit 1; done
+
+e2e: lib
+	@tests/e2e/run.sh
+
+check: setup lib unit unit-asan e2e
+
+# ---- demo, bench, install ----------------------------------------------------------------------------------
+demo: setup lib
+	@examples/demo.sh
+
+bench: setup lib
+	@bench/run.sh
+
+stress: setup lib
+	@tests/stress/run.sh
+
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/leakcheck $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/leakcheck/libleakcheck.so
+	install -m 0755 scripts/leakcheck $(DESTDIR)$(PREFIX)/bin/leakcheck
+
+clean:
+	rm -rf $(BUILD)

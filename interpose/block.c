@@ -1,0 +1,22 @@
+/* The bracket every blocking wrapper puts around the real call. */
+#include "shim.h"
+#include "../runtime/stack.h"
+
+LC_TLS struct lc_task *lc_self;
+
+__attribute__((noinline)) struct lc_task *lc_block_begin(const char *what, enum lc_obj_kind ok, const void *obj)
+{
+    struct lc_task *t = lc_self;
+    if (!t || !LC_ACTIVE())
+        return NULL;
+    LC_ENTER();
+    task_block(t, what, ok, obj, stack_capture(2));   /* drop this function and the wrapper */
+    LC_LEAVE();
+    return t;
+}
+
+void lc_block_end(struct lc_task *t)
+{
+    if (t)
+        task_unblock(t);
+}

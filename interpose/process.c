@@ -1,0 +1,204 @@
+/* The process: start-up (options, main task, signals, the dump thread), fork, and every way out: return from
+ * main, exit() from any thread, and death by a fatal signal. */
+#include "shim.h"
+#include "dump.h"
+#include "../report/report.h"
+#include "../runtime/options.h"
+#include "../runtime/runtime.h"
+#include "../runtime/lock.h"
+#include "../runtime/stack.h"
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <time.h>
+#include <unistd.h>
+
+int lc_is_go;
+static int exit_status = -1;            /* status given to exit() or returned by main; -1 unknown */
+static lc_lock_t report_lock = LC_LOCK_INIT;
+
+static void say(const char *s)
+{
+    size_t n = strlen(s);
+    while (n) {
+        ssize_t w = write(2, s, n);
+        if (w <= 0)
+            break;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static void load_options(void)
+{
+    options_defaults(&lc_opt);
+    char err[2048];
+    if (options_parse(&lc_opt, getenv("LEAKCHECK_OPTIONS"), err, sizeof err) > 0) {
+        say(err);
+        say("\n");
+    }
+    if (getauxval(AT_SECURE) && (lc_opt.log_path[0] || lc_opt.suppressions[0])) {
+        lc_opt.log_path = "";
+        lc_opt.suppressions = "";
+        if (lc_opt.verbosity >= 2)
+            say("leakcheck: setuid program: log_path and suppressions from the environment ignored\n");
+    }
+    if (lc_opt.help) {
+        static char help[4096];
+        options_help(help, sizeof help);
+        say(help);
+    }
+    stack_set_depth(lc_opt.stack_depth);
+}
+
+__attribute__((constructor)) void lc_init(void)
+{
+    static int done;
+    if (done++)
+        return;
+    lc_in_shim++;
+    load_options();
+    lc_is_go = dlsym(RTLD_DEFAULT, "__go_go") != NULL;
+    if (!lc_is_go) {
+        lc_self = task_new(LC_THREAD, (uint64_t)pthread_self(), NULL, NULL, 0);
+        if (lc_self) {
+            lc_self->tid = getpid();
+            task_set_flag(lc_self, LC_TF_MAIN, 1);
+        }
+    }
+    pthread_atfork(lc_fork_prepare, lc_fork_parent, lc_fork_child);
+    lc_dump_start();
+    lc_in_shim--;
+    __atomic_store_n(&lc_ready, 1, __ATOMIC_RELEASE);
+}
+
+/* ---- reports ----------------------------------------------------------------------------------------------- */
+
+struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
+{
+    struct lc_verdict v = { 0 };
+    /* Never hang: a report already in progress (dump thread) gets a few seconds, then we go on without. */
+    if (!lc_lock_timed(&report_lock, 3000))
+        return v;
+    lc_in_shim++;
+    struct lc_snapshot s;
+    if (snapshot_take(&s, 1000) == 0) {
+        struct lc_report_ctx ctx = { reason, signo, status, 0 };
+        for (size_t i = 0; i < s.ntasks; i++)
+            if (s.tasks[i].flags & LC_TF_EXITING)
+                ctx.exiting_task = s.tasks[i].id;
+        v = report_write(&s, &ctx);
+        snapshot_free(&s);
+    }
+    lc_in_shim--;
+    lc_unlock(&report_lock);
+    return v;
+}
+
+struct grace_ctx { int running; };
+static void count_running(struct lc_task *t, void *arg)
+{
+    if (t->state == LC_RUNNING && !(t->flags & (LC_TF_MAIN | LC_TF_INTERNAL | LC_TF_EXITING)))
+        ((struct grace_ctx *)arg)->running++;
+}
+
+/* Let tasks that are still running finish, up to grace_ms (goleak retries for the same reason). */
+static void grace_wait(void)
+{
+    uint64_t end = lc_now_ns() + (uint64_t)lc_opt.grace_ms * 1000000u;
+    while (lc_now_ns() < end) {
+        struct grace_ctx g = { 0 };
+        task_foreach(count_running, &g);
+        if (!g.running)
+            return;
+        struct timespec ts = { 0, 5 * 1000000 };
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void note_exit(int status)
+{
+    if (exit_status < 0)
+        exit_status = status;
+    if (lc_self)
+        task_set_flag(lc_self, LC_TF_EXITING, 1);
+}
+
+__attribute__((destructor)) static void lc_fini(void)
+{
+    if (!lc_ready)
+        return;
+    int status = exit_status < 0 ? 0 : exit_status;
+    lc_dump_stop();
+    grace_wait();
+    struct lc_verdict v = lc_report(LC_REASON_EXIT, 0, status);
+    __atomic_store_n(&lc_ready, 0, __ATOMIC_RELEASE);
+    if (status == 0 && (v.leaked || v.misuse || v.deadlocks) && lc_opt.exitcode != 0) {
+        /* Change the status: flush stdio the way exit() would (fcloseall only flushes, and never waits on a
+         * stream another thread holds), then leave with exitcode. */
+        fcloseall();
+        _exit(lc_opt.exitcode);
+    }
+}
+
+/* ---- the ways out ---------------------------------------------------------------------------------------- */
+
+LC_REAL_DECL(void, exit, (int));
+LC_EXPORT void exit(int status)
+{
+    note_exit(status);
+    LC_REAL(exit)(status);
+    __builtin_unreachable();
+}
+
+typedef int (*main_fn)(int, char **, char **);
+static main_fn real_main;
+
+static int main_trampoline(int argc, char **argv, char **envp)
+{
+    int r = real_main(argc, argv, envp);
+    note_exit(r);
+    return r;
+}
+
+/* Wrapping the C start-up lets us see main's return value, which exit() then receives internally. */
+LC_REAL_DECL(int, __libc_start_main, (main_fn, int, char **, void (*)(void), void (*)(void), void (*)(void), void *));
+LC_EXPORT int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void), void (*fini)(void),
+                                void (*rtld_fini)(void), void *stack_end)
+{
+    real_main = main;
+    return LC_REAL(__libc_start_main)(main_trampoline, argc, argv, init, fini, rtld_fini, stack_end);
+}
+
+/* ---- fork -------------------------------------------------------------------------------------------------- */
+
+void lc_fork_prepare(void)
+{
+    lc_lock(&report_lock);
+    runtime_lock_all();
+}
+
+void lc_fork_parent(void)
+{
+    runtime_unlock_all();
+    lc_unlock(&report_lock);
+}
+
+void lc_fork_child(void)
+{
+    runtime_unlock_all();
+    lc_unlock(&report_lock);
+    exit_status = -1;
+    if (!lc_is_go) {
+        runtime_child_reset((uint64_t)pthread_self());
+        if (lc_self) {
+            task_set_flag(lc_self, LC_TF_MAIN, 1);
+            task_set_flag(lc_self, LC_TF_EXITING, 0);
+            lc_self->tid = getpid();
+        }
+    }
+    lc_dump_after_fork();
+}

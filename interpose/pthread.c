@@ -1,0 +1,198 @@
+/* POSIX threads: creation, the end of a thread, join/detach, and every blocking synchronisation call.
+ * A blocking call first tries its non-blocking form, so the uncontended path costs one extra branch; only a
+ * call that would really block pays for a stack and is shown as "blocked in X on O since T". */
+#include "shim.h"
+#include "../runtime/alloc.h"
+#include "../runtime/stack.h"
+#include <pthread.h>
+#include <semaphore.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WOULD_BLOCK (-0x1eac)           /* try form says: the real call would block */
+#define TRY_PTHREAD(expr) ({ int r__ = (expr); r__ == EBUSY ? WOULD_BLOCK : r__; })
+#define TRY_SEM(expr) ({ int r__ = (expr); r__ == 0 ? 0 : errno == EAGAIN ? WOULD_BLOCK : r__; })
+
+/* A blocking wrapper: forward untracked threads; else try, and only when that would block, bracket the real
+ * call with lc_block_begin/lc_block_end. errno is the program's own on every path. */
+#define WRAP_BLOCKING(name, params, args, try_expr, what, okind, obj)                 \
+    LC_REAL_DECL(int, name, params);                                                   \
+    LC_EXPORT int name params                                                          \
+    {                                                                                  \
+        if (!lc_self || !LC_ACTIVE())                                                  \
+            return LC_REAL(name) args;                                                 \
+        int e_ = errno, r_ = (try_expr);                                               \
+        if (r_ != WOULD_BLOCK)                                                         \
+            return r_;                                                                 \
+        errno = e_;                                                                    \
+        struct lc_task *t_ = lc_block_begin(what, okind, obj);                         \
+        r_ = LC_REAL(name) args;                                                       \
+        lc_block_end(t_);                                                              \
+        return r_;                                                                     \
+    }
+
+LC_REAL_DECL(int, pthread_mutex_trylock, (pthread_mutex_t *));
+LC_REAL_DECL(int, pthread_rwlock_tryrdlock, (pthread_rwlock_t *));
+LC_REAL_DECL(int, pthread_rwlock_trywrlock, (pthread_rwlock_t *));
+LC_REAL_DECL(int, sem_trywait, (sem_t *));
+#define TRY_MUTEX(m) TRY_PTHREAD(LC_REAL(pthread_mutex_trylock)(m))
+#define TRY_RD(rw) TRY_PTHREAD(LC_REAL(pthread_rwlock_tryrdlock)(rw))
+#define TRY_WR(rw) TRY_PTHREAD(LC_REAL(pthread_rwlock_trywrlock)(rw))
+#define TRY_SEMW(s) TRY_SEM(LC_REAL(sem_trywait)(s))
+typedef const struct timespec *ts_t;
+
+WRAP_BLOCKING(pthread_mutex_lock, (pthread_mutex_t *m), (m), TRY_MUTEX(m), "pthread_mutex_lock", LC_OBJ_MUTEX, m)
+WRAP_BLOCKING(pthread_mutex_timedlock, (pthread_mutex_t *m, ts_t ts), (m, ts), TRY_MUTEX(m),
+              "pthread_mutex_timedlock", LC_OBJ_MUTEX, m)
+WRAP_BLOCKING(pthread_mutex_clocklock, (pthread_mutex_t *m, clockid_t c, ts_t ts), (m, c, ts), TRY_MUTEX(m),
+              "pthread_mutex_clocklock", LC_OBJ_MUTEX, m)
+WRAP_BLOCKING(pthread_rwlock_rdlock, (pthread_rwlock_t *rw), (rw), TRY_RD(rw), "pthread_rwlock_rdlock",
+              LC_OBJ_RWLOCK, rw)
+WRAP_BLOCKING(pthread_rwlock_wrlock, (pthread_rwlock_t *rw), (rw), TRY_WR(rw), "pthread_rwlock_wrlock",
+              LC_OBJ_RWLOCK, rw)
+WRAP_BLOCKING(pthread_rwlock_timedrdlock, (pthread_rwlock_t *rw, ts_t ts), (rw, ts), TRY_RD(rw),
+              "pthread_rwlock_timedrdlock", LC_OBJ_RWLOCK, rw)
+WRAP_BLOCKING(pthread_rwlock_timedwrlock, (pthread_rwlock_t *rw, ts_t ts), (rw, ts), TRY_WR(rw),
+              "pthread_rwlock_timedwrlock", LC_OBJ_RWLOCK, rw)
+WRAP_BLOCKING(pthread_rwlock_clockrdlock, (pthread_rwlock_t *rw, clockid_t c, ts_t ts), (rw, c, ts), TRY_RD(rw),
+              "pthread_rwlock_clockrdlock", LC_OBJ_RWLOCK, rw)
+WRAP_BLOCKING(pthread_rwlock_clockwrlock, (pthread_rwlock_t *rw, clockid_t c, ts_t ts), (rw, c, ts), TRY_WR(rw),
+              "pthread_rwlock_clockwrlock", LC_OBJ_RWLOCK, rw)
+WRAP_BLOCKING(pthread_cond_wait, (pthread_cond_t *c, pthread_mutex_t *m), (c, m), WOULD_BLOCK,
+              "pthread_cond_wait", LC_OBJ_COND, c)
+WRAP_BLOCKING(pthread_cond_timedwait, (pthread_cond_t *c, pthread_mutex_t *m, ts_t ts), (c, m, ts), WOULD_BLOCK,
+              "pthread_cond_timedwait", LC_OBJ_COND, c)
+WRAP_BLOCKING(pthread_cond_clockwait, (pthread_cond_t *c, pthread_mutex_t *m, clockid_t k, ts_t ts),
+              (c, m, k, ts), WOULD_BLOCK, "pthread_cond_clockwait", LC_OBJ_COND, c)
+WRAP_BLOCKING(pthread_barrier_wait, (pthread_barrier_t *b), (b), WOULD_BLOCK, "pthread_barrier_wait",
+              LC_OBJ_BARRIER, b)
+WRAP_BLOCKING(sem_wait, (sem_t *s), (s), TRY_SEMW(s), "sem_wait", LC_OBJ_SEM, s)
+WRAP_BLOCKING(sem_timedwait, (sem_t *s, ts_t ts), (s, ts), TRY_SEMW(s), "sem_timedwait", LC_OBJ_SEM, s)
+WRAP_BLOCKING(sem_clockwait, (sem_t *s, clockid_t c, ts_t ts), (s, c, ts), TRY_SEMW(s), "sem_clockwait",
+              LC_OBJ_SEM, s)
+
+/* ---- creation and end ---------------------------------------------------------------------------------- */
+
+struct start {
+    void *(*fn)(void *);
+    void *arg;
+    stack_id created;
+    int detached;
+    int has_parent;
+    struct lc_task parent;              /* a copy: the creator may be gone before the child starts */
+};
+
+static pthread_key_t exit_key;
+static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+static LC_TLS stack_id exit_site;       /* where pthread_exit was called, when it was */
+
+/* Runs as the thread ends (return, pthread_exit or cancellation): TLS destructors run on every path. */
+static void on_thread_end(void *p)
+{
+    lc_self = NULL;
+    task_exit((struct lc_task *)p, exit_site);
+}
+
+static void make_exit_key(void)
+{
+    pthread_key_create(&exit_key, on_thread_end);
+}
+
+static void *trampoline(void *p)
+{
+    struct start s = *(struct start *)p;
+    lc_free(p);
+    struct lc_task *t = task_new(LC_THREAD, (uint64_t)pthread_self(), s.has_parent ? &s.parent : NULL, (void *)s.fn,
+                                 s.created);
+    if (t) {
+        t->tid = gettid();
+        if (s.detached)
+            task_set_flag(t, LC_TF_DETACHED, 1);
+        lc_self = t;
+        pthread_setspecific(exit_key, t);
+    }
+    return s.fn(s.arg);
+}
+
+LC_REAL_DECL(int, pthread_create, (pthread_t *, const pthread_attr_t *, void *(*)(void *), void *));
+LC_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+    if (lc_is_go || !LC_ACTIVE())
+        return LC_REAL(pthread_create)(th, attr, fn, arg);
+    LC_ENTER();
+    pthread_once(&exit_key_once, make_exit_key);
+    struct start *s = lc_calloc(1, sizeof *s);
+    if (s) {
+        s->fn = fn;
+        s->arg = arg;
+        s->created = stack_capture(1);
+        int ds = PTHREAD_CREATE_JOINABLE;
+        s->detached = attr && pthread_attr_getdetachstate(attr, &ds) == 0 && ds == PTHREAD_CREATE_DETACHED;
+        if (lc_self) {
+            s->parent = *lc_self;
+            s->has_parent = 1;
+        }
+    }
+    LC_LEAVE();
+    int r = LC_REAL(pthread_create)(th, attr, s ? trampoline : fn, s ? (void *)s : arg);
+    if (r != 0)
+        lc_free(s);
+    return r;
+}
+
+LC_REAL_DECL(void, pthread_exit, (void *));
+LC_EXPORT void pthread_exit(void *ret)
+{
+    if (lc_self && LC_ACTIVE()) {
+        LC_ENTER();
+        exit_site = stack_capture(1);
+        LC_LEAVE();
+    }
+    LC_REAL(pthread_exit)(ret);
+    __builtin_unreachable();
+}
+
+LC_REAL_DECL(int, pthread_detach, (pthread_t));
+LC_EXPORT int pthread_detach(pthread_t th)
+{
+    int r = LC_REAL(pthread_detach)(th);
+    if (r == 0 && lc_ready && !lc_is_go)
+        task_detach((uint64_t)th);
+    return r;
+}
+
+/* ---- join ------------------------------------------------------------------------------------------------ */
+
+LC_REAL_DECL(int, pthread_tryjoin_np, (pthread_t, void **));
+/* Join family: the try form first; a completed join reaps the joined thread's record (only that generation:
+ * the handle may already name a new thread). */
+#define WRAP_JOIN(name, params, args)                                                  \
+    LC_REAL_DECL(int, name, params);                                                   \
+    LC_EXPORT int name params                                                          \
+    {                                                                                  \
+        if (!lc_ready || lc_is_go)                                                     \
+            return LC_REAL(name) args;                                                 \
+        uint64_t gen_ = task_gen((uint64_t)th);                                        \
+        int r_ = LC_REAL(pthread_tryjoin_np)(th, ret);                                 \
+        if (r_ == EBUSY) {                                                             \
+            struct lc_task *t_ = lc_block_begin("pthread_join", LC_OBJ_THREAD, (void *)th); \
+            r_ = LC_REAL(name) args;                                                   \
+            lc_block_end(t_);                                                          \
+        }                                                                              \
+        if (r_ == 0 && gen_)                                                           \
+            task_reap((uint64_t)th, gen_);                                             \
+        return r_;                                                                     \
+    }
+
+WRAP_JOIN(pthread_join, (pthread_t th, void **ret), (th, ret))
+WRAP_JOIN(pthread_timedjoin_np, (pthread_t th, void **ret, ts_t ts), (th, ret, ts))
+WRAP_JOIN(pthread_clockjoin_np, (pthread_t th, void **ret, clockid_t c, ts_t ts), (th, ret, c, ts))
+
+LC_EXPORT int pthread_tryjoin_np(pthread_t th, void **ret)
+{
+    uint64_t gen = lc_ready && !lc_is_go ? task_gen((uint64_t)th) : 0;
+    int r = LC_REAL(pthread_tryjoin_np)(th, ret);
+    if (r == 0 && gen)
+        task_reap((uint64_t)th, gen);
+    return r;
+}

@@ -1,0 +1,33 @@
+/* Finding the real functions behind our wrappers, and the guard that keeps the shim out of its own way. */
+#ifndef LC_RESOLVE_H
+#define LC_RESOLVE_H
+#include <errno.h>
+
+#define LC_EXPORT __attribute__((visibility("default")))
+#define LC_TLS __thread __attribute__((tls_model("initial-exec")))
+
+/* dlsym(RTLD_NEXT, name), safe before the constructor ran; aborts with a clear message when missing and
+ * required, returns NULL when optional. */
+void *lc_dlsym_next(const char *name, int required);
+
+/* Declare the real function: LC_REAL_DECL(int, pthread_join, (pthread_t, void **)) gives a static pointer
+ * real_pthread_join and LC_REAL(pthread_join) evaluates to it, resolving on first use. */
+#define LC_REAL_DECL(ret, name, args) static ret(*real_##name) args
+#define LC_REAL(name) LC_REAL_SYM(real_##name, #name)
+/* For symbols with a dot in their name (Go): LC_REAL_SYM(var, "runtime.closechan"). */
+#define LC_REAL_SYM(var, sym) ({                                                         \
+        if (__builtin_expect(var == 0, 0))                                                \
+            var = (__typeof__(var))lc_dlsym_next(sym, 1);                                 \
+        var; })
+
+/* Per-thread depth of shim code on the stack: wrappers called while it is non-zero only forward. */
+extern LC_TLS int lc_in_shim;
+/* True once the constructor finished and options are loaded. */
+extern int lc_ready;
+
+/* Enter/leave the shim's own bookkeeping; saves and restores errno so the program never sees ours. */
+#define LC_ENTER() int lc_saved_errno_ = errno; lc_in_shim++
+#define LC_LEAVE() do { lc_in_shim--; errno = lc_saved_errno_; } while (0)
+/* Whether a wrapper should do bookkeeping at all. */
+#define LC_ACTIVE() (__builtin_expect(lc_ready && !lc_in_shim, 1))
+#endif

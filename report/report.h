@@ -1,0 +1,30 @@
+/* report/: reads a snapshot of runtime/ and writes the verdict in every selected format. */
+#ifndef LC_REPORT_H
+#define LC_REPORT_H
+#include <stdint.h>
+#include "../runtime/snapshot.h"
+
+enum lc_reason { LC_REASON_EXIT = 0, LC_REASON_SIGNAL, LC_REASON_DUMP, LC_REASON_PERIODIC, LC_REASON_DEADLOCK,
+                 LC_REASON_ALERT };
+
+struct lc_report_ctx {
+    enum lc_reason reason;
+    int signo;                /* LC_REASON_SIGNAL: the fatal signal */
+    int exit_status;          /* LC_REASON_EXIT: the program's own status */
+    uint64_t exiting_task;    /* id of the task that called exit() (not a leak) */
+};
+
+struct lc_verdict {
+    unsigned leaked;          /* tasks judged leaked */
+    unsigned groups;          /* groups they form */
+    unsigned misuse;          /* misuse findings (distinct sites) */
+    unsigned deadlocks;
+    unsigned suppressed;
+};
+
+/* Judge the snapshot and write every format chosen by lc_opt.report to the report destination
+ * (stderr, or log_path.PID). Returns the counts; the caller decides the exit status. */
+struct lc_verdict report_write(const struct lc_snapshot *s, const struct lc_report_ctx *ctx);
+/* File descriptor reports go to (stderr or the opened log file). */
+int report_open_fd(void);
+#endif

@@ -1,0 +1,26 @@
+/* Address -> function, file:line. dladdr for the symbol, libdwfl for DWARF lines; Go names shown as Go prints
+ * them (main.(*T).emit). Results are cached; strings live until symbolize_reset(). */
+#ifndef LC_SYMBOLIZE_H
+#define LC_SYMBOLIZE_H
+#include <stdint.h>
+
+struct lc_frame {
+    uintptr_t pc;
+    const char *func;         /* never NULL: "??" when unknown */
+    const char *file;         /* NULL when unknown; path as DWARF gives it */
+    int line;                 /* 0 when unknown */
+    const char *module;       /* shared object or executable path */
+};
+
+/* pc is a return address (the caller's pc is pc-1 for line lookup) unless exact is set. */
+void symbolize(uintptr_t pc, int exact, struct lc_frame *out);
+/* Like symbolize(), expanding inlined calls: out[0] is the innermost (inlined) function at pc with its
+ * file:line, out[n-1] the function the code physically belongs to with the line of the inlined call in it.
+ * Returns n (1..max; always at least one frame). */
+int symbolize_inline(uintptr_t pc, int exact, struct lc_frame *out, int max);
+/* Whether pc lies in the shim library itself (libleakcheck.so). Always 0 when the shim's code is linked into
+ * the main executable (unit tests), where no frame can be told apart that way. */
+int symbolize_is_shim(uintptr_t pc);
+/* Forget cached modules (after dlopen/dlclose) and free the cache. */
+void symbolize_reset(void);
+#endif

@@ -1,0 +1,72 @@
+/* Futex mutex (0 free, 1 locked, 2 locked with waiters). Raw syscalls only: nothing here is ever wrapped. */
+#include "lock.h"
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The futex calls keep errno: callers run inside wrappers whose caller must see its own errno. */
+static void futex_wait(volatile int32_t *addr, int32_t val, const struct timespec *ts)
+{
+    int e = errno;
+    syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, ts, NULL, 0);
+    errno = e;
+}
+
+static void futex_wake(volatile int32_t *addr)
+{
+    int e = errno;
+    syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+    errno = e;
+}
+
+int lc_trylock(lc_lock_t *l)
+{
+    int32_t z = 0;
+    return __atomic_compare_exchange_n(&l->v, &z, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+void lc_lock(lc_lock_t *l)
+{
+    if (lc_trylock(l))
+        return;
+    for (int spin = 0; spin < 100; spin++) {
+        __builtin_ia32_pause();
+        if (__atomic_load_n(&l->v, __ATOMIC_RELAXED) == 0 && lc_trylock(l))
+            return;
+    }
+    while (__atomic_exchange_n(&l->v, 2, __ATOMIC_ACQUIRE) != 0)
+        futex_wait(&l->v, 2, NULL);
+}
+
+int lc_lock_timed(lc_lock_t *l, int timeout_ms)
+{
+    uint64_t deadline = lc_now_ns() + (uint64_t)timeout_ms * 1000000u;
+    while (!lc_trylock(l)) {
+        uint64_t now = lc_now_ns();
+        if (now >= deadline)
+            return 0;
+        uint64_t left = deadline - now;
+        if (left > 1000000u)
+            left = 1000000u;            /* re-check every millisecond */
+        struct timespec ts = { 0, (long)left };
+        int32_t v = __atomic_load_n(&l->v, __ATOMIC_RELAXED);
+        if (v != 0)
+            futex_wait(&l->v, v, &ts);
+    }
+    return 1;
+}
+
+void lc_unlock(lc_lock_t *l)
+{
+    if (__atomic_exchange_n(&l->v, 0, __ATOMIC_RELEASE) == 2)
+        futex_wake(&l->v);
+}
+
+uint64_t lc_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}

@@ -1,0 +1,68 @@
+/* Copy the tables under their locks (bounded waits), so report/ can take its time without blocking tasks. */
+#include "snapshot.h"
+#include "alloc.h"
+#include "lock.h"
+#include <string.h>
+#include <unistd.h>
+
+struct copy_ctx { void *dst; size_t n, max; size_t size; };
+
+static void copy_one(void *src, struct copy_ctx *c)
+{
+    if (c->n < c->max)
+        memcpy((char *)c->dst + c->n++ * c->size, src, c->size);
+}
+static void copy_task(struct lc_task *t, void *arg) { copy_one(t, arg); }
+static void copy_chan(struct lc_chan *ch, void *arg) { copy_one(ch, arg); }
+
+int snapshot_take(struct lc_snapshot *s, int timeout_ms)
+{
+    memset(s, 0, sizeof *s);
+    s->pid = getpid();
+    (void)timeout_ms;
+    /* Tasks: size the copy, then copy under the lock (the table may grow in between: copy what fits). */
+    size_t want = task_count() + 64;
+    s->tasks = lc_calloc(want, sizeof *s->tasks);
+    struct copy_ctx tc = { s->tasks, 0, s->tasks ? want : 0, sizeof *s->tasks };
+    task_foreach(copy_task, &tc);
+    s->ntasks = tc.n;
+
+    size_t cwant = chan_count() + 64;
+    s->chans = lc_calloc(cwant, sizeof *s->chans);
+    struct copy_ctx cc = { s->chans, 0, s->chans ? cwant : 0, sizeof *s->chans };
+    chan_foreach(copy_chan, &cc);
+    s->nchans = cc.n;
+
+    size_t fn = finding_count() + 8;
+    s->findings = lc_calloc(fn, sizeof *s->findings);
+    if (s->findings) {
+        size_t got = finding_copy(s->findings, fn);
+        s->nfindings = got < fn ? got : fn;
+    }
+    s->now_ns = lc_now_ns();
+    return 0;
+}
+
+void snapshot_free(struct lc_snapshot *s)
+{
+    lc_free(s->tasks);
+    lc_free(s->chans);
+    lc_free(s->findings);
+    memset(s, 0, sizeof *s);
+}
+
+const struct lc_task *snapshot_task(const struct lc_snapshot *s, uint64_t id)
+{
+    for (size_t i = 0; i < s->ntasks; i++)
+        if (s->tasks[i].id == id)
+            return &s->tasks[i];
+    return NULL;
+}
+
+const struct lc_chan *snapshot_chan(const struct lc_snapshot *s, uint64_t key)
+{
+    for (size_t i = 0; i < s->nchans; i++)
+        if (s->chans[i].key == key)
+            return &s->chans[i];
+    return NULL;
+}

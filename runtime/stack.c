@@ -1,0 +1,139 @@
+/* Stack capture with libunwind and the depot that stores each distinct stack once.
+ * Ids index a two-level table whose pages are never moved, so stack_get() reads without a lock. */
+#include "stack.h"
+#include "alloc.h"
+#include "lock.h"
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+#include <string.h>
+
+#define NBUCKET (1u << 16)
+#define PAGE 4096u
+#define NPAGE 4096u                     /* up to 16M distinct stacks */
+
+struct entry {
+    struct entry *next;                 /* bucket chain */
+    uint32_t hash, id, n;
+    uintptr_t pcs[];
+};
+
+static lc_lock_t depot_lock = LC_LOCK_INIT;
+static struct entry **buckets;
+static struct entry **pages[NPAGE];
+static uint32_t next_id = 1;            /* 0 is "no stack" */
+static size_t depot_bytes;
+static int max_depth = 32;
+
+void stack_set_depth(int depth)
+{
+    max_depth = depth < 1 ? 1 : depth > LC_MAX_FRAMES ? LC_MAX_FRAMES : depth;
+}
+
+static uint32_t hash_pcs(const uintptr_t *pcs, int n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (int i = 0; i < n; i++) {
+        h ^= pcs[i];
+        h *= 1099511628211ull;
+    }
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static stack_id insert_locked(struct entry **slot, uint32_t h, const uintptr_t *pcs, int n)
+{
+    if (next_id >= PAGE * NPAGE)
+        return 0;
+    uint32_t pg = next_id / PAGE;
+    if (!pages[pg] && !(pages[pg] = lc_calloc(PAGE, sizeof(struct entry *))))
+        return 0;
+    struct entry *e = lc_calloc(1, sizeof *e + (size_t)n * sizeof *pcs);
+    if (!e)
+        return 0;
+    e->hash = h;
+    e->n = (uint32_t)n;
+    e->id = next_id++;
+    memcpy(e->pcs, pcs, (size_t)n * sizeof *pcs);
+    e->next = *slot;
+    *slot = e;
+    __atomic_store_n(&pages[pg][e->id % PAGE], e, __ATOMIC_RELEASE);
+    depot_bytes += sizeof *e + (size_t)n * sizeof *pcs;
+    return e->id;
+}
+
+stack_id stack_intern(const uintptr_t *pcs, int n)
+{
+    if (n <= 0)
+        return 0;
+    if (n > LC_MAX_FRAMES)
+        n = LC_MAX_FRAMES;
+    uint32_t h = hash_pcs(pcs, n);
+    stack_id id = 0;
+    lc_lock(&depot_lock);
+    if (buckets || (buckets = lc_calloc(NBUCKET, sizeof *buckets))) {
+        struct entry **slot = &buckets[h & (NBUCKET - 1)];
+        for (struct entry *e = *slot; e && !id; e = e->next)
+            if (e->hash == h && e->n == (uint32_t)n && !memcmp(e->pcs, pcs, (size_t)n * sizeof *pcs))
+                id = e->id;
+        if (!id)
+            id = insert_locked(slot, h, pcs, n);
+    }
+    lc_unlock(&depot_lock);
+    return id;
+}
+
+__attribute__((noinline)) stack_id stack_capture(int skip)
+{
+    void *buf[LC_MAX_FRAMES + 8];
+    if (skip < 0)
+        skip = 0;
+    int want = max_depth + skip + 1;
+    if (want > (int)(sizeof buf / sizeof buf[0]))
+        want = (int)(sizeof buf / sizeof buf[0]);
+    int n = unw_backtrace(buf, want);
+    int drop = skip + 1;                /* this function's own frame, then the caller's `skip` */
+    if (n <= drop)
+        return 0;
+    return stack_intern((const uintptr_t *)(buf + drop), n - drop);
+}
+
+int stack_get(stack_id id, const uintptr_t **pcs)
+{
+    if (id == 0 || id >= PAGE * NPAGE)
+        return 0;
+    struct entry **page = __atomic_load_n(&pages[id / PAGE], __ATOMIC_ACQUIRE);
+    struct entry *e = page ? __atomic_load_n(&page[id % PAGE], __ATOMIC_ACQUIRE) : NULL;
+    if (!e)
+        return 0;
+    *pcs = e->pcs;
+    return (int)e->n;
+}
+
+void stack_depot_lock(void) { lc_lock(&depot_lock); }
+void stack_depot_unlock(void) { lc_unlock(&depot_lock); }
+
+size_t stack_depot_count(void)
+{
+    return next_id - 1;
+}
+
+size_t stack_depot_bytes(void)
+{
+    return depot_bytes;
+}
+
+void stack_depot_reset(void)
+{
+    lc_lock(&depot_lock);
+    for (uint32_t i = 1; i < next_id; i++) {
+        struct entry **page = pages[i / PAGE];
+        if (page && page[i % PAGE]) {
+            lc_free(page[i % PAGE]);
+            page[i % PAGE] = NULL;
+        }
+    }
+    if (buckets)
+        memset(buckets, 0, NBUCKET * sizeof *buckets);
+    next_id = 1;
+    depot_bytes = 0;
+    lc_unlock(&depot_lock);
+}

@@ -1,0 +1,24 @@
+/* Stack capture (libunwind) and the stack depot: each distinct stack is stored once and named by a 32-bit id. */
+#ifndef LC_STACK_H
+#define LC_STACK_H
+#include <stdint.h>
+#include <stddef.h>
+
+typedef uint32_t stack_id;          /* 0 means "no stack" */
+#define LC_MAX_FRAMES 64
+
+/* Capture the caller's stack, dropping `skip` innermost frames (the shim's own), and intern it. */
+stack_id stack_capture(int skip);
+/* Intern an explicit list of return addresses. */
+stack_id stack_intern(const uintptr_t *pcs, int n);
+/* Frames of a stored stack; returns the count and points *pcs at them (valid for the process lifetime). */
+int stack_get(stack_id id, const uintptr_t **pcs);
+/* Depth limit for captures (option stack_depth), clamped to [1, LC_MAX_FRAMES]. */
+void stack_set_depth(int depth);
+size_t stack_depot_count(void);
+size_t stack_depot_bytes(void);
+/* Forget everything (unit tests). */
+void stack_depot_reset(void);
+void stack_depot_lock(void);
+void stack_depot_unlock(void);
+#endif

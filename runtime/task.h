@@ -1,0 +1,77 @@
+/* The task table: one record per live (or finished, not yet reaped) task, keyed by the runtime's own handle
+ * (a pthread_t, a g pointer). The runtime knows nothing of pthreads or Go: interpose/ hands it static strings
+ * naming what a task blocks in ("pthread_cond_wait", "chan receive") and opaque object addresses. */
+#ifndef LC_TASK_H
+#define LC_TASK_H
+#include <stdint.h>
+#include <sys/types.h>
+#include <uthash.h>
+#include "stack.h"
+
+enum lc_task_kind { LC_THREAD = 0, LC_GOROUTINE = 1 };
+enum lc_task_state { LC_RUNNING = 0, LC_BLOCKED = 1, LC_FINISHED = 2 };
+
+/* What kind of object a blocked task waits on: lets report/ build the wait-for graph and name objects. */
+enum lc_obj_kind {
+    LC_OBJ_NONE = 0, LC_OBJ_THREAD, LC_OBJ_MUTEX, LC_OBJ_RWLOCK, LC_OBJ_COND, LC_OBJ_SEM, LC_OBJ_BARRIER,
+    LC_OBJ_FD, LC_OBJ_CHAN, LC_OBJ_WAITGROUP, LC_OBJ_TIMER, LC_OBJ_OTHER
+};
+
+enum lc_task_flags {
+    LC_TF_MAIN = 1 << 0,      /* the program's main thread / main goroutine: never a leak */
+    LC_TF_DETACHED = 1 << 1,  /* detached: a finished one is reaped at once */
+    LC_TF_JOINED = 1 << 2,    /* someone joined it */
+    LC_TF_INTERNAL = 1 << 3,  /* the shim's or the language runtime's own task: never reported */
+    LC_TF_EXITING = 1 << 4,   /* the task that called exit(): not a leak */
+    LC_TF_NILCHAN = 1 << 5,   /* blocked forever on a nil channel */
+};
+
+#define LC_CHAIN 4            /* ancestors remembered for the "created by" chain */
+
+struct lc_task {
+    uint64_t key;             /* runtime handle (pthread_t, g pointer) */
+    uint64_t id;              /* user-visible id: thread number or goid */
+    uint64_t gen;             /* generation: keys are reused, ids are not */
+    void *start_fn;           /* start routine / goroutine entry */
+    const char *what;         /* static string: what it is blocked in, NULL when not blocked */
+    const void *obj;          /* object waited on */
+    uint64_t started_ns;      /* creation time */
+    uint64_t since_ns;        /* blocked since / finished at */
+    uint64_t anc_id[LC_CHAIN];      /* creator, creator's creator, ... (0 = none) */
+    stack_id anc_stack[LC_CHAIN];   /* anc_stack[0] = this task's creation stack, [i] = anc_id[i-1]'s */
+    stack_id site;            /* blocking stack (or, finished, where it ended) */
+    pid_t tid;                /* kernel thread id (threads only) */
+    uint8_t kind, state, obj_kind;
+    uint16_t flags;
+    UT_hash_handle hh;
+};
+
+void task_table_init(void);
+/* Create and insert a task. parent may be NULL. created is this task's creation stack. Replaces a stale
+ * record with the same key (reused handle). Returns NULL only when out of memory. */
+struct lc_task *task_new(enum lc_task_kind kind, uint64_t key, const struct lc_task *parent, void *start_fn,
+                         stack_id created);
+struct lc_task *task_find(uint64_t key);
+void task_block(struct lc_task *t, const char *what, enum lc_obj_kind ok, const void *obj, stack_id site);
+void task_unblock(struct lc_task *t);
+void task_finish(struct lc_task *t, stack_id where);
+void task_remove(struct lc_task *t);
+/* Thread end: mark finished and, when detached, reap at once. The record may be freed on return. */
+void task_exit(struct lc_task *t, stack_id where);
+/* Detach: flag it, and reap it if it already finished. Returns 1 when a record was found. */
+int task_detach(uint64_t key);
+/* Join completed: reap the record of generation gen (a reused handle's newer task is left alone). */
+void task_reap(uint64_t key, uint64_t gen);
+/* Generation of the task now under key, or 0. */
+uint64_t task_gen(uint64_t key);
+void task_set_flag(struct lc_task *t, uint16_t flag, int on);
+/* Apply fn to every task under the table lock (fn must not call back into the table). */
+void task_foreach(void (*fn)(struct lc_task *, void *), void *arg);
+size_t task_count(void);
+/* Drop every task except keep (fork child). Called with nothing locked. */
+void task_table_reset_except(uint64_t keep_key);
+/* Table lock, for fork handlers and snapshots. */
+void task_table_lock(void);
+void task_table_unlock(void);
+uint64_t task_next_id(void);
+#endif
