@@ -61,7 +61,7 @@ __attribute__((constructor)) void lc_init(void)
         return;
     lc_in_shim++;
     load_options();
-    lc_is_go = dlsym(RTLD_DEFAULT, "__go_go") != NULL;
+    lc_is_go = lc_dlsym_next("__go_go", 0) != NULL;  /* libgo itself, not our own wrapper */
     if (!lc_is_go) {
         lc_self = task_new(LC_THREAD, (uint64_t)pthread_self(), NULL, NULL, 0);
         if (lc_self) {
@@ -98,21 +98,28 @@ struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
     return v;
 }
 
-struct grace_ctx { int running; };
-static void count_running(struct lc_task *t, void *arg)
+struct grace_ctx { int unsettled; uint64_t now, grace_ns; };
+static void count_unsettled(struct lc_task *t, void *arg)
 {
-    if (t->state == LC_RUNNING && !(t->flags & (LC_TF_MAIN | LC_TF_INTERNAL | LC_TF_EXITING)))
-        ((struct grace_ctx *)arg)->running++;
+    struct grace_ctx *g = arg;
+    if (t->flags & (LC_TF_MAIN | LC_TF_INTERNAL | LC_TF_EXITING))
+        return;
+    /* Running, or blocked so recently that it may just have been released and not yet scheduled. */
+    if (t->state == LC_RUNNING || (t->state == LC_BLOCKED && g->now - t->since_ns < g->grace_ns))
+        g->unsettled++;
 }
 
-/* Let tasks that are still running finish, up to grace_ms (goleak retries for the same reason). */
+/* Let tasks settle for up to grace_ms: running ones may finish, freshly blocked ones may be on their way out
+ * (goleak retries for the same reason). */
 static void grace_wait(void)
 {
-    uint64_t end = lc_now_ns() + (uint64_t)lc_opt.grace_ms * 1000000u;
-    while (lc_now_ns() < end) {
-        struct grace_ctx g = { 0 };
-        task_foreach(count_running, &g);
-        if (!g.running)
+    uint64_t grace_ns = (uint64_t)lc_opt.grace_ms * 1000000u, end = lc_now_ns() + grace_ns;
+    for (;;) {
+        struct grace_ctx g = { 0, lc_now_ns(), grace_ns };
+        if (g.now >= end)
+            return;
+        task_foreach(count_unsettled, &g);
+        if (!g.unsettled)
             return;
         struct timespec ts = { 0, 5 * 1000000 };
         nanosleep(&ts, NULL);

@@ -76,10 +76,7 @@ WRAP_BLOCKING(sem_clockwait, (sem_t *s, clockid_t c, ts_t ts), (s, c, ts), TRY_S
 struct start {
     void *(*fn)(void *);
     void *arg;
-    stack_id created;
-    int detached;
-    int has_parent;
-    struct lc_task parent;              /* a copy: the creator may be gone before the child starts */
+    struct lc_task *task;               /* made by the creator, so a join can never miss it */
 };
 
 static pthread_key_t exit_key;
@@ -102,15 +99,9 @@ static void *trampoline(void *p)
 {
     struct start s = *(struct start *)p;
     lc_free(p);
-    struct lc_task *t = task_new(LC_THREAD, (uint64_t)pthread_self(), s.has_parent ? &s.parent : NULL, (void *)s.fn,
-                                 s.created);
-    if (t) {
-        t->tid = gettid();
-        if (s.detached)
-            task_set_flag(t, LC_TF_DETACHED, 1);
-        lc_self = t;
-        pthread_setspecific(exit_key, t);
-    }
+    s.task->tid = gettid();
+    lc_self = s.task;
+    pthread_setspecific(exit_key, s.task);
     return s.fn(s.arg);
 }
 
@@ -122,21 +113,33 @@ LC_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*
     LC_ENTER();
     pthread_once(&exit_key_once, make_exit_key);
     struct start *s = lc_calloc(1, sizeof *s);
+    struct lc_task *t = NULL;
     if (s) {
         s->fn = fn;
         s->arg = arg;
-        s->created = stack_capture(1);
-        int ds = PTHREAD_CREATE_JOINABLE;
-        s->detached = attr && pthread_attr_getdetachstate(attr, &ds) == 0 && ds == PTHREAD_CREATE_DETACHED;
-        if (lc_self) {
-            s->parent = *lc_self;
-            s->has_parent = 1;
+        /* Keyed provisionally until the handle is known; flagged so its end cannot free it meanwhile. */
+        t = s->task = task_new(LC_THREAD, 0, lc_self, (void *)fn, stack_capture(1));
+        if (t) {
+            int ds = PTHREAD_CREATE_JOINABLE;
+            if (attr && pthread_attr_getdetachstate(attr, &ds) == 0 && ds == PTHREAD_CREATE_DETACHED)
+                task_set_flag(t, LC_TF_DETACHED, 1);
+        } else {
+            lc_free(s);
+            s = NULL;
         }
     }
     LC_LEAVE();
     int r = LC_REAL(pthread_create)(th, attr, s ? trampoline : fn, s ? (void *)s : arg);
-    if (r != 0)
-        lc_free(s);
+    if (t) {
+        int e = errno;
+        if (r == 0) {
+            task_rekey(t, (uint64_t)*th);
+        } else {
+            lc_free(s);
+            task_remove(t);
+        }
+        errno = e;
+    }
     return r;
 }
 

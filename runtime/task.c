@@ -22,6 +22,10 @@ struct lc_task *task_new(enum lc_task_kind kind, uint64_t key, const struct lc_t
     struct lc_task *t = lc_calloc(1, sizeof *t);
     if (!t)
         return NULL;
+    if (key == 0) {                     /* handle not known yet: provisional key, and keep it alive */
+        key = task_provisional_key(t);
+        t->flags = LC_TF_PENDING;
+    }
     t->key = key;
     t->kind = (uint8_t)kind;
     t->state = LC_RUNNING;
@@ -95,7 +99,7 @@ void task_exit(struct lc_task *t, stack_id where)
     int reap;
     lc_lock(&table_lock);
     task_finish(t, where);
-    reap = (t->flags & LC_TF_DETACHED) != 0;
+    reap = (t->flags & (LC_TF_DETACHED | LC_TF_PENDING)) == LC_TF_DETACHED;
     if (reap)
         HASH_DEL(table, t);
     lc_unlock(&table_lock);
@@ -111,7 +115,7 @@ int task_detach(uint64_t key)
     HASH_FIND(hh, table, &key, sizeof key, t);
     if (t) {
         __atomic_or_fetch(&t->flags, LC_TF_DETACHED, __ATOMIC_RELAXED);
-        reap = t->state == LC_FINISHED;
+        reap = t->state == LC_FINISHED && !(t->flags & LC_TF_PENDING);
         if (reap)
             HASH_DEL(table, t);
     }
@@ -132,6 +136,26 @@ void task_reap(uint64_t key, uint64_t gen)
         t = NULL;
     lc_unlock(&table_lock);
     lc_free(t);
+}
+
+void task_rekey(struct lc_task *t, uint64_t key)
+{
+    struct lc_task *old = NULL;
+    int reap;
+    lc_lock(&table_lock);
+    HASH_DEL(table, t);
+    HASH_FIND(hh, table, &key, sizeof key, old);
+    if (old)
+        HASH_DEL(table, old);           /* the handle's previous owner was never reaped */
+    t->key = key;
+    __atomic_and_fetch(&t->flags, (uint16_t)~LC_TF_PENDING, __ATOMIC_RELAXED);
+    reap = t->state == LC_FINISHED && (t->flags & LC_TF_DETACHED);
+    if (!reap)
+        HASH_ADD(hh, table, key, sizeof t->key, t);
+    lc_unlock(&table_lock);
+    lc_free(old);
+    if (reap)
+        lc_free(t);
 }
 
 uint64_t task_gen(uint64_t key)

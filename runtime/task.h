@@ -24,6 +24,7 @@ enum lc_task_flags {
     LC_TF_INTERNAL = 1 << 3,  /* the shim's or the language runtime's own task: never reported */
     LC_TF_EXITING = 1 << 4,   /* the task that called exit(): not a leak */
     LC_TF_NILCHAN = 1 << 5,   /* blocked forever on a nil channel */
+    LC_TF_PENDING = 1 << 6,   /* created, its creator has not re-keyed it yet: never freed meanwhile */
 };
 
 #define LC_CHAIN 4            /* ancestors remembered for the "created by" chain */
@@ -48,7 +49,8 @@ struct lc_task {
 
 void task_table_init(void);
 /* Create and insert a task. parent may be NULL. created is this task's creation stack. Replaces a stale
- * record with the same key (reused handle). Returns NULL only when out of memory. */
+ * record with the same key (reused handle). key 0: the handle is not known yet (see task_rekey). Returns NULL
+ * only when out of memory. */
 struct lc_task *task_new(enum lc_task_kind kind, uint64_t key, const struct lc_task *parent, void *start_fn,
                          stack_id created);
 struct lc_task *task_find(uint64_t key);
@@ -62,6 +64,10 @@ void task_exit(struct lc_task *t, stack_id where);
 int task_detach(uint64_t key);
 /* Join completed: reap the record of generation gen (a reused handle's newer task is left alone). */
 void task_reap(uint64_t key, uint64_t gen);
+/* Give t its real key (a thread's handle is known only once pthread_create returned; until then t is keyed by
+ * task_provisional_key(t)). Drops a stale record under the new key; reaps t if it already ended detached. */
+void task_rekey(struct lc_task *t, uint64_t key);
+#define task_provisional_key(t) ((uint64_t)(uintptr_t)(t) | 1u)
 /* Generation of the task now under key, or 0. */
 uint64_t task_gen(uint64_t key);
 void task_set_flag(struct lc_task *t, uint16_t flag, int on);

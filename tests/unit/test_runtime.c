@@ -1,0 +1,285 @@
+/* Unit tests for runtime/: task table, stack depot, findings, channel table, allocator. */
+#include <check.h>
+#include <pthread.h>
+#include <string.h>
+#include "../../runtime/alloc.h"
+#include "../../runtime/chan.h"
+#include "../../runtime/finding.h"
+#include "../../runtime/snapshot.h"
+#include "../../runtime/stack.h"
+#include "../../runtime/task.h"
+
+static void clear_tasks(void) { task_table_reset_except(~0ull); }
+
+START_TEST(task_new_find_and_chain)
+{
+    clear_tasks();
+    struct lc_task *a = task_new(LC_THREAD, 100, NULL, NULL, 11);
+    struct lc_task *b = task_new(LC_THREAD, 200, a, NULL, 22);
+    struct lc_task *c = task_new(LC_GOROUTINE, 300, b, NULL, 33);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_ptr_eq(task_find(200), b);
+    ck_assert_uint_eq(task_count(), 3);
+    /* chain: own creation stack first, then each creator's */
+    ck_assert_uint_eq(c->anc_stack[0], 33);
+    ck_assert_uint_eq(c->anc_id[0], b->id);
+    ck_assert_uint_eq(c->anc_stack[1], 22);
+    ck_assert_uint_eq(c->anc_id[1], a->id);
+    ck_assert_uint_eq(c->anc_stack[2], 11);
+    ck_assert_uint_eq(c->anc_id[2], 0);
+    ck_assert_uint_ne(a->id, b->id);
+}
+END_TEST
+
+START_TEST(task_block_unblock_finish)
+{
+    clear_tasks();
+    int obj;
+    struct lc_task *t = task_new(LC_THREAD, 1, NULL, NULL, 0);
+    task_block(t, "pthread_cond_wait", LC_OBJ_COND, &obj, 7);
+    ck_assert_int_eq(t->state, LC_BLOCKED);
+    ck_assert_str_eq(t->what, "pthread_cond_wait");
+    ck_assert_ptr_eq(t->obj, &obj);
+    ck_assert_uint_eq(t->site, 7);
+    ck_assert_uint_gt(t->since_ns, 0);
+    task_unblock(t);
+    ck_assert_int_eq(t->state, LC_RUNNING);
+    ck_assert_ptr_null(t->what);
+    task_exit(t, 9);                    /* not detached: stays, finished */
+    ck_assert_ptr_eq(task_find(1), t);
+    ck_assert_int_eq(t->state, LC_FINISHED);
+}
+END_TEST
+
+START_TEST(task_detach_reaps_finished)
+{
+    clear_tasks();
+    struct lc_task *t = task_new(LC_THREAD, 5, NULL, NULL, 0);
+    task_exit(t, 0);
+    ck_assert_int_eq(task_detach(5), 1);
+    ck_assert_ptr_null(task_find(5));
+    /* detached first, then exit: reaped by the exit */
+    t = task_new(LC_THREAD, 6, NULL, NULL, 0);
+    ck_assert_int_eq(task_detach(6), 1);
+    ck_assert_ptr_eq(task_find(6), t);
+    task_exit(t, 0);
+    ck_assert_ptr_null(task_find(6));
+}
+END_TEST
+
+START_TEST(task_reap_checks_generation)
+{
+    clear_tasks();
+    struct lc_task *old = task_new(LC_THREAD, 7, NULL, NULL, 0);
+    uint64_t g1 = old->gen;
+    struct lc_task *newer = task_new(LC_THREAD, 7, NULL, NULL, 0);   /* handle reused */
+    ck_assert_uint_ne(newer->gen, g1);
+    task_reap(7, g1);                   /* stale join must not drop the new thread */
+    ck_assert_ptr_eq(task_find(7), newer);
+    task_reap(7, newer->gen);
+    ck_assert_ptr_null(task_find(7));
+}
+END_TEST
+
+START_TEST(task_rekey_pending)
+{
+    clear_tasks();
+    /* two threads being created at once: both provisional, distinct */
+    struct lc_task *a = task_new(LC_THREAD, 0, NULL, NULL, 0), *b = task_new(LC_THREAD, 0, NULL, NULL, 0);
+    ck_assert_uint_eq(task_count(), 2);
+    ck_assert(a->flags & LC_TF_PENDING);
+    ck_assert_ptr_eq(task_find(task_provisional_key(a)), a);
+    /* b ends detached before its creator re-keys it: kept until the re-key, then reaped */
+    task_set_flag(b, LC_TF_DETACHED, 1);
+    task_exit(b, 0);
+    ck_assert_ptr_eq(task_find(task_provisional_key(b)), b);
+    task_rekey(b, 0x2000);
+    ck_assert_ptr_null(task_find(0x2000));
+    task_rekey(a, 0x1000);
+    ck_assert_ptr_eq(task_find(0x1000), a);
+    ck_assert(!(a->flags & LC_TF_PENDING));
+    ck_assert_uint_eq(task_count(), 1);
+}
+END_TEST
+
+START_TEST(task_reset_keeps_one)
+{
+    clear_tasks();
+    task_new(LC_THREAD, 1, NULL, NULL, 0);
+    task_new(LC_THREAD, 2, NULL, NULL, 0);
+    task_table_reset_except(2);
+    ck_assert_uint_eq(task_count(), 1);
+    ck_assert_ptr_nonnull(task_find(2));
+}
+END_TEST
+
+START_TEST(depot_dedups)
+{
+    stack_depot_reset();
+    uintptr_t a[] = { 1, 2, 3 }, b[] = { 1, 2, 4 };
+    stack_id ia = stack_intern(a, 3), ib = stack_intern(b, 3), ia2 = stack_intern(a, 3);
+    ck_assert_uint_ne(ia, 0);
+    ck_assert_uint_eq(ia, ia2);
+    ck_assert_uint_ne(ia, ib);
+    ck_assert_uint_eq(stack_depot_count(), 2);
+    const uintptr_t *pcs;
+    ck_assert_int_eq(stack_get(ib, &pcs), 3);
+    ck_assert_uint_eq(pcs[2], 4);
+    ck_assert_int_eq(stack_get(0, &pcs), 0);
+    ck_assert_int_eq(stack_intern(a, 0), 0);
+}
+END_TEST
+
+static stack_id capture_here(void) { return stack_capture(0); }
+
+START_TEST(depot_captures_real_stack)
+{
+    stack_set_depth(16);
+    stack_id s1 = capture_here(), s2 = capture_here();
+    ck_assert_uint_ne(s1, 0);
+    const uintptr_t *pcs;
+    int n = stack_get(s1, &pcs);
+    ck_assert_int_gt(n, 1);
+    ck_assert_int_le(n, 16);
+    /* the top frame lies inside capture_here */
+    ck_assert_uint_ge(pcs[0], (uintptr_t)capture_here);
+    ck_assert_uint_lt(pcs[0], (uintptr_t)capture_here + 64);
+    (void)s2;
+}
+END_TEST
+
+struct depot_arg { stack_id id; };
+static void *intern_many(void *p)
+{
+    uintptr_t pcs[4] = { 10, 20, 30, 0 };
+    for (int i = 0; i < 2000; i++) {
+        pcs[3] = (uintptr_t)(i % 100);
+        stack_intern(pcs, 4);
+    }
+    pcs[3] = 99;
+    ((struct depot_arg *)p)->id = stack_intern(pcs, 4);
+    return NULL;
+}
+
+START_TEST(depot_concurrent)
+{
+    stack_depot_reset();
+    pthread_t th[4];
+    struct depot_arg args[4];
+    for (int i = 0; i < 4; i++)
+        pthread_create(&th[i], NULL, intern_many, &args[i]);
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    ck_assert_uint_eq(stack_depot_count(), 100);
+    for (int i = 1; i < 4; i++)
+        ck_assert_uint_eq(args[i].id, args[0].id);
+}
+END_TEST
+
+START_TEST(findings_dedup_and_names)
+{
+    finding_reset();
+    int ch;
+    finding_add(LC_F_DOUBLE_CLOSE, &ch, 5, 8, 4, 9, NULL);
+    finding_add(LC_F_DOUBLE_CLOSE, &ch, 5, 8, 4, 9, NULL);
+    finding_add(LC_F_SEND_CLOSED, &ch, 6, 8, 4, 9, "buffered 0");
+    struct lc_finding f[4];
+    ck_assert_uint_eq(finding_copy(f, 4), 2);
+    ck_assert_uint_eq(f[0].count, 2);
+    ck_assert_uint_eq(f[0].task[1], 9);
+    ck_assert_str_eq(f[1].note, "buffered 0");
+    ck_assert_str_eq(finding_kind_name(LC_F_DOUBLE_CLOSE), "double close");
+    ck_assert_str_eq(finding_kind_name(LC_F__COUNT), "misuse");
+}
+END_TEST
+
+START_TEST(chan_close_twice)
+{
+    chan_table_reset();
+    chan_new(LC_CH_GO, 0x1000, 8, 0, 3, 1);
+    struct lc_chan prev;
+    ck_assert_int_eq(chan_mark_closed(0x1000, 4, 2, &prev), 0);
+    ck_assert_int_eq(chan_mark_closed(0x1000, 5, 3, &prev), 1);
+    ck_assert_uint_eq(prev.closed, 4);
+    ck_assert_uint_eq(prev.closed_by, 2);
+    chan_new(LC_CH_GO, 0x1000, 8, 4, 6, 1);   /* address reused: a fresh channel */
+    struct lc_chan c;
+    ck_assert_int_eq(chan_get(0x1000, &c), 1);
+    ck_assert_int_eq(c.is_closed, 0);
+    ck_assert_uint_eq(c.cap, 4);
+    ck_assert_uint_eq(chan_count(), 1);
+}
+END_TEST
+
+START_TEST(snapshot_copies)
+{
+    clear_tasks();
+    chan_table_reset();
+    finding_reset();
+    struct lc_task *t = task_new(LC_THREAD, 42, NULL, NULL, 0);
+    chan_new(LC_CH_PIPE, 3, 0, 0, 0, t->id);
+    finding_add(LC_F_FD_DOUBLE_CLOSE, (void *)3, 1, t->id, 2, t->id, "fd 3");
+    struct lc_snapshot s;
+    ck_assert_int_eq(snapshot_take(&s, 100), 0);
+    ck_assert_uint_eq(s.ntasks, 1);
+    ck_assert_uint_eq(s.nchans, 1);
+    ck_assert_uint_eq(s.nfindings, 1);
+    ck_assert_ptr_nonnull(snapshot_task(&s, t->id));
+    ck_assert_ptr_nonnull(snapshot_chan(&s, 3));
+    ck_assert_ptr_null(snapshot_chan(&s, 4));
+    snapshot_free(&s);
+}
+END_TEST
+
+START_TEST(alloc_reuses_and_zeroes)
+{
+    size_t before = lc_alloc_bytes();
+    char *p = lc_calloc(1, 100);
+    memset(p, 0xab, 100);
+    lc_free(p);
+    char *q = lc_calloc(1, 100);
+    ck_assert_ptr_eq(p, q);             /* same size class comes back */
+    for (int i = 0; i < 100; i++)
+        ck_assert_int_eq(q[i], 0);
+    char *big = lc_calloc(1, 100000);
+    ck_assert_ptr_nonnull(big);
+    big[99999] = 1;
+    lc_free(big);
+    lc_free(q);
+    ck_assert_uint_eq(lc_alloc_bytes(), before);
+    ck_assert_ptr_null(lc_calloc(SIZE_MAX / 2, 4));
+}
+END_TEST
+
+START_TEST(task_record_is_small)
+{
+    /* memory per live task: the record plus its hash handle, within the 256-byte budget */
+    ck_assert_uint_le(sizeof(struct lc_task), 256 - 16);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("runtime");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, task_new_find_and_chain);
+    tcase_add_test(tc, task_block_unblock_finish);
+    tcase_add_test(tc, task_detach_reaps_finished);
+    tcase_add_test(tc, task_reap_checks_generation);
+    tcase_add_test(tc, task_rekey_pending);
+    tcase_add_test(tc, task_reset_keeps_one);
+    tcase_add_test(tc, depot_dedups);
+    tcase_add_test(tc, depot_captures_real_stack);
+    tcase_add_test(tc, depot_concurrent);
+    tcase_add_test(tc, findings_dedup_and_names);
+    tcase_add_test(tc, chan_close_twice);
+    tcase_add_test(tc, snapshot_copies);
+    tcase_add_test(tc, alloc_reuses_and_zeroes);
+    tcase_add_test(tc, task_record_is_small);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
