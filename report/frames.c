@@ -1,0 +1,114 @@
+/* Which frames a report shows. Innermost first: frames in the shim are skipped until the first frame of the
+ * program; the next shim frame after that is the thread trampoline, and everything outward of it (start_thread,
+ * clone3) is the runtime's, so the stack ends there. Plumbing frames of libc and libgo are hidden wherever met. */
+#include "frames.h"
+
+#include <fnmatch.h>
+#include <string.h>
+
+/* Runtime plumbing: function pattern (fnmatch), and the module it must be in (NULL: any). */
+static const struct { const char *func, *module; } plumbing[] = {
+    { "_start", NULL },
+    { "__libc_start_call_main", NULL },
+    { "__libc_start_main*", NULL },
+    { "start_thread", NULL },
+    { "clone", NULL },
+    { "clone3", NULL },
+    { "__clone*", NULL },
+    { "runtime.kickoff", NULL },
+    { "runtime.goexit*", NULL },
+    { "runtime.main", NULL },          /* always below main.main */
+    { "runtime_main", NULL },
+    { "runtime.mstart*", NULL },
+    { "runtime_mstart", NULL },
+    { "mstart", "*libgo.so*" },
+    { "main", "*libgo.so*" },          /* libgo's C main, below the scheduler */
+    { "__go_go", NULL },
+    { "*.go..thunk*", NULL },          /* gccgo's wrapper of a go statement: Go's tracebacks do not show it */
+    { "__go_start_thread", NULL },
+};
+
+int frames_is_plumbing(const struct lc_frame *f)
+{
+    for (size_t i = 0; i < sizeof plumbing / sizeof plumbing[0]; i++) {
+        if (fnmatch(plumbing[i].func, f->func, 0) != 0)
+            continue;
+        if (!plumbing[i].module || (f->module && fnmatch(plumbing[i].module, f->module, 0) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* Source trees that are the toolchain's, not the program's: frames there are library plumbing. */
+static const char *const system_src[] = { "/usr/include/*", "/usr/lib/gcc/*" };
+
+int frames_is_program(const struct lc_frame *f)
+{
+    if (!f->file)
+        return 0;
+    for (size_t i = 0; i < sizeof system_src / sizeof system_src[0]; i++)
+        if (fnmatch(system_src[i], f->file, 0) == 0)
+            return 0;
+    return 1;
+}
+
+/* All shown frames of id, innermost first, into out (LC_FRAMES_MAX of them). */
+static int collect(stack_id id, struct lc_frame *out)
+{
+    const uintptr_t *pcs;
+    int n = stack_get(id, &pcs), k = 0, seen_program = 0, last_program = -1;
+    struct lc_frame inl[8];
+    for (int i = 0; i < n && k < LC_FRAMES_MAX; i++) {
+        if (symbolize_is_shim(pcs[i])) {
+            if (seen_program)
+                break;                 /* the trampoline: the rest is the thread library's */
+            continue;
+        }
+        seen_program = 1;
+        int m = symbolize_inline(pcs[i], 0, inl, 8);
+        for (int j = 0; j < m && k < LC_FRAMES_MAX; j++) {
+            if (frames_is_plumbing(&inl[j]))
+                continue;
+            if (frames_is_program(&inl[j]))
+                last_program = k;
+            out[k++] = inl[j];
+        }
+    }
+    /* outward of the program's last frame there is only thread-start plumbing (std::thread, libstdc++) */
+    return last_program >= 0 ? last_program + 1 : k;
+}
+
+int frames_of(stack_id id, struct lc_frame *out, int max)
+{
+    struct lc_frame all[LC_FRAMES_MAX];
+    int n = collect(id, all);
+    if (n > max)
+        n = max;
+    memcpy(out, all, (size_t)(n > 0 ? n : 0) * sizeof *out);
+    return n;
+}
+
+int frames_top(stack_id id, struct lc_frame *out)
+{
+    if (frames_of(id, out, 1) == 1)
+        return 1;
+    *out = (struct lc_frame){ .func = "??" };
+    return 0;
+}
+
+int frames_origin(stack_id id, struct lc_frame *out)
+{
+    struct lc_frame all[LC_FRAMES_MAX];
+    int n = collect(id, all);
+    for (int i = 0; i < n; i++)
+        if (frames_is_program(&all[i])) {
+            *out = all[i];
+            return 1;
+        }
+    if (n > 0) {
+        *out = all[0];
+        return 1;
+    }
+    *out = (struct lc_frame){ .func = "??" };
+    return 0;
+}

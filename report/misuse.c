@@ -1,0 +1,126 @@
+/* Misuse findings in the text report: a header naming the finding and its object, then each recorded site
+ * with its label, top frame and task, and the object's history where the snapshot still has it. */
+#include "deadlock.h"
+#include "text.h"
+#include "../runtime/options.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+enum obj_style { O_NONE, O_CHAN, O_FD, O_ADDR };
+
+/* Per finding kind: how the object is named after finding_kind_name(), the labels of site[0] and site[1],
+ * and the kind of task a site belongs to when the task is gone from the snapshot. */
+static const struct {
+    enum obj_style style;
+    const char *prefix;       /* between the name and the object: "of chan", "on mutex", ... */
+    const char *label[2];
+    int task_kind;
+} kinds[LC_F__COUNT] = {
+    [LC_F_DOUBLE_CLOSE] = { O_CHAN, " of chan", { "second close:", "first close:" }, LC_GOROUTINE },
+    [LC_F_CLOSE_NIL] = { O_NONE, "", { "at:", "at:" }, LC_GOROUTINE },
+    [LC_F_SEND_CLOSED] = { O_CHAN, "", { "send:", "closed at:" }, LC_GOROUTINE },
+    [LC_F_NIL_CHAN] = { O_NONE, "", { "at:", "at:" }, LC_GOROUTINE },
+    [LC_F_NEG_WAITGROUP] = { O_ADDR, " on WaitGroup", { "at:", "earlier at:" }, LC_GOROUTINE },
+    [LC_F_UNLOCK_UNLOCKED] = { O_ADDR, "", { "at:", "earlier at:" }, LC_THREAD },
+    [LC_F_FD_DOUBLE_CLOSE] = { O_FD, " of fd", { "second close:", "first close:" }, LC_THREAD },
+    [LC_F_FD_USE_AFTER_CLOSE] = { O_FD, "", { "use:", "closed at:" }, LC_THREAD },
+    [LC_F_FD_BAD_CLOSE] = { O_FD, "", { "at:", "at:" }, LC_THREAD },
+    [LC_F_EPIPE] = { O_FD, " on fd", { "write:", "read end closed at:" }, LC_THREAD },
+    [LC_F_MUTEX_NOT_OWNER] = { O_ADDR, "", { "at:", "locked at:" }, LC_THREAD },
+    [LC_F_MUTEX_DESTROY_LOCKED] = { O_ADDR, "", { "at:", "locked at:" }, LC_THREAD },
+    [LC_F_EXIT_HOLDING_LOCK] = { O_ADDR, " on mutex", { "at:", "locked at:" }, LC_THREAD },
+    [LC_F_SELF_DEADLOCK] = { O_ADDR, " on mutex", { "at:", "locked at:" }, LC_THREAD },
+    [LC_F_LOCK_ORDER] = { O_ADDR, " of mutex", { "acquired A then B at:", "acquired B then A at:" }, LC_THREAD },
+    [LC_F_DEADLOCK] = { O_NONE, "", { "at:", "at:" }, LC_THREAD },
+    [LC_F_BUSY_SPIN] = { O_NONE, "", { "at:", "at:" }, LC_GOROUTINE },
+};
+
+static void put_header(struct lc_bufw *w, const struct lc_finding *f)
+{
+    char obj[64] = "";
+    unsigned k = f->kind;
+    switch (kinds[k].style) {
+    case O_CHAN:
+        if (f->obj)
+            snprintf(obj, sizeof obj, "%s 0x%lx", kinds[k].prefix, (unsigned long)(uintptr_t)f->obj);
+        break;
+    case O_FD:
+        snprintf(obj, sizeof obj, "%s %d", kinds[k].prefix, (int)(intptr_t)f->obj);
+        break;
+    case O_ADDR:
+        snprintf(obj, sizeof obj, "%s 0x%lx", kinds[k].prefix, (unsigned long)(uintptr_t)f->obj);
+        break;
+    case O_NONE:
+        break;
+    }
+    bw_printf(w, "[%s%s", finding_kind_name(f->kind), obj);
+    /* the note adds detail ("counter -1", "send"), unless it only repeats the object */
+    if (f->note[0] && !strstr(obj, f->note))
+        bw_printf(w, " (%.64s)", f->note);
+    if (f->count > 1)
+        bw_printf(w, " (%u times)", f->count);
+    bw_puts(w, "]\n");
+}
+
+static void put_site(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_finding *f, int i,
+                     size_t label_width)
+{
+    char label[64];
+    struct lc_frame fr;
+    snprintf(label, sizeof label, "%-*s ", (int)label_width, kinds[f->kind].label[i]);
+    frames_origin(f->site[i], &fr);
+    text_frame(w, "  ", label, &fr);
+    if (f->task[i])
+        text_task_ref(w, s, f->task[i], kinds[f->kind].task_kind);
+    bw_puts(w, "\n");
+    if (lc_opt.verbosity >= 2)
+        text_rest_of_stack(w, f->site[i]);
+}
+
+/* Where the object came from: "channel made at", "pipe made at". */
+static void put_history(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_finding *f)
+{
+    const struct lc_chan *c = NULL;
+    struct lc_frame fr;
+    char label[32];
+    if (kinds[f->kind].style == O_CHAN && f->obj) {
+        c = snapshot_chan(s, (uint64_t)(uintptr_t)f->obj);
+        snprintf(label, sizeof label, "channel made at ");
+    } else if (kinds[f->kind].style == O_FD) {
+        c = text_chan_by_fd(s, (int)(intptr_t)f->obj);
+        if (c)
+            snprintf(label, sizeof label, "%s made at ", text_fdchan_kind(c));
+    }
+    if (c && frames_origin(c->made, &fr)) {
+        text_frame(w, "  ", label, &fr);
+        bw_puts(w, "\n");
+    }
+}
+
+void text_findings(struct lc_bufw *w, const struct lc_snapshot *s, size_t max)
+{
+    size_t shown = s->nfindings < max ? s->nfindings : max;
+    for (size_t n = 0; n < shown; n++) {
+        const struct lc_finding *f = &s->findings[n];
+        if (f->kind >= LC_F__COUNT)
+            continue;
+        if (f->kind == LC_F_DEADLOCK) {        /* the cycle, each member's stack and the locks they hold */
+            deadlock_print(w, s, f);
+            continue;
+        }
+        put_header(w, f);
+        int nsites = f->site[1] ? 2 : 1;
+        size_t width = 0;
+        for (int i = 0; i < nsites; i++)
+            if (strlen(kinds[f->kind].label[i]) > width)
+                width = strlen(kinds[f->kind].label[i]);
+        for (int i = 0; i < nsites; i++)
+            put_site(w, s, f, i, width);
+        put_history(w, s, f);
+        bw_puts(w, "\n");
+    }
+    if (shown < s->nfindings)
+        bw_printf(w, "leakcheck: %zu more misuse findings not shown\n\n", s->nfindings - shown);
+}

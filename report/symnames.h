@@ -1,0 +1,13 @@
+/* Names for report/symbolize.c: what a DWARF subprogram or a symbol-table entry is called in a report. */
+#ifndef LC_SYMNAMES_H
+#define LC_SYMNAMES_H
+#include <elfutils/libdw.h>
+
+/* Interned copy of s (symbolize.c; its lock held). */
+const char *sym_intern(const char *s);
+/* A symbol-table name made readable: Go spelling, C++ demangled, gcc clone suffixes (.part.0, .cold) cut.
+ * module (may be NULL) tells libgo's symbols apart. NULL when sym is empty. */
+const char *symnames_symbol(const char *sym, const char *module);
+/* The name of a subprogram or inlined-subroutine DIE in a CU of language lang, NULL when DWARF has none. */
+const char *symnames_die(Dwarf_Die *cu, Dwarf_Die *die, int lang);
+#endif

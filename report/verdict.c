@@ -1,0 +1,298 @@
+/* The verdict: which tasks count as leaked, which are dropped by ignore rules, how they group and in what
+ * order they are printed. Runs on the report path only (malloc is fine here). */
+#include "verdict.h"
+#include "frames.h"
+#include "../runtime/options.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+/* The language runtime's own background tasks: a goroutine with one of these in its blocking stack or as its
+ * start routine, or a thread with one as its start routine, is never reported. */
+static const char *const runtime_internal[] = {
+    "runtime.bgsweep",
+    "runtime.bgscavenge",
+    "runtime.forcegchelper",
+    "runtime.runfinq",
+    "runtime.timerproc",
+    "runtime.gcBgMarkWorker",
+    "runtime.templateThread",
+    "runtime.sysmon",
+    "runtime.ensureSigM*",
+    "os/signal.signal_recv",
+    "os/signal.loop",
+    "os/signal.watchSignalLoop*",
+    "os/signal.go..thunk*",            /* go watchSignalLoop(), as gccgo names its start routine */
+    "runtime.go..thunk*",              /* the runtime's own go statements */
+    "testing.(*T).Run",                /* a test waiting for its subtests */
+    "testing.T.Run",
+    "mstart",                          /* libgo's M (OS thread) start routine */
+    "runtime_mstart",
+    "runtime.mstart*",
+};
+
+static int internal_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof runtime_internal / sizeof runtime_internal[0]; i++)
+        if (fnmatch(runtime_internal[i], name, 0) == 0)
+            return 1;
+    return 0;
+}
+
+static int in_libgo(const char *module)
+{
+    return module && fnmatch("*libgo.so*", module, 0) == 0;
+}
+
+int verdict_runtime_internal(const struct lc_task *t)
+{
+    struct lc_frame f[LC_FRAMES_MAX];
+    if (t->start_fn) {
+        symbolize((uintptr_t)t->start_fn, 1, f);
+        if (internal_name(f[0].func))
+            return 1;
+        if (t->kind == LC_THREAD && in_libgo(f[0].module))
+            return 1;                  /* threads libgo starts for itself */
+    }
+    if (t->kind != LC_GOROUTINE)
+        return 0;
+    int n = frames_of(t->site, f, LC_FRAMES_MAX);
+    for (int i = 0; i < n; i++)
+        if (internal_name(f[i].func))
+            return 1;
+    return 0;
+}
+
+int verdict_match_list(const char *list, const char *name)
+{
+    char pat[256];
+    if (!list || !name)
+        return 0;
+    for (const char *p = list; *p;) {
+        while (*p == ',' || *p == ' ')
+            p++;
+        size_t n = strcspn(p, ",");
+        size_t m = n;
+        while (m && p[m - 1] == ' ')
+            m--;
+        if (m && m < sizeof pat) {
+            memcpy(pat, p, m);
+            pat[m] = 0;
+            if (fnmatch(pat, name, 0) == 0)
+                return 1;
+        }
+        p += n;
+    }
+    return 0;
+}
+
+static int any_frame_matches(const char *list, stack_id id)
+{
+    struct lc_frame f[LC_FRAMES_MAX];
+    int n = frames_of(id, f, LC_FRAMES_MAX);
+    for (int i = 0; i < n; i++)
+        if (verdict_match_list(list, f[i].func))
+            return 1;
+    return 0;
+}
+
+int verdict_user_ignored(const struct lc_task *t)
+{
+    struct lc_frame f;
+    const char *top = lc_opt.ignore_top, *any = lc_opt.ignore_any, *by = lc_opt.ignore_created_by;
+    if (top && *top) {
+        if (!frames_top(t->site, &f) && t->start_fn)
+            symbolize((uintptr_t)t->start_fn, 1, &f);   /* running or finished: its start routine */
+        if (verdict_match_list(top, f.func))
+            return 1;
+    }
+    if (any && *any) {
+        if (any_frame_matches(any, t->site))
+            return 1;
+        for (int i = 0; i < LC_CHAIN; i++)
+            if (t->anc_stack[i] && any_frame_matches(any, t->anc_stack[i]))
+                return 1;
+        if (t->start_fn) {
+            symbolize((uintptr_t)t->start_fn, 1, &f);
+            if (verdict_match_list(any, f.func))
+                return 1;
+        }
+    }
+    if (by && *by && frames_top(t->anc_stack[0], &f) && verdict_match_list(by, f.func))
+        return 1;
+    return 0;
+}
+
+int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *ctx)
+{
+    if (t->flags & (LC_TF_MAIN | LC_TF_INTERNAL | LC_TF_EXITING))
+        return 0;
+    if (ctx->exiting_task && t->id == ctx->exiting_task)
+        return 0;
+    switch (t->state) {
+    case LC_BLOCKED:
+        return 1;
+    case LC_RUNNING:
+        return lc_opt.report_running != 0;
+    case LC_FINISHED:
+        return !(t->flags & (LC_TF_DETACHED | LC_TF_JOINED)) && lc_opt.report_finished;
+    default:
+        return 0;
+    }
+}
+
+int verdict_is_live(const struct lc_report_ctx *ctx)
+{
+    return ctx->reason == LC_REASON_DUMP || ctx->reason == LC_REASON_PERIODIC || ctx->reason == LC_REASON_ALERT;
+}
+
+uint64_t verdict_age_ns(const struct lc_task *t, uint64_t now_ns)
+{
+    uint64_t since = t->state == LC_RUNNING ? t->started_ns : t->since_ns;
+    return now_ns > since ? now_ns - since : 0;
+}
+
+/* ---- grouping ----------------------------------------------------------------------------------------- */
+
+struct gkey {
+    uint64_t what_hash;
+    stack_id site, created;
+    uint8_t kind, state;
+    uint8_t pad[6];
+};
+
+struct gent {
+    struct gkey key;
+    size_t idx;                   /* into the groups array */
+    UT_hash_handle hh;
+};
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; s && *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return s ? h : 0;
+}
+
+static int state_rank(uint8_t state)
+{
+    return state == LC_BLOCKED ? 0 : state == LC_RUNNING ? 1 : 2;
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+    const struct lc_group *x = a, *y = b;
+    int rx = state_rank(x->rep->state), ry = state_rank(y->rep->state);
+    if (rx != ry)
+        return rx - ry;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    if (x->oldest_ns != y->oldest_ns)
+        return x->oldest_ns > y->oldest_ns ? -1 : 1;
+    return x->rep->id < y->rep->id ? -1 : x->rep->id > y->rep->id;
+}
+
+/* Put t in its group; returns the group's index, or -1. */
+static long add_to_group(struct lc_judgement *j, struct gent **index, const struct lc_task *t, uint64_t now)
+{
+    struct gkey k;
+    struct gent *e;
+    memset(&k, 0, sizeof k);
+    k.what_hash = str_hash(t->what);
+    k.site = t->site;
+    k.created = t->anc_stack[0];
+    k.kind = t->kind;
+    k.state = t->state;
+    uint64_t age = verdict_age_ns(t, now);
+    HASH_FIND(hh, *index, &k, sizeof k, e);
+    if (!e) {
+        e = calloc(1, sizeof *e);
+        if (!e)
+            return -1;
+        e->key = k;
+        e->idx = j->ngroups++;
+        HASH_ADD(hh, *index, key, sizeof k, e);
+        j->groups[e->idx] = (struct lc_group){ .rep = t, .n = 0, .oldest_ns = age, .newest_ns = age };
+    }
+    struct lc_group *g = &j->groups[e->idx];
+    if (age > g->oldest_ns) {
+        g->rep = t;
+        g->oldest_ns = age;
+    }
+    if (age < g->newest_ns)
+        g->newest_ns = age;
+    g->n++;
+    j->ntasks++;
+    if (t->kind == LC_GOROUTINE)
+        j->goroutines++;
+    else
+        j->threads++;
+    return (long)e->idx;
+}
+
+void verdict_judge(const struct lc_snapshot *s, const struct lc_report_ctx *ctx, struct lc_judgement *j)
+{
+    struct gent *index = NULL, *e, *et;
+    memset(j, 0, sizeof *j);
+    j->live = verdict_is_live(ctx);
+    for (size_t i = 0; i < s->nfindings; i++) {
+        if (s->findings[i].kind == LC_F_DEADLOCK)
+            j->v.deadlocks++;
+        else
+            j->v.misuse++;
+    }
+    j->groups = s->ntasks ? calloc(s->ntasks, sizeof *j->groups) : NULL;
+    long *gi = s->ntasks ? malloc(s->ntasks * sizeof *gi) : NULL;
+    if (!j->groups || !gi) {
+        free(gi);
+        return;
+    }
+    for (size_t i = 0; i < s->ntasks; i++) {
+        const struct lc_task *t = &s->tasks[i];
+        gi[i] = -1;
+        if (t->flags & LC_TF_INTERNAL)
+            continue;
+        if (!j->live && !verdict_is_leak(t, ctx))
+            continue;
+        if (verdict_runtime_internal(t))
+            continue;
+        if (!j->live && verdict_user_ignored(t)) {
+            j->v.suppressed++;
+            continue;
+        }
+        gi[i] = add_to_group(j, &index, t, s->now_ns);
+    }
+    /* members waiting on another object than the one the header names */
+    for (size_t i = 0; i < s->ntasks; i++)
+        if (gi[i] >= 0 && s->tasks[i].obj != j->groups[gi[i]].rep->obj)
+            j->groups[gi[i]].other_obj++;
+    free(gi);
+    HASH_ITER(hh, index, e, et) {
+        HASH_DEL(index, e);
+        free(e);
+    }
+    qsort(j->groups, j->ngroups, sizeof *j->groups, group_cmp);
+    if (!j->live) {
+        j->v.leaked = j->ntasks;
+        j->v.groups = (unsigned)j->ngroups;
+    }
+}
+
+void verdict_free(struct lc_judgement *j)
+{
+    free(j->groups);
+    j->groups = NULL;
+    j->ngroups = 0;
+}
+
+int verdict_exit_status(const struct lc_verdict *v, const struct lc_report_ctx *ctx)
+{
+    if (ctx->reason == LC_REASON_SIGNAL)
+        return 128 + ctx->signo;
+    if (ctx->exit_status != 0)
+        return ctx->exit_status;
+    return (v->leaked || v->misuse || v->deadlocks) ? lc_opt.exitcode : 0;
+}

@@ -1,0 +1,42 @@
+/* Judging a snapshot: which tasks leaked, grouped and ordered for printing, and the counts. */
+#ifndef LC_VERDICT_H
+#define LC_VERDICT_H
+#include <stddef.h>
+#include "report.h"
+
+/* Tasks with the same kind, state, WHAT, blocking stack and creation stack. */
+struct lc_group {
+    const struct lc_task *rep;    /* the member blocked (running, finished) longest */
+    unsigned n;
+    unsigned other_obj;           /* members waiting on another object than rep->obj */
+    uint64_t oldest_ns, newest_ns;   /* longest and shortest time in this state */
+};
+
+struct lc_judgement {
+    struct lc_verdict v;
+    int live;                     /* a live report (dump, periodic, alert): every task, not a verdict */
+    struct lc_group *groups;      /* ordered: blocked first, larger first, then older first */
+    size_t ngroups;
+    unsigned ntasks;              /* tasks in the groups */
+    unsigned threads, goroutines; /* of which threads / goroutines */
+};
+
+/* Judge s: for a verdict the leaked tasks, for a live report (ctx->reason DUMP, PERIODIC, ALERT) every task
+ * but the shim's and the language runtime's own. Frees with verdict_free(). */
+void verdict_judge(const struct lc_snapshot *s, const struct lc_report_ctx *ctx, struct lc_judgement *j);
+void verdict_free(struct lc_judgement *j);
+int verdict_is_live(const struct lc_report_ctx *ctx);
+
+/* Whether t counts as leaked at exit (state and flags only; no ignore rules). */
+int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *ctx);
+/* Whether t is one of the language runtime's own tasks (libgo's background goroutines and threads). */
+int verdict_runtime_internal(const struct lc_task *t);
+/* Whether the user's rules (ignore_top, ignore_any, ignore_created_by) drop t. */
+int verdict_user_ignored(const struct lc_task *t);
+/* Whether name matches one of the comma-separated fnmatch patterns in list. */
+int verdict_match_list(const char *list, const char *name);
+/* Nanoseconds t has been in its state at now_ns (blocked for, running for, finished ago). */
+uint64_t verdict_age_ns(const struct lc_task *t, uint64_t now_ns);
+/* The exit status the process will end with after this verdict. */
+int verdict_exit_status(const struct lc_verdict *v, const struct lc_report_ctx *ctx);
+#endif
