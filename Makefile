@@ -25,7 +25,7 @@ all: lib
 # Go code runs on small split-stack segments: the gccgo wrappers are built with -fsplit-stack so that every
 # call from them into ordinary C (libunwind, the runtime tables) first switches to a large stack segment.
 # gold is the linker that rewrites those calls.
-$(BUILD)/interpose/gccgo%.o: EXTRA_CFLAGS := -fsplit-stack
+$(BUILD)/interpose/gccgo.o $(BUILD)/interpose/gccgo_%.o: EXTRA_CFLAGS := -fsplit-stack
 
 $(BUILD)/%.o: %.c $(HEADERS) | $(BUILD)/.setup
 	@mkdir -p $(dir $@)

@@ -18,6 +18,7 @@ struct entry {
 };
 
 static lc_lock_t depot_lock = LC_LOCK_INIT;
+static lc_lock_t unwind_lock = LC_LOCK_INIT;
 static struct entry **buckets;
 static struct entry **pages[NPAGE];
 static uint32_t next_id = 1;            /* 0 is "no stack" */
@@ -81,16 +82,52 @@ stack_id stack_intern(const uintptr_t *pcs, int n)
     return id;
 }
 
+/* Two ways to walk the stack. unw_backtrace is fast (~0.1 us) but gives each thread that uses it a 256 KiB
+ * trace cache; the unw_step walk needs no per-thread memory but costs ~0.5 us a frame. A thread's first
+ * captures walk; only a thread that keeps capturing (a hot blocking path) moves to the fast walker, so a
+ * thousand threads that each block once cost no extra memory. */
+#define FAST_AFTER 16
+static __thread __attribute__((tls_model("initial-exec"))) unsigned captures;
+
+/* Like unw_backtrace: buf[0] is the caller's pc (this frame itself is not recorded). */
+__attribute__((noinline)) static int walk_slow(void **buf, int max)
+{
+    unw_context_t uc;
+    unw_cursor_t cur;
+    int n = 0;
+    if (unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
+        return 0;
+    while (n < max && unw_step(&cur) > 0) {
+        unw_word_t ip;
+        if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || ip == 0)
+            break;
+        buf[n++] = (void *)ip;
+    }
+    return n;
+}
+
+__attribute__((noinline)) int stack_walk(void **buf, int max)
+{
+    /* One unwind at a time: libunwind can deadlock against the loader lock when two threads unwind at once
+     * (its cache lock held across dl_iterate_phdr in one, taken inside the dl_iterate_phdr callback in the
+     * other). */
+    lc_lock(&unwind_lock);
+    int n = captures++ < FAST_AFTER ? walk_slow(buf, max) : unw_backtrace(buf, max);
+    lc_unlock(&unwind_lock);
+    return n;
+}
+
 __attribute__((noinline)) stack_id stack_capture(int skip)
 {
     void *buf[LC_MAX_FRAMES + 8];
     if (skip < 0)
         skip = 0;
-    int want = max_depth + skip + 1;
+    int want = max_depth + skip + 2;
     if (want > (int)(sizeof buf / sizeof buf[0]))
         want = (int)(sizeof buf / sizeof buf[0]);
-    int n = unw_backtrace(buf, want);
-    int drop = skip + 1;                /* this function's own frame, then the caller's `skip` */
+    int n = stack_walk(buf, want);
+    /* buf[0] is stack_walk, buf[1] this function: drop both and the caller's `skip` */
+    int drop = skip + 2;
     if (n <= drop)
         return 0;
     return stack_intern((const uintptr_t *)(buf + drop), n - drop);
@@ -108,8 +145,8 @@ int stack_get(stack_id id, const uintptr_t **pcs)
     return (int)e->n;
 }
 
-void stack_depot_lock(void) { lc_lock(&depot_lock); }
-void stack_depot_unlock(void) { lc_unlock(&depot_lock); }
+void stack_depot_lock(void) { lc_lock(&unwind_lock); lc_lock(&depot_lock); }
+void stack_depot_unlock(void) { lc_unlock(&depot_lock); lc_unlock(&unwind_lock); }
 
 size_t stack_depot_count(void)
 {

@@ -9,6 +9,9 @@ typedef uint32_t stack_id;          /* 0 means "no stack" */
 
 /* Capture the caller's stack, dropping `skip` innermost frames (the shim's own), and intern it. */
 stack_id stack_capture(int skip);
+/* Raw walk of the stack into buf (at most max pcs; buf[0] lies in stack_walk itself, buf[1] in its caller):
+ * serialized, and cheap in memory for threads that rarely capture. Use this, never libunwind directly. */
+int stack_walk(void **buf, int max);
 /* Intern an explicit list of return addresses. */
 stack_id stack_intern(const uintptr_t *pcs, int n);
 /* Frames of a stored stack; returns the count and points *pcs at them (valid for the process lifetime). */
