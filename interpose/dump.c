@@ -3,6 +3,7 @@
  * the report of a fatal signal before dying of it, periodic snapshots (interval) and the max_tasks alert. */
 #include "dump.h"
 #include "shim.h"
+#include "deadlock_watch.h"
 #include "../runtime/lock.h"
 #include "../runtime/options.h"
 #include <linux/futex.h>
@@ -77,6 +78,7 @@ static void *dump_main(void *unused)
     lc_in_shim = 1;                     /* everything this thread calls goes straight to the real functions */
     uint64_t next_periodic = lc_opt.interval > 0 ? lc_now_ns() + (uint64_t)lc_opt.interval * 1000000u : 0;
     int alerted = 0;
+    uint64_t next_deadlock = 0;
     for (;;) {
         int32_t seen = __atomic_load_n(&wake_seq, __ATOMIC_SEQ_CST);
         uint64_t bits = __atomic_exchange_n(&pending, 0, __ATOMIC_SEQ_CST);
@@ -101,10 +103,16 @@ static void *dump_main(void *unused)
                 lc_report(LC_REASON_ALERT, 0, 0);
             alerted = over;
         }
+        if (!stopping && lc_opt.deadlock_check_ms > 0 && now >= next_deadlock) {
+            lc_deadlock_tick();
+            next_deadlock = lc_now_ns() + (uint64_t)lc_opt.deadlock_check_ms * 1000000u;
+        }
         /* Sleep until a signal, or the next tick when periodic work is on. */
         struct timespec ts = { 0, 100 * 1000000 }, *tp = NULL;
-        if (next_periodic || lc_opt.max_tasks > 0)
+        if (next_periodic || lc_opt.max_tasks > 0 || lc_opt.deadlock_check_ms > 0)
             tp = &ts;
+        if (lc_opt.deadlock_check_ms > 0 && lc_opt.deadlock_check_ms < 200)
+            ts.tv_nsec = (lc_opt.deadlock_check_ms / 2 + 1) * 1000000L;
         syscall(SYS_futex, &wake_seq, FUTEX_WAIT_PRIVATE, seen, tp, NULL, 0);
     }
     return NULL;

@@ -2,6 +2,7 @@
  * A blocking call first tries its non-blocking form, so the uncontended path costs one extra branch; only a
  * call that would really block pays for a stack and is shown as "blocked in X on O since T". */
 #include "shim.h"
+#include "mutex.h"
 #include "../runtime/alloc.h"
 #include "../runtime/stack.h"
 #include <pthread.h>
@@ -10,7 +11,6 @@
 #include <unistd.h>
 
 #define WOULD_BLOCK (-0x1eac)           /* try form says: the real call would block */
-#define TRY_PTHREAD(expr) ({ int r__ = (expr); r__ == EBUSY ? WOULD_BLOCK : r__; })
 #define TRY_SEM(expr) ({ int r__ = (expr); r__ == 0 ? 0 : errno == EAGAIN ? WOULD_BLOCK : r__; })
 
 /* A blocking wrapper: forward untracked threads; else try, and only when that would block, bracket the real
@@ -31,33 +31,11 @@
         return r_;                                                                     \
     }
 
-LC_REAL_DECL(int, pthread_mutex_trylock, (pthread_mutex_t *));
-LC_REAL_DECL(int, pthread_rwlock_tryrdlock, (pthread_rwlock_t *));
-LC_REAL_DECL(int, pthread_rwlock_trywrlock, (pthread_rwlock_t *));
 LC_REAL_DECL(int, sem_trywait, (sem_t *));
-#define TRY_MUTEX(m) TRY_PTHREAD(LC_REAL(pthread_mutex_trylock)(m))
-#define TRY_RD(rw) TRY_PTHREAD(LC_REAL(pthread_rwlock_tryrdlock)(rw))
-#define TRY_WR(rw) TRY_PTHREAD(LC_REAL(pthread_rwlock_trywrlock)(rw))
 #define TRY_SEMW(s) TRY_SEM(LC_REAL(sem_trywait)(s))
 typedef const struct timespec *ts_t;
 
-WRAP_BLOCKING(pthread_mutex_lock, (pthread_mutex_t *m), (m), TRY_MUTEX(m), "pthread_mutex_lock", LC_OBJ_MUTEX, m)
-WRAP_BLOCKING(pthread_mutex_timedlock, (pthread_mutex_t *m, ts_t ts), (m, ts), TRY_MUTEX(m),
-              "pthread_mutex_timedlock", LC_OBJ_MUTEX, m)
-WRAP_BLOCKING(pthread_mutex_clocklock, (pthread_mutex_t *m, clockid_t c, ts_t ts), (m, c, ts), TRY_MUTEX(m),
-              "pthread_mutex_clocklock", LC_OBJ_MUTEX, m)
-WRAP_BLOCKING(pthread_rwlock_rdlock, (pthread_rwlock_t *rw), (rw), TRY_RD(rw), "pthread_rwlock_rdlock",
-              LC_OBJ_RWLOCK, rw)
-WRAP_BLOCKING(pthread_rwlock_wrlock, (pthread_rwlock_t *rw), (rw), TRY_WR(rw), "pthread_rwlock_wrlock",
-              LC_OBJ_RWLOCK, rw)
-WRAP_BLOCKING(pthread_rwlock_timedrdlock, (pthread_rwlock_t *rw, ts_t ts), (rw, ts), TRY_RD(rw),
-              "pthread_rwlock_timedrdlock", LC_OBJ_RWLOCK, rw)
-WRAP_BLOCKING(pthread_rwlock_timedwrlock, (pthread_rwlock_t *rw, ts_t ts), (rw, ts), TRY_WR(rw),
-              "pthread_rwlock_timedwrlock", LC_OBJ_RWLOCK, rw)
-WRAP_BLOCKING(pthread_rwlock_clockrdlock, (pthread_rwlock_t *rw, clockid_t c, ts_t ts), (rw, c, ts), TRY_RD(rw),
-              "pthread_rwlock_clockrdlock", LC_OBJ_RWLOCK, rw)
-WRAP_BLOCKING(pthread_rwlock_clockwrlock, (pthread_rwlock_t *rw, clockid_t c, ts_t ts), (rw, c, ts), TRY_WR(rw),
-              "pthread_rwlock_clockwrlock", LC_OBJ_RWLOCK, rw)
+/* Mutexes and rwlocks are in mutex.c (they also track the locks each thread holds). */
 WRAP_BLOCKING(pthread_cond_wait, (pthread_cond_t *c, pthread_mutex_t *m), (c, m), WOULD_BLOCK,
               "pthread_cond_wait", LC_OBJ_COND, c)
 WRAP_BLOCKING(pthread_cond_timedwait, (pthread_cond_t *c, pthread_mutex_t *m, ts_t ts), (c, m, ts), WOULD_BLOCK,
@@ -86,6 +64,7 @@ static LC_TLS stack_id exit_site;       /* where pthread_exit was called, when i
 /* Runs as the thread ends (return, pthread_exit or cancellation): TLS destructors run on every path. */
 static void on_thread_end(void *p)
 {
+    lc_locks_thread_end((struct lc_task *)p, exit_site);
     lc_self = NULL;
     task_exit((struct lc_task *)p, exit_site);
 }

@@ -6,15 +6,25 @@
 #include "stack.h"
 
 enum lc_chan_kind { LC_CH_GO = 0, LC_CH_PIPE, LC_CH_SOCKETPAIR, LC_CH_EVENTFD };
+#define LC_FDCHAN_KEY_UNIQUE (1ull << 40)
 
 struct lc_chan {
-    uint64_t key;             /* hchan pointer, or for fds the lowest fd of the pair */
+    uint64_t key;             /* hchan pointer, or for fds the lowest fd of the pair when made (a unique value
+                               * >= LC_FDCHAN_KEY_UNIQUE when that key was still in use by a live pair) */
     uint32_t elemsize;        /* Go element size */
     uint32_t cap;             /* Go capacity */
     int32_t fds[2];           /* fd channels: the two ends (-1 when closed / none) */
     stack_id made, closed;    /* creation and (first) close stacks */
     uint64_t made_by, closed_by;   /* task ids */
     uint8_t kind, is_closed;
+    /* fd channels (runtime/fdtab.c keeps these): fds[e] is an open fd of end e (dups included), -1 once the
+     * end is closed everywhere in this process. An eventfd has one end, fds[0]. */
+    uint16_t nopen[2];        /* open fds per end, dups included */
+    int32_t orig_fds[2];      /* the fds as made */
+    stack_id end_closed[2];   /* last close of each end's fds */
+    uint64_t end_closed_by[2];
+    uint64_t last_writer[2];  /* task that last wrote into each end (0 = never written) */
+    uint32_t fork_gen;        /* fdtab_forks() when made: an older pair may be held open by a child process */
     UT_hash_handle hh;
 };
 

@@ -1,0 +1,334 @@
+/* Goroutines under gccgo's libgo (libgo.so.21): spawn (__go_go), exit (runtime.goexit1) and the single park
+ * point (runtime.gopark). Go code calls these through the PLT, libgo included, so defining them here is enough.
+ *
+ * Rules this file lives by:
+ * - A goroutine is keyed by its g pointer, which libgo reuses after exit: every lookup also checks the goid.
+ * - Goroutines move between threads at every park: nothing thread-local (our TLS, errno) is touched after the
+ *   real gopark or __go_go returns except through a fresh call (noinline helpers), never a cached address.
+ * - Compiled with -fsplit-stack (see gccgo_int.h): the code runs on goroutine stack segments.
+ * - Cheap path first: a stack is captured only when a goroutine really parks, and a goroutine that parks again
+ *   at the same call site and depth reuses the site it captured last time. */
+#include "gccgo_int.h"
+#include "../runtime/finding.h"
+#include "../runtime/lock.h"
+#include <string.h>
+#include <unistd.h>
+
+/* Defined by process.c when it wants to know that libgo has installed its signal handlers (so it can put its
+ * own dump handler back on top of them). */
+void lc_go_runtime_started(void) __attribute__((weak));
+
+static void *(*real_go_go)(void (*)(void *), void *);
+static void (*real_goexit1)(void);
+static void (*real_gopark)(void *, void *, uint8_t, uint8_t, intptr_t);
+
+/* ---- g -> task, with a small per-thread cache ------------------------------------------------------------ */
+struct gslot {
+    void *g;
+    int64_t goid;
+    struct lc_task *t;                /* NULL: not tracked (valid while `births` has not moved) */
+    uint64_t births;
+    uintptr_t site_ra, site_sp;       /* last blocking site of this goroutine, seen from this thread */
+    stack_id site;
+};
+#define NSLOT 8
+static LC_TLS struct gslot gslots[NSLOT];
+static LC_TLS unsigned gslot_next;
+static uint64_t births;               /* tasks registered so far: invalidates cached "not tracked" answers */
+
+/* A cache miss: look the task up in the table (crosses into ordinary C, so kept out of the hot path). */
+__attribute__((noinline)) static struct gslot *slot_fill(void *g, int64_t goid, uint64_t b)
+{
+    struct gslot *s = NULL;
+    for (int i = 0; i < NSLOT && !s; i++)
+        if (gslots[i].g == g)
+            s = &gslots[i];           /* same g, an earlier goroutine or a stale answer: reuse the slot */
+    if (!s)
+        s = &gslots[gslot_next++ % NSLOT];
+    struct lc_task *t = task_find((uint64_t)(uintptr_t)g);
+    if (t && t->id != (uint64_t)goid)
+        t = NULL;                     /* a record left by an earlier goroutine on the same g */
+    *s = (struct gslot){ .g = g, .goid = goid, .t = t, .births = b };
+    return s;
+}
+
+static struct gslot *slot_for(void *g)
+{
+    int64_t goid = go_goid(g);
+    uint64_t b = __atomic_load_n(&births, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < NSLOT; i++) {
+        struct gslot *s = &gslots[i];
+        if (s->g == g && s->goid == goid && (s->t || s->births == b))
+            return s;
+    }
+    return slot_fill(g, goid, b);
+}
+
+struct lc_task *go_task(void *g)
+{
+    return g ? slot_for(g)->t : NULL;
+}
+
+uint64_t go_cur_id(void)
+{
+    return (uint64_t)go_goid(go_getg());
+}
+
+static void slot_forget(void *g)
+{
+    for (int i = 0; i < NSLOT; i++)
+        if (gslots[i].g == g)
+            gslots[i].g = NULL;
+}
+
+/* ---- pending operation ----------------------------------------------------------------------------------- */
+LC_TLS struct go_pending go_pend;
+
+__attribute__((noinline)) void go_pend_clear(void)
+{
+    go_pend.g = NULL;
+}
+
+static int pend_fits(uint8_t kind, uint8_t cls)
+{
+    switch (kind) {
+    case GOP_CHAN: return cls == W_RECV || cls == W_SEND || cls == W_RECV_NIL || cls == W_SEND_NIL;
+    case GOP_SELECT: return cls == W_SELECT || cls == W_SELECT_NONE;
+    case GOP_SEMA: return cls == W_SEMA;
+    case GOP_COND: return cls == W_COND;
+    default: return 0;
+    }
+}
+
+/* ---- spawn and exit -------------------------------------------------------------------------------------- */
+/* Every goroutine gets a task; the ones the runtime runs for itself (GC workers, sweeper, scavenger, forcegc,
+ * finalizers) say so with g.isSystemGoroutine when they first park, and are then flagged internal.
+ *
+ * A new goroutine may run, park and even exit before __go_go returns its g to the spawner, which is when the
+ * spawner can register it. So, while spawns are in flight (all under birth_lock):
+ * - a goroutine with no task that parks registers itself, provisionally: flagged internal, no creator. Its
+ *   spawner then adopts the record (fills in the creator and clears the flag); one nobody adopts is a
+ *   goroutine the runtime started for itself, and stays internal;
+ * - an exiting goroutine leaves its goid as a tombstone, and a spawner that finds one registers nothing. */
+static lc_lock_t birth_lock = LC_LOCK_INIT;
+static int inflight;
+#define NTOMB 256
+static int64_t tombs[NTOMB];
+static unsigned tomb_next;
+
+struct spawn {
+    int main;
+    uintptr_t ra;                     /* the go statement's return address, for libgo's g.gopc */
+    struct lc_task *parent;
+    stack_id created;
+    void *fn;
+};
+
+static int go_started;
+
+__attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, uintptr_t ra)
+{
+    LC_ENTER();
+    void *self = go_getg();
+    if (!go_started && go_goid(self) != 0) {
+        /* The first spawn from a goroutine: libgo's m0 has been through initsig by now. */
+        go_started = 1;
+        if (lc_go_runtime_started)
+            lc_go_runtime_started();
+    }
+    memset(sp, 0, sizeof *sp);
+    sp->fn = fn;
+    sp->ra = ra;
+    sp->main = go_rt_main && (uintptr_t)fn == go_rt_main;
+    sp->parent = go_task(self);
+    sp->created = sp->main ? 0 : go_stack();   /* the main goroutine comes from C main: nothing to show */
+    __atomic_add_fetch(&inflight, 1, __ATOMIC_ACQ_REL);
+    LC_LEAVE();
+}
+
+static int tomb_take(int64_t goid)
+{
+    for (int i = 0; i < NTOMB; i++)
+        if (tombs[i] == goid) {
+            tombs[i] = 0;
+            return 1;
+        }
+    return 0;
+}
+
+/* Give a provisional record its creator, as task_new would have. */
+static void adopt(struct lc_task *t, const struct spawn *sp, const void *g)
+{
+    const struct lc_task *p = sp->parent;
+    t->start_fn = sp->fn;
+    t->anc_stack[0] = sp->created;
+    for (int i = 0; i < LC_CHAIN; i++) {
+        t->anc_id[i] = !p ? 0 : i == 0 ? p->id : p->anc_id[i - 1];
+        if (i > 0)
+            t->anc_stack[i] = p ? p->anc_stack[i - 1] : 0;
+    }
+    task_set_flag(t, LC_TF_INTERNAL, GO_FIELD(g, GO_G_SYSTEM, uint8_t) != 0);
+}
+
+__attribute__((noinline)) static void spawn_end(struct spawn *sp, void *g)
+{
+    LC_ENTER();
+    int64_t goid = go_goid(g);
+    if (sp->main && goid != 1) {
+        /* runtime.main is always goroutine 1: if not, this libgo's g is laid out differently */
+        static const char msg[] = "leakcheck: unsupported libgo (g layout); goroutines are not tracked\n";
+        if (write(2, msg, sizeof msg - 1) < 0) {}
+        go_off = 1;
+    }
+    lc_lock(&birth_lock);
+    struct lc_task *t = g ? task_find((uint64_t)(uintptr_t)g) : NULL;
+    if (t && t->id == (uint64_t)goid) {
+        adopt(t, sp, g);              /* it parked before we got here */
+    } else if (g && !go_off && !tomb_take(goid)) {
+        t = task_new(LC_GOROUTINE, (uint64_t)(uintptr_t)g, sp->parent, sp->fn, sp->created);
+        if (t) {
+            t->id = (uint64_t)goid;
+            __atomic_add_fetch(&births, 1, __ATOMIC_ACQ_REL);
+        }
+    }
+    if (t && sp->main)
+        task_set_flag(t, LC_TF_MAIN, 1);
+    /* libgo took our wrapper for the go statement: give Go's own tracebacks ("created by") the real one */
+    if (t && go_goid(g) == goid)
+        GO_FIELD(g, GO_G_GOPC, uintptr_t) = sp->ra;
+    __atomic_sub_fetch(&inflight, 1, __ATOMIC_ACQ_REL);
+    lc_unlock(&birth_lock);
+    LC_LEAVE();
+}
+
+/* Called from park_begin (shim entered) for a goroutine with no task while spawns are in flight. */
+static struct lc_task *provisional(void *g, int64_t goid)
+{
+    lc_lock(&birth_lock);
+    struct lc_task *t = task_find((uint64_t)(uintptr_t)g);
+    if (!t || t->id != (uint64_t)goid) {
+        t = task_new(LC_GOROUTINE, (uint64_t)(uintptr_t)g, NULL, NULL, 0);
+        if (t) {
+            t->id = (uint64_t)goid;
+            task_set_flag(t, LC_TF_INTERNAL, 1);
+            __atomic_add_fetch(&births, 1, __ATOMIC_ACQ_REL);
+        }
+    }
+    lc_unlock(&birth_lock);
+    return t;
+}
+
+LC_EXPORT void *go_go(void (*fn)(void *), void *arg) __asm__("__go_go");
+void *go_go(void (*fn)(void *), void *arg)
+{
+    if (!GO_ACTIVE())
+        return GO_REAL(real_go_go, "__go_go")(fn, arg);
+    struct spawn sp;
+    spawn_begin(&sp, (void *)fn, (uintptr_t)__builtin_return_address(0));
+    void *g = GO_REAL(real_go_go, "__go_go")(fn, arg);
+    spawn_end(&sp, g);
+    return g;
+}
+
+__attribute__((noinline)) static void exit_note(void)
+{
+    LC_ENTER();
+    void *g = go_getg();
+    int64_t goid = go_goid(g);
+    slot_forget(g);
+    lc_lock(&birth_lock);
+    struct lc_task *t = task_find((uint64_t)(uintptr_t)g);
+    if (t)
+        task_remove(t);               /* ours, or a stale record for a g that is exiting now */
+    if (__atomic_load_n(&inflight, __ATOMIC_ACQUIRE) > 0)
+        tombs[tomb_next++ % NTOMB] = goid;
+    lc_unlock(&birth_lock);
+    LC_LEAVE();
+}
+
+/* runs on the exiting goroutine: normal return, recovered panic, runtime.Goexit */
+LC_EXPORT void go_goexit1(void) __asm__("runtime.goexit1");
+void go_goexit1(void)
+{
+    if (GO_ACTIVE())
+        exit_note();
+    GO_REAL(real_goexit1, "runtime.goexit1")();
+}
+
+/* ---- park ------------------------------------------------------------------------------------------------ */
+__attribute__((noinline)) static struct lc_task *park_begin(void *lock, uint8_t reason)
+{
+    lc_in_shim++;                     /* LC_ENTER without errno: only go_stack could touch it, and keeps it */
+    void *g = go_getg();
+    struct go_pending p = go_pend;
+    go_pend.g = NULL;
+    struct gslot *s = g ? slot_for(g) : NULL;
+    struct lc_task *t = s ? s->t : NULL;
+    if (!t && s && __atomic_load_n(&inflight, __ATOMIC_ACQUIRE) > 0 && go_goid(g) != 0)
+        t = s->t = provisional(g, s->goid);
+    if (t && GO_FIELD(g, GO_G_SYSTEM, uint8_t)) {
+        /* the runtime's own goroutine: never reported, no bookkeeping */
+        if (!(t->flags & LC_TF_INTERNAL))
+            task_set_flag(t, LC_TF_INTERNAL, 1);
+        t = NULL;
+    }
+    if (t) {
+        uint8_t cls = reason < GO_NWAIT ? go_wait_class[reason] : W_OTHER;
+        int have = p.g == g && pend_fits(p.kind, cls);
+        const char *what = reason < GO_NWAIT ? go_wait_what[reason] : "park";
+        const void *obj = NULL;
+        uint8_t ok = LC_OBJ_NONE;
+        int nil = cls == W_RECV_NIL || cls == W_SEND_NIL;
+        if (cls == W_RECV || cls == W_SEND) {
+            obj = lock ? (const char *)lock - GO_HCHAN_LOCK : NULL;
+            ok = LC_OBJ_CHAN;
+        } else if (nil) {
+            ok = LC_OBJ_CHAN;
+        }
+        if (have) {
+            if (p.what)
+                what = p.what;
+            if (p.obj_kind != LC_OBJ_NONE) {
+                obj = p.obj;
+                ok = p.obj_kind;
+            }
+            nil |= p.nilchan;
+        }
+        stack_id site;
+        if (have && p.ra && s->site && s->site_ra == p.ra && s->site_sp == p.sp) {
+            site = s->site;
+        } else {
+            site = go_stack();
+            s->site_ra = have ? p.ra : 0;
+            s->site_sp = have ? p.sp : 0;
+            s->site = site;
+        }
+        task_block(t, what, (enum lc_obj_kind)ok, obj, site);
+        if (nil) {
+            /* a nil channel blocks forever: say so now, whatever happens later */
+            task_set_flag(t, LC_TF_NILCHAN, 1);
+            finding_add(LC_F_NIL_CHAN, NULL, site, t->id, 0, 0,
+                        cls == W_RECV_NIL ? "receive" : cls == W_SEND_NIL ? "send" : "select");
+        }
+    }
+    lc_in_shim--;
+    return t;
+}
+
+/* Runs right after the real gopark, at the depth the wrapper checked on entry, and only calls task_unblock,
+ * a leaf that needs a few bytes of stack: the 256 bytes split-stack code always leaves below the guard are
+ * plenty, and skipping the check saves a stack-segment switch on every park. */
+__attribute__((noinline, no_split_stack)) static void park_end(struct lc_task *t)
+{
+    task_unblock(t);
+}
+
+LC_EXPORT void go_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t ev, intptr_t skip)
+    __asm__("runtime.gopark");
+void go_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t ev, intptr_t skip)
+{
+    struct lc_task *t = GO_ACTIVE() ? park_begin(lock, reason) : NULL;
+    GO_REAL(real_gopark, "runtime.gopark")(unlockf, lock, reason, ev, skip);
+    if (t)
+        park_end(t);                  /* possibly on another thread now */
+}

@@ -1,0 +1,214 @@
+/* What the Go wrappers know about libgo.so.21 and need once: the real functions, Go's wait reasons, where
+ * libgo's code lies, the fast read of the running g, the check that the wrappers were built for split stacks,
+ * and the capture of a stack as the program sees it (shim and runtime frames dropped). Compiled with
+ * -fsplit-stack (see gccgo_int.h). */
+#include "gccgo_int.h"
+#include "../runtime/lock.h"
+#include "../runtime/options.h"
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <string.h>
+#include <unistd.h>
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
+void *(*go_real_getg)(void);
+intptr_t go_g_tpoff;
+LC_TLS int go_g_checked;
+
+/* ---- libgo facts, resolved once -------------------------------------------------------------------------- */
+const char *go_wait_what[GO_NWAIT];
+uint8_t go_wait_class[GO_NWAIT];
+uintptr_t go_libgo_lo, go_libgo_hi, go_rt_main;
+static uintptr_t self_lo, self_hi;
+int go_inited, go_off;
+static lc_lock_t init_lock = LC_LOCK_INIT;
+
+/* Go 1.18's wait reasons, in runtime2.go order; matched by text against libgo's own table when it has one. */
+static const struct { const char *s; uint8_t cls; } known_waits[] = {
+    { "", W_OTHER }, { "GC assist marking", W_OTHER }, { "IO wait", W_IO },
+    { "chan receive (nil chan)", W_RECV_NIL }, { "chan send (nil chan)", W_SEND_NIL }, { "dumping heap", W_OTHER },
+    { "garbage collection", W_OTHER }, { "garbage collection scan", W_OTHER }, { "panicwait", W_OTHER },
+    { "select", W_SELECT }, { "select (no cases)", W_SELECT_NONE }, { "GC assist wait", W_OTHER },
+    { "GC sweep wait", W_OTHER }, { "GC scavenge wait", W_OTHER }, { "chan receive", W_RECV },
+    { "chan send", W_SEND }, { "finalizer wait", W_OTHER }, { "force gc (idle)", W_OTHER },
+    { "semacquire", W_SEMA }, { "sleep", W_SLEEP }, { "sync.Cond.Wait", W_COND },
+    { "timer goroutine (idle)", W_OTHER }, { "trace reader (blocked)", W_OTHER }, { "wait for GC cycle", W_OTHER },
+    { "GC worker (idle)", W_OTHER }, { "preempted", W_OTHER }, { "debug call", W_OTHER },
+};
+#define NKNOWN (sizeof known_waits / sizeof known_waits[0])
+
+struct range_q { uintptr_t addr, lo, hi; };
+static int find_text(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    struct range_q *q = arg;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && q->addr >= lo && q->addr < hi) {
+            q->lo = lo;
+            q->hi = hi;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void text_range(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+{
+    struct range_q q = { addr, 0, 0 };
+    if (addr)
+        dl_iterate_phdr(find_text, &q);
+    *lo = q.lo;
+    *hi = q.hi;
+}
+
+uintptr_t go_sym(const char *name, uintptr_t *size)
+{
+    void *p = lc_dlsym_next(name, 0);
+    if (size) {
+        Dl_info di;
+        const ElfW(Sym) *sym = NULL;
+        *size = p && dladdr1(p, &di, (void **)&sym, RTLD_DL_SYMENT) && sym ? sym->st_size : 0;
+    }
+    return (uintptr_t)p;
+}
+
+static void wait_table_init(void)
+{
+    struct gostr { const char *p; intptr_t n; };
+    uintptr_t size = 0;
+    const struct gostr *tab = (const struct gostr *)go_sym("runtime.waitReasonStrings", &size);
+    size_t n = tab ? size / sizeof *tab : 0;
+    if (n > GO_NWAIT)
+        n = GO_NWAIT;
+    for (size_t i = 0; i < GO_NWAIT; i++) {
+        go_wait_what[i] = "park";
+        for (size_t k = 0; k < NKNOWN; k++) {
+            const char *s = known_waits[k].s;
+            int same = tab ? i < n && (size_t)tab[i].n == strlen(s) && !memcmp(tab[i].p, s, strlen(s)) : i == k;
+            if (same) {
+                go_wait_what[i] = s;
+                go_wait_class[i] = known_waits[k].cls;
+                break;
+            }
+        }
+    }
+}
+
+/* Every Go wrapper must start with a split-stack prologue: "cmp %fs:0x70,%rsp", "stc" (gold: always switch),
+ * or "lea -N(%rsp),%r10/%r11". Built without -fsplit-stack, they would run C on goroutine stacks unchecked:
+ * then Go support is turned off (the wrappers only forward) rather than risking the program. */
+static int split_prologue(const void *fn)
+{
+    static const uint8_t cmp[] = { 0x64, 0x48, 0x3b, 0x24, 0x25, 0x70, 0x00, 0x00, 0x00 };
+    const uint8_t *p = fn;
+    return !memcmp(p, cmp, sizeof cmp) || p[0] == 0xf9 ||
+           (p[0] == 0x4c && p[1] == 0x8d && (p[2] == 0x94 || p[2] == 0x9c) && p[3] == 0x24);
+}
+
+static int split_stack_built(void)
+{
+    const void *fns[] = { (const void *)go_gopark, (const void *)go_chansend1, (const void *)go_semacquire };
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+        if (!split_prologue(fns[i])) {
+            static const char msg[] = "leakcheck: the Go wrappers were built without -fsplit-stack; "
+                                      "goroutines are not tracked\n";
+            if (write(2, msg, sizeof msg - 1) < 0) {}
+            return 0;
+        }
+    return 1;
+}
+
+__attribute__((noinline, cold)) void go_init_slow(void)
+{
+    lc_lock(&init_lock);
+    if (!go_inited) {
+        LC_REAL_SYM(go_real_getg, "runtime.getg");
+        go_rt_main = go_sym("runtime.main", NULL);
+        void *gvar = lc_dlsym_next("runtime.g", 0);    /* this thread's instance */
+        uintptr_t tp;
+        __asm__("movq %%fs:0, %0" : "=r"(tp));
+        go_g_tpoff = gvar ? (intptr_t)((uintptr_t)gvar - tp) : 0;
+        text_range(go_sym("__go_go", NULL), &go_libgo_lo, &go_libgo_hi);
+        text_range((uintptr_t)&go_init_slow, &self_lo, &self_hi);
+        wait_table_init();
+        go_sync_init();
+        go_off = !split_stack_built();
+        __atomic_store_n(&go_inited, 1, __ATOMIC_RELEASE);
+    }
+    lc_unlock(&init_lock);
+}
+
+/* First use of go_getg on a thread: the fast read must agree with libgo (it would not if libgo's TLS were
+ * dynamic, as in a dlopen()ed library); otherwise go back to runtime.getg for good. */
+__attribute__((noinline, cold)) void go_getg_check(void)
+{
+    go_g_checked = 1;
+    if (go_g_tpoff) {
+        void *g;
+        __asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(go_g_tpoff) : "memory");
+        if (g != go_real_getg())
+            go_g_tpoff = 0;
+    }
+}
+
+__attribute__((noinline, cold)) void *go_resolve(const char *sym)
+{
+    return lc_dlsym_next(sym, 1);
+}
+
+int lc_gccgo_active(void)
+{
+    static int active = -1;
+    if (active < 0)
+        active = lc_dlsym_next("__go_go", 0) != NULL;
+    return active;
+}
+
+int64_t go_goid(const void *g)
+{
+    return g ? GO_FIELD(g, GO_G_GOID, int64_t) : 0;
+}
+
+static int in_self(uintptr_t pc)
+{
+    return pc - self_lo < self_hi - self_lo;
+}
+
+/* ---- stacks ----------------------------------------------------------------------------------------------- */
+static stack_id trim_intern(const uintptr_t *pc, int n)
+{
+    int start = 0, i;
+    /* Within the leading run of shim and libgo frames, the program's call is right below our last wrapper. */
+    for (i = 0; i < n && (in_self(pc[i]) || go_in_libgo(pc[i])); i++)
+        if (in_self(pc[i]))
+            start = i + 1;
+    /* And when the program has a frame of its own further down, it goes on top. */
+    for (i = start; i < n && (in_self(pc[i]) || go_in_libgo(pc[i])); i++)
+        ;
+    if (i < n)
+        start = i;
+    int depth = lc_opt.stack_depth < 1 ? 1 : lc_opt.stack_depth > LC_MAX_FRAMES ? LC_MAX_FRAMES
+                                                                               : lc_opt.stack_depth;
+    uintptr_t out[LC_MAX_FRAMES];
+    int m = 0;
+    for (i = start; i < n && m < depth; i++) {
+        if (!in_self(pc[i]))
+            out[m++] = pc[i];
+    }
+    return stack_intern(out, m);
+}
+
+/* Keeps errno: the park path saves it only around this call. */
+__attribute__((noinline)) stack_id go_stack(void)
+{
+    int e = errno;
+    void *buf[LC_MAX_FRAMES + 32];
+    int n = unw_backtrace(buf, (int)(sizeof buf / sizeof buf[0]));
+    stack_id id = trim_intern((const uintptr_t *)buf, n);
+    errno = e;
+    return id;
+}

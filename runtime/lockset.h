@@ -1,0 +1,106 @@
+/* Locks held per thread, and the lock-order graph.
+ *
+ * Each tracked thread has a lockset (the locks it holds, in order, with the pc that took each). Locksets are
+ * registered so a report can say who holds a lock and where it was taken. Taking a lock while holding others
+ * adds an edge "top held lock -> new lock" to a global graph (only the innermost held lock: every edge to the
+ * new lock from an outer one is implied by the path through the locks in between, so cycles are the same).
+ * A known edge costs one lock-free hash probe; only a new edge pays for a stack, takes the graph lock and looks
+ * for a cycle, which is reported at once as LC_F_LOCK_ORDER with both acquisition sites, whether or not this
+ * run deadlocked. */
+#ifndef LC_LOCKSET_H
+#define LC_LOCKSET_H
+#include <stddef.h>
+#include <stdint.h>
+#include "stack.h"
+
+#define LC_HELD_MAX 32
+
+enum lc_lock_mode { LC_LK_MUTEX = 0, LC_LK_READ = 1, LC_LK_WRITE = 2 };
+
+/* A held lock: the lock and, packed in one word (user addresses fit in 56 bits), the mode and the return
+ * address into the code that took it. */
+struct lc_held {
+    const void *lock;
+    uintptr_t pcmode;
+};
+#define LC_HELD_PC(h) ((h)->pcmode & ((1ull << 56) - 1))
+#define LC_HELD_MODE(h) ((enum lc_lock_mode)((h)->pcmode >> 56))
+
+struct lc_lockset {
+    uint64_t task_id;
+    int32_t tid;
+    uint32_t n;               /* locks held; only the first LC_HELD_MAX are stored */
+    struct lc_held held[LC_HELD_MAX];
+    /* The last edge known to the graph at each depth: a thread repeating the same nesting skips the lookup. */
+    struct { const void *from, *to; } seen[LC_HELD_MAX];
+};
+
+/* A thread's lockset, registered for reports; NULL when out of memory. */
+struct lc_lockset *lockset_new(uint64_t task_id, int32_t tid);
+/* The thread ended: unregister and free. */
+void lockset_free(struct lc_lockset *ls);
+
+static inline void lockset_push(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, uintptr_t pc)
+{
+    uint32_t n = ls->n;
+    if (n < LC_HELD_MAX)
+        ls->held[n] = (struct lc_held){ lock, pc | (uintptr_t)mode << 56 };
+    __atomic_store_n(&ls->n, n + 1, __ATOMIC_RELEASE);
+}
+
+/* Remove lock (innermost first). Returns 1 when it was held. */
+int lockset_pop_slow(struct lc_lockset *ls, const void *lock);
+static inline int lockset_pop(struct lc_lockset *ls, const void *lock)
+{
+    uint32_t n = ls->n;
+    if (__builtin_expect(n && n <= LC_HELD_MAX && ls->held[n - 1].lock == lock, 1)) {
+        __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);
+        return 1;
+    }
+    return lockset_pop_slow(ls, lock);
+}
+
+/* Whether the graph has the edge from -> to (lock-free). */
+int lockset_edge_known(const void *from, const void *to);
+/* Add the edge from the innermost held lock to lock: stack, graph lock, cycle check. */
+void lockset_new_edge(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode);
+/* Before blocking on lock, or after taking it: whether it makes an edge the graph does not have yet (then call
+ * lockset_new_edge). One lock-free probe when locks are held, nothing otherwise. */
+static inline int lockset_order_new(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode)
+{
+    uint32_t n = ls->n;
+    if (__builtin_expect(n == 0 || n > LC_HELD_MAX, 0))
+        return 0;
+    const struct lc_held *top = &ls->held[n - 1];
+    if (__builtin_expect(ls->seen[n - 1].from == top->lock && ls->seen[n - 1].to == lock, 1))
+        return 0;
+    if (top->lock == lock || (LC_HELD_MODE(top) == LC_LK_READ && mode == LC_LK_READ))
+        return 0;                     /* recursive relock; two read locks never wait for each other */
+    if (!lockset_edge_known(top->lock, lock))
+        return 1;
+    ls->seen[n - 1].from = top->lock;
+    ls->seen[n - 1].to = lock;
+    return 0;
+}
+
+/* The lock was destroyed: drop its edges (its address may be reused by an unrelated lock). */
+void lockset_forget(const void *lock);
+
+/* ---- queries for reports (read other threads' locksets without stopping them: best effort) ----------------- */
+/* A registered thread holding lock: its task id and the pc that took it. Returns 1 when found. */
+int lockset_holder(const void *lock, uint64_t *task_id, uintptr_t *pc);
+/* The pc where task task_id took lock, if it holds it. */
+int lockset_site(uint64_t task_id, const void *lock, uintptr_t *pc);
+/* Copy of the locks task task_id holds (up to max); returns how many it holds. */
+size_t lockset_held_by(uint64_t task_id, struct lc_held *out, size_t max);
+/* A one-frame stack for a lock site pc, for findings and reports. */
+stack_id lockset_site_stack(uintptr_t pc);
+
+/* Number of edges in the graph (unit tests, verbosity 2). */
+size_t lockset_edge_count(void);
+/* fork: hold the graph lock across it. */
+void lockset_lock_all(void);
+void lockset_unlock_all(void);
+/* Forget the graph and the registry (unit tests). */
+void lockset_reset(void);
+#endif
