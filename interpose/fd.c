@@ -17,6 +17,7 @@
 #include "shim.h"
 #include "dump.h"
 #include "fd.h"
+#include "ownfd.h"
 #include "../runtime/fdtab.h"
 #include "../runtime/finding.h"
 #include "../runtime/stack.h"
@@ -66,6 +67,7 @@ LC_REAL_DECL(int, pipe, (int *));
 LC_EXPORT int pipe(int fds[2])
 {
     int r = LC_REAL(pipe)(fds);
+    LC_HIDE_PAIR(r, fds);
     if (r == 0 && FD_ACTIVE())
         made(LC_CH_PIPE, fds[0], fds[1], 0);
     return r;
@@ -75,6 +77,7 @@ LC_REAL_DECL(int, pipe2, (int *, int));
 LC_EXPORT int pipe2(int fds[2], int flags)
 {
     int r = LC_REAL(pipe2)(fds, flags);
+    LC_HIDE_PAIR(r, fds);
     if (r == 0 && FD_ACTIVE())
         made(LC_CH_PIPE, fds[0], fds[1], flags & O_NONBLOCK);
     return r;
@@ -151,6 +154,8 @@ LC_REAL_DECL(int, dup, (int));
 LC_EXPORT int dup(int fd)
 {
     int r = LC_REAL(dup)(fd);
+    if (lc_in_shim)
+        return lc_fd_hide(r);
     if (r >= 0 && LC_ACTIVE())
         duped(fd, r, 0);
     return r;

@@ -3,6 +3,7 @@
 #include "shim.h"
 #include "dump.h"
 #include "../report/report.h"
+#include "../report/deadlock.h"
 #include "../runtime/options.h"
 #include "../runtime/runtime.h"
 #include "../runtime/lock.h"
@@ -86,6 +87,7 @@ struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
     lc_in_shim++;
     struct lc_snapshot s;
     if (snapshot_take(&s, 1000) == 0) {
+        deadlock_augment(&s);           /* wait-for cycles become findings of this report */
         struct lc_report_ctx ctx = { reason, signo, status, 0 };
         for (size_t i = 0; i < s.ntasks; i++)
             if (s.tasks[i].flags & LC_TF_EXITING)

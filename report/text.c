@@ -74,6 +74,8 @@ void text_rest_of_stack(struct lc_bufw *w, stack_id id)
 
 const struct lc_chan *text_chan_by_fd(const struct lc_snapshot *s, int fd)
 {
+    if (fd < 0)                         /* closed ends are stored as -1: never a match */
+        return NULL;
     /* the fds open now first, then the fds as made (an end closed since) */
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < s->nchans; i++) {
@@ -240,7 +242,7 @@ static void put_live(struct lc_bufw *w, const struct lc_snapshot *s, const struc
         bw_printf(w, "leakcheck: %s report (pid %d, %u tasks)\n\n",
                   ctx->reason == LC_REASON_PERIODIC ? "periodic" : "live", (int)s->pid, j->ntasks);
     put_groups(w, s, j);
-    text_findings(w, s, MAX_FINDINGS_SHOWN);
+    text_findings(w, s, j, MAX_FINDINGS_SHOWN);
 }
 
 static void put_verdict(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_report_ctx *ctx,
@@ -266,7 +268,7 @@ static void put_verdict(struct lc_bufw *w, const struct lc_snapshot *s, const st
         bw_printf(w, ", %u deadlocks", v->deadlocks);
     bw_puts(w, ")\n\n");
     put_groups(w, s, j);
-    text_findings(w, s, MAX_FINDINGS_SHOWN);
+    text_findings(w, s, j, MAX_FINDINGS_SHOWN);
     bw_printf(w, "leakcheck: %u leaked, %u misuse", v->leaked, v->misuse);
     if (v->deadlocks)
         bw_printf(w, ", %u deadlocks", v->deadlocks);
