@@ -118,15 +118,18 @@ static inline void go_pend_set(uint8_t kind, const char *what, uint8_t obj_kind,
 }
 void go_pend_clear(void);
 
-/* Export the C function fn as the Go symbol sym, an alias: the function keeps its C name, and Go's own
- * tracebacks hide frames whose name has no dot, so a crash traceback reads as it would without the shim.
- * (The wrappers named runtime.* need not: Go hides those frames anyway.) */
-#define GO_EXPORT_AS(fn, sym) __asm__(".globl " sym "\n\t.type " sym ", @function\n\t.set " sym ", " #fn)
+/* Define a wrapper under the internal name runtime.lc_<name> and export it as the Go symbol sym (an alias).
+ * Go's own tracebacks hide frames named runtime.<lowercase>, so a crash traceback reads as it would without
+ * the shim; a wrapper named like the sync function it replaces would show up twice. (Wrappers of runtime.*
+ * functions need not: their own names are hidden already.) */
+#define GO_WRAPPER_NAME(name) "runtime.lc_" #name
+#define GO_EXPORT_AS(name, sym) \
+    __asm__(".globl " sym "\n\t.type " sym ", @function\n\t.set " sym ", " GO_WRAPPER_NAME(name))
 
 /* One wrapper per file, for the split-stack check. */
 void go_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t ev, intptr_t skip) __asm__("runtime.gopark");
 void go_chansend1(void *c, void *elem) __asm__("runtime.chansend1");
-void go_semacquire(uint32_t *addr);
+void go_semacquire(uint32_t *addr) __asm__(GO_WRAPPER_NAME(go_semacquire));
 
 /* ---- gccgo_sync.c ----------------------------------------------------------------------------------------- */
 void go_sync_init(void);              /* where sync's semaphore callers are */

@@ -65,9 +65,24 @@ static void text_range(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
     *hi = q.hi;
 }
 
-uintptr_t go_sym(const char *name, uintptr_t *size)
+/* libgo's symbol: the next definition after ours, or, when libgo is not in the global scope (a Go library
+ * dlopen()ed RTLD_LOCAL), libgo's own. */
+static void *libgo_sym(const char *name)
 {
     void *p = lc_dlsym_next(name, 0);
+    if (!p) {
+        void *h = dlopen("libgo.so.21", RTLD_LAZY | RTLD_NOLOAD);
+        if (h) {
+            p = dlsym(h, name);
+            dlclose(h);
+        }
+    }
+    return p;
+}
+
+uintptr_t go_sym(const char *name, uintptr_t *size)
+{
+    void *p = libgo_sym(name);
     if (size) {
         Dl_info di;
         const ElfW(Sym) *sym = NULL;
@@ -126,9 +141,9 @@ __attribute__((noinline, cold)) void go_init_slow(void)
 {
     lc_lock(&init_lock);
     if (!go_inited) {
-        LC_REAL_SYM(go_real_getg, "runtime.getg");
+        go_real_getg = (void *(*)(void))go_resolve("runtime.getg");
         go_rt_main = go_sym("runtime.main", NULL);
-        void *gvar = lc_dlsym_next("runtime.g", 0);    /* this thread's instance */
+        void *gvar = libgo_sym("runtime.g");     /* this thread's instance */
         uintptr_t tp;
         __asm__("movq %%fs:0, %0" : "=r"(tp));
         go_g_tpoff = gvar ? (intptr_t)((uintptr_t)gvar - tp) : 0;
@@ -157,7 +172,8 @@ __attribute__((noinline, cold)) void go_getg_check(void)
 
 __attribute__((noinline, cold)) void *go_resolve(const char *sym)
 {
-    return lc_dlsym_next(sym, 1);
+    void *p = libgo_sym(sym);
+    return p ? p : lc_dlsym_next(sym, 1);     /* the latter aborts with a clear message */
 }
 
 int lc_gccgo_active(void)

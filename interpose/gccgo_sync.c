@@ -74,6 +74,7 @@ __attribute__((noinline)) static int sema_begin(uint32_t *addr, uintptr_t ra, ui
     return 1;
 }
 
+void go_semacquire_mutex(uint32_t *addr, _Bool lifo, intptr_t skip) __asm__(GO_WRAPPER_NAME(go_semacquire_mutex));
 GO_EXPORT_AS(go_semacquire_mutex, "sync.runtime__SemacquireMutex");
 void go_semacquire_mutex(uint32_t *addr, _Bool lifo, intptr_t skip)
 {
@@ -100,6 +101,7 @@ __attribute__((noinline)) static int cond_begin(void *list, uintptr_t ra, uintpt
     return 1;
 }
 
+void go_notify_wait(void *list, uint32_t ticket) __asm__(GO_WRAPPER_NAME(go_notify_wait));
 GO_EXPORT_AS(go_notify_wait, "sync.runtime__notifyListWait");
 void go_notify_wait(void *list, uint32_t ticket)
 {
@@ -127,6 +129,7 @@ __attribute__((noinline)) static void throw_note(const char *s, intptr_t n)
     LC_LEAVE();
 }
 
+void go_sync_throw(const char *s, intptr_t n) __asm__(GO_WRAPPER_NAME(go_sync_throw));
 GO_EXPORT_AS(go_sync_throw, "sync.throw");
 void go_sync_throw(const char *s, intptr_t n)
 {
@@ -137,6 +140,7 @@ void go_sync_throw(const char *s, intptr_t n)
 /* The WaitGroup being changed by this thread, for the panic below (Add never parks). */
 static LC_TLS void *wg_current;
 
+void go_wg_add(void *wg, intptr_t delta) __asm__(GO_WRAPPER_NAME(go_wg_add));
 GO_EXPORT_AS(go_wg_add, "sync.WaitGroup.Add");
 void go_wg_add(void *wg, intptr_t delta)
 {

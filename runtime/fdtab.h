@@ -1,8 +1,8 @@
 /* Per-fd state for fd channels (pipe, socketpair, eventfd) and for closed fds: which channel and end an fd is,
  * whether it is non-blocking, where it was closed. Only channel fds and closed fds have an entry, so the fast
  * path of I/O on any other fd is one bounds check and one load (fdtab_get). fds past LC_FDTAB_MAX are not
- * tracked. Every change is made under the channel table lock, so a snapshot sees the table and the channel
- * records agree. */
+ * tracked. Every change but the O_NONBLOCK cache byte is made under the channel table lock, so a snapshot sees
+ * the table and the channel records agree. */
 #ifndef LC_FDTAB_H
 #define LC_FDTAB_H
 #include <stdint.h>

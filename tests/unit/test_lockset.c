@@ -1,0 +1,228 @@
+/* Unit tests for runtime/lockset: held-lock stacks, the lock-order graph, cycle detection and its findings. */
+#include <check.h>
+#include <string.h>
+#include "../../runtime/finding.h"
+#include "../../runtime/lockset.h"
+
+static int locks[16];                   /* stand-ins for lock addresses */
+#define L(i) ((const void *)&locks[i])
+
+static void setup(void)
+{
+    lockset_reset();
+    finding_reset();
+}
+
+/* Take lock i on ls as a wrapper does: order edge first, then push. */
+static void take(struct lc_lockset *ls, int i, enum lc_lock_mode mode)
+{
+    if (lockset_order_new(ls, L(i), mode))
+        lockset_new_edge(ls, L(i), mode);
+    lockset_push(ls, L(i), mode, 0x1000 + (uintptr_t)i);
+}
+
+static size_t count_kind(enum lc_finding_kind k, struct lc_finding *first)
+{
+    struct lc_finding f[64];
+    size_t n = finding_copy(f, 64), c = 0;
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (f[i].kind == k && c++ == 0 && first)
+            *first = f[i];
+    return c;
+}
+
+START_TEST(push_pop_in_and_out_of_order)
+{
+    struct lc_lockset *ls = lockset_new(7, 70);
+    ck_assert_ptr_nonnull(ls);
+    lockset_push(ls, L(0), LC_LK_MUTEX, 0x10);
+    lockset_push(ls, L(1), LC_LK_WRITE, 0x11);
+    lockset_push(ls, L(2), LC_LK_READ, 0x12);
+    ck_assert_uint_eq(ls->n, 3);
+    ck_assert_int_eq(LC_HELD_MODE(&ls->held[1]), LC_LK_WRITE);
+    ck_assert_uint_eq(LC_HELD_PC(&ls->held[2]), 0x12);
+    ck_assert_int_eq(lockset_pop(ls, L(1)), 1);     /* out of order */
+    ck_assert_uint_eq(ls->n, 2);
+    ck_assert_ptr_eq(ls->held[1].lock, L(2));
+    ck_assert_int_eq(lockset_pop(ls, L(5)), 0);     /* never held */
+    ck_assert_int_eq(lockset_pop(ls, L(2)), 1);
+    ck_assert_int_eq(lockset_pop(ls, L(0)), 1);
+    ck_assert_uint_eq(ls->n, 0);
+    lockset_free(ls);
+}
+END_TEST
+
+START_TEST(registry_answers_holder_and_site)
+{
+    struct lc_lockset *a = lockset_new(1, 10), *b = lockset_new(2, 20);
+    uint64_t id = 0;
+    uintptr_t pc = 0;
+    lockset_push(b, L(3), LC_LK_MUTEX, 0x4242);
+    ck_assert_int_eq(lockset_holder(L(3), &id, &pc), 1);
+    ck_assert_uint_eq(id, 2);
+    ck_assert_uint_eq(pc, 0x4242);
+    ck_assert_int_eq(lockset_site(2, L(3), &pc), 1);
+    ck_assert_int_eq(lockset_site(1, L(3), &pc), 0);
+    struct lc_held h[4];
+    ck_assert_uint_eq(lockset_held_by(2, h, 4), 1);
+    ck_assert_ptr_eq(h[0].lock, L(3));
+    lockset_free(b);
+    ck_assert_int_eq(lockset_holder(L(3), &id, &pc), 0);
+    lockset_free(a);
+}
+END_TEST
+
+START_TEST(consistent_order_makes_edges_not_findings)
+{
+    struct lc_lockset *a = lockset_new(1, 10), *b = lockset_new(2, 20);
+    for (int round = 0; round < 3; round++) {
+        struct lc_lockset *ls = round % 2 ? b : a;
+        take(ls, 0, LC_LK_MUTEX);
+        take(ls, 1, LC_LK_MUTEX);
+        take(ls, 2, LC_LK_MUTEX);
+        lockset_pop(ls, L(2));
+        lockset_pop(ls, L(1));
+        lockset_pop(ls, L(0));
+    }
+    ck_assert_uint_eq(lockset_edge_count(), 2);     /* innermost held -> new: 0->1, 1->2 */
+    ck_assert_int_eq(lockset_edge_known(L(0), L(1)), 1);
+    ck_assert_int_eq(lockset_edge_known(L(1), L(2)), 1);
+    ck_assert_int_eq(lockset_edge_known(L(1), L(0)), 0);
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 0);
+    lockset_free(a);
+    lockset_free(b);
+}
+END_TEST
+
+START_TEST(abba_is_one_inversion_with_both_sites)
+{
+    struct lc_lockset *a = lockset_new(1, 10), *b = lockset_new(2, 20);
+    take(a, 0, LC_LK_MUTEX);
+    take(a, 1, LC_LK_MUTEX);                        /* 0 -> 1 */
+    lockset_pop(a, L(1));
+    lockset_pop(a, L(0));
+    take(b, 1, LC_LK_MUTEX);
+    take(b, 0, LC_LK_MUTEX);                        /* 1 -> 0: closes the cycle */
+    struct lc_finding f;
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, &f), 1);
+    ck_assert_ptr_eq(f.obj, L(1));                  /* from of the edge that closed the cycle */
+    ck_assert_uint_eq(f.task[0], 2);
+    ck_assert_uint_eq(f.task[1], 1);
+    ck_assert_uint_ne(f.site[0], 0);
+    ck_assert_uint_ne(f.site[1], 0);
+    ck_assert_uint_ne(f.site[0], f.site[1]);
+    /* the same inversion again is not a new finding */
+    lockset_pop(b, L(0));
+    lockset_pop(b, L(1));
+    take(b, 1, LC_LK_MUTEX);
+    take(b, 0, LC_LK_MUTEX);
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 1);
+    lockset_free(a);
+    lockset_free(b);
+}
+END_TEST
+
+START_TEST(three_lock_cycle_across_three_threads)
+{
+    struct lc_lockset *t[3];
+    for (int i = 0; i < 3; i++)
+        t[i] = lockset_new((uint64_t)i + 1, 10 + i);
+    for (int i = 0; i < 3; i++) {                   /* 0->1, 1->2, then 2->0 */
+        take(t[i], i, LC_LK_MUTEX);
+        take(t[i], (i + 1) % 3, LC_LK_MUTEX);
+        ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), i == 2);
+        lockset_pop(t[i], L((i + 1) % 3));
+        lockset_pop(t[i], L(i));
+    }
+    for (int i = 0; i < 3; i++)
+        lockset_free(t[i]);
+}
+END_TEST
+
+START_TEST(nesting_through_a_released_lock_still_finds_the_cycle)
+{
+    /* a: 0 then 1 then 2 (edges 0->1, 1->2); b: 2 then 0 closes 0->1->2->0 */
+    struct lc_lockset *a = lockset_new(1, 10), *b = lockset_new(2, 20);
+    take(a, 0, LC_LK_MUTEX);
+    take(a, 1, LC_LK_MUTEX);
+    take(a, 2, LC_LK_MUTEX);
+    take(b, 2 + 3, LC_LK_MUTEX);                    /* unrelated lock: no effect */
+    lockset_pop(b, L(5));
+    take(b, 2, LC_LK_MUTEX);
+    take(b, 0, LC_LK_MUTEX);
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 1);
+    lockset_free(a);
+    lockset_free(b);
+}
+END_TEST
+
+START_TEST(read_locks_and_relocks_make_no_edges)
+{
+    struct lc_lockset *a = lockset_new(1, 10);
+    take(a, 0, LC_LK_READ);
+    take(a, 1, LC_LK_READ);                         /* read -> read: no edge */
+    take(a, 1, LC_LK_READ);                         /* relock: no edge */
+    ck_assert_uint_eq(lockset_edge_count(), 0);
+    take(a, 2, LC_LK_WRITE);                        /* read -> write: an edge */
+    ck_assert_uint_eq(lockset_edge_count(), 1);
+    lockset_free(a);
+}
+END_TEST
+
+START_TEST(forget_drops_a_destroyed_locks_edges)
+{
+    struct lc_lockset *a = lockset_new(1, 10), *b = lockset_new(2, 20);
+    take(a, 0, LC_LK_MUTEX);
+    take(a, 1, LC_LK_MUTEX);
+    take(a, 2, LC_LK_MUTEX);
+    ck_assert_uint_eq(lockset_edge_count(), 2);
+    lockset_forget(L(1));                           /* destroyed: 0->1 and 1->2 go */
+    ck_assert_uint_eq(lockset_edge_count(), 0);
+    ck_assert_int_eq(lockset_edge_known(L(0), L(1)), 0);
+    take(b, 1, LC_LK_MUTEX);                        /* a new lock at the same address */
+    take(b, 0, LC_LK_MUTEX);
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 0);
+    ck_assert_int_eq(lockset_edge_known(L(1), L(0)), 1);
+    lockset_free(a);
+    lockset_free(b);
+}
+END_TEST
+
+START_TEST(many_edges_stay_findable)
+{
+    struct lc_lockset *a = lockset_new(1, 10);
+    static int many[2000];
+    for (int i = 1; i < 2000; i++) {
+        lockset_push(a, &many[0], LC_LK_MUTEX, 0);
+        if (lockset_order_new(a, &many[i], LC_LK_MUTEX))
+            lockset_new_edge(a, &many[i], LC_LK_MUTEX);
+        lockset_pop(a, &many[0]);
+    }
+    ck_assert_uint_eq(lockset_edge_count(), 1999);
+    for (int i = 1; i < 2000; i++)
+        ck_assert_int_eq(lockset_edge_known(&many[0], &many[i]), 1);
+    lockset_free(a);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("lockset");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, push_pop_in_and_out_of_order);
+    tcase_add_test(tc, registry_answers_holder_and_site);
+    tcase_add_test(tc, consistent_order_makes_edges_not_findings);
+    tcase_add_test(tc, abba_is_one_inversion_with_both_sites);
+    tcase_add_test(tc, three_lock_cycle_across_three_threads);
+    tcase_add_test(tc, nesting_through_a_released_lock_still_finds_the_cycle);
+    tcase_add_test(tc, read_locks_and_relocks_make_no_edges);
+    tcase_add_test(tc, forget_drops_a_destroyed_locks_edges);
+    tcase_add_test(tc, many_edges_stay_findable);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
