@@ -94,6 +94,8 @@ struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
                 ctx.exiting_task = s.tasks[i].id;
         v = report_write(&s, &ctx);
         snapshot_free(&s);
+    } else {
+        say("leakcheck: the task table stayed locked for 1 s; no report\n");
     }
     lc_in_shim--;
     lc_unlock(&report_lock);

@@ -86,6 +86,17 @@ void chan_foreach(void (*fn)(struct lc_chan *, void *), void *arg)
     lc_unlock(&chan_lock);
 }
 
+int chan_foreach_timed(void (*fn)(struct lc_chan *, void *), void *arg, int timeout_ms)
+{
+    struct lc_chan *c, *tmp;
+    if (!lc_lock_timed(&chan_lock, timeout_ms))
+        return -1;
+    HASH_ITER(hh, chans, c, tmp)
+        fn(c, arg);
+    lc_unlock(&chan_lock);
+    return 0;
+}
+
 size_t chan_count(void)
 {
     return HASH_COUNT(chans);

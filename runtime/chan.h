@@ -37,6 +37,7 @@ int chan_get(uint64_t key, struct lc_chan *out);
 int chan_mark_closed(uint64_t key, stack_id site, uint64_t by, struct lc_chan *prev);
 void chan_remove(uint64_t key);
 void chan_foreach(void (*fn)(struct lc_chan *, void *), void *arg);
+int chan_foreach_timed(void (*fn)(struct lc_chan *, void *), void *arg, int timeout_ms);
 size_t chan_count(void);
 void chan_table_lock(void);
 void chan_table_unlock(void);

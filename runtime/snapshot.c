@@ -19,18 +19,21 @@ int snapshot_take(struct lc_snapshot *s, int timeout_ms)
 {
     memset(s, 0, sizeof *s);
     s->pid = getpid();
-    (void)timeout_ms;
     /* Tasks: size the copy, then copy under the lock (the table may grow in between: copy what fits). */
     size_t want = task_count() + 64;
     s->tasks = lc_calloc(want, sizeof *s->tasks);
     struct copy_ctx tc = { s->tasks, 0, s->tasks ? want : 0, sizeof *s->tasks };
-    task_foreach(copy_task, &tc);
+    if (task_foreach_timed(copy_task, &tc, timeout_ms) != 0) {
+        snapshot_free(s);
+        return -1;                      /* a task table lock held that long: something is badly wrong */
+    }
     s->ntasks = tc.n;
 
     size_t cwant = chan_count() + 64;
     s->chans = lc_calloc(cwant, sizeof *s->chans);
     struct copy_ctx cc = { s->chans, 0, s->chans ? cwant : 0, sizeof *s->chans };
-    chan_foreach(copy_chan, &cc);
+    if (chan_foreach_timed(copy_chan, &cc, timeout_ms) != 0)
+        cc.n = 0;                       /* report the tasks without channel details */
     s->nchans = cc.n;
 
     size_t fn = finding_count() + 8;

@@ -187,6 +187,17 @@ void task_foreach(void (*fn)(struct lc_task *, void *), void *arg)
     lc_unlock(&table_lock);
 }
 
+int task_foreach_timed(void (*fn)(struct lc_task *, void *), void *arg, int timeout_ms)
+{
+    struct lc_task *t, *tmp;
+    if (!lc_lock_timed(&table_lock, timeout_ms))
+        return -1;
+    HASH_ITER(hh, table, t, tmp)
+        fn(t, arg);
+    lc_unlock(&table_lock);
+    return 0;
+}
+
 size_t task_count(void)
 {
     return HASH_COUNT(table);
