@@ -90,6 +90,7 @@ install: lib
 	install -d $(DESTDIR)$(PREFIX)/lib/leakcheck $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/leakcheck/libleakcheck.so
 	install -m 0755 scripts/leakcheck $(DESTDIR)$(PREFIX)/bin/leakcheck
+	install -m 0755 scripts/leakcheck-report.py $(DESTDIR)$(PREFIX)/lib/leakcheck/leakcheck-report.py
 
 clean:
 	rm -rf $(BUILD)

@@ -17,6 +17,8 @@
 static const int fatal_sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGALRM, SIGQUIT };
 static volatile uint64_t pending;       /* one bit per signal number */
 static volatile int32_t wake_seq;
+static volatile int32_t reports_done;
+static int fatal_seen;                  /* a fatal signal was taken: one report per process, then die */  /* bumped after each fatal-signal report (Go handlers wait on it) */
 static int thread_running, stopping;
 
 static int is_fatal(int sig)
@@ -40,19 +42,91 @@ static void die_of(int sig)
     syscall(SYS_tgkill, getpid(), gettid(), sig);
 }
 
-static void on_signal(int sig)
+static void wake(int sig)
 {
-    int e = errno;
-    /* A second fatal signal, or no thread to report: die now, as the default action would. */
-    if (is_fatal(sig) && (!thread_running || (pending & (1ull << sig)))) {
-        die_of(sig);
-        errno = e;
-        return;
-    }
     __atomic_or_fetch(&pending, 1ull << sig, __ATOMIC_SEQ_CST);
     __atomic_add_fetch(&wake_seq, 1, __ATOMIC_SEQ_CST);
     syscall(SYS_futex, &wake_seq, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* First taker of a fatal signal: 1 (go and report), later ones: 0 (just die). */
+static int first_fatal(void)
+{
+    return thread_running && __atomic_exchange_n(&fatal_seen, 1, __ATOMIC_SEQ_CST) == 0;
+}
+
+static void on_signal(int sig)
+{
+    int e = errno;
+    if (is_fatal(sig)) {
+        if (first_fatal())
+            wake(sig);
+        else if (!lc_is_go)             /* no thread to report, or a second fatal signal: die now */
+            die_of(sig);
+        /* under libgo this is Go forwarding to the handler it replaced: it dies by itself afterwards */
+    } else {
+        wake(sig);
+    }
     errno = e;
+}
+
+/* ---- under libgo ------------------------------------------------------------------------------------------
+ * libgo installs its handler for every signal after our constructor, dropping ours. Once it has (the first
+ * goroutine spawn from a goroutine), we go back in front of it and chain to it: the live dump works again and a
+ * program's own signal.Notify still gets every signal. For a fatal signal the handler waits (bounded) for the
+ * report before Go's handler ends the process. */
+static struct sigaction go_prev[64];
+
+static void chain_go(int sig, siginfo_t *info, void *uc)
+{
+    const struct sigaction *p = &go_prev[sig];
+    if (p->sa_flags & SA_SIGINFO)
+        p->sa_sigaction(sig, info, uc);
+    else if (p->sa_handler != SIG_DFL && p->sa_handler != SIG_IGN)
+        p->sa_handler(sig);
+}
+
+static void on_signal_go(int sig, siginfo_t *info, void *uc)
+{
+    int e = errno;
+    if (is_fatal(sig)) {
+        if (first_fatal()) {
+            int32_t before = __atomic_load_n(&reports_done, __ATOMIC_SEQ_CST);
+            wake(sig);
+            uint64_t end = lc_now_ns() + 4000000000ull;     /* a report never holds the exit up longer */
+            while (__atomic_load_n(&reports_done, __ATOMIC_SEQ_CST) == before && lc_now_ns() < end) {
+                struct timespec ts = { 0, 50 * 1000000 };
+                syscall(SYS_futex, &reports_done, FUTEX_WAIT_PRIVATE, before, &ts, NULL, 0);
+            }
+        }
+    } else {
+        wake(sig);
+    }
+    errno = e;
+    chain_go(sig, info, uc);
+}
+
+static void install_before_go(int sig)
+{
+    struct sigaction sa;
+    if (sig <= 0 || sig >= 64 || sigaction(sig, NULL, &go_prev[sig]) != 0)
+        return;
+    if (go_prev[sig].sa_handler == SIG_IGN || go_prev[sig].sa_handler == SIG_DFL)
+        return;                         /* not Go's: the program's parent or the program decided */
+    sa = go_prev[sig];
+    sa.sa_sigaction = on_signal_go;
+    sa.sa_flags |= SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+    sigaction(sig, &sa, NULL);
+}
+
+void lc_go_runtime_started(void)
+{
+    if (lc_opt.dump_signal > 0 && lc_opt.dump_signal < 64)
+        install_before_go(lc_opt.dump_signal);
+    if (lc_opt.fatal_signals)
+        for (size_t i = 0; i < sizeof fatal_sigs / sizeof fatal_sigs[0]; i++)
+            if (fatal_sigs[i] != SIGQUIT)   /* Go's SIGQUIT dump exits through exit(): reported there */
+                install_before_go(fatal_sigs[i]);
 }
 
 static void install(int sig)
@@ -87,6 +161,11 @@ static void *dump_main(void *unused)
                 continue;
             if (is_fatal(sig)) {
                 lc_report(LC_REASON_SIGNAL, sig, 128 + sig);
+                if (lc_is_go) {                 /* Go's own handler, waiting for us, does the dying */
+                    __atomic_add_fetch(&reports_done, 1, __ATOMIC_SEQ_CST);
+                    syscall(SYS_futex, &reports_done, FUTEX_WAKE_PRIVATE, 64, NULL, NULL, 0);
+                    continue;
+                }
                 die_of(sig);
             } else {
                 lc_report(LC_REASON_DUMP, sig, 0);

@@ -11,6 +11,7 @@
 #include "gccgo_int.h"
 #include "../runtime/finding.h"
 #include "../runtime/lock.h"
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -107,14 +108,28 @@ static int pend_fits(uint8_t kind, uint8_t cls)
  * A new goroutine may run, park and even exit before __go_go returns its g to the spawner, which is when the
  * spawner can register it. So, while spawns are in flight (all under birth_lock):
  * - a goroutine with no task that parks registers itself, provisionally: flagged internal, no creator. Its
- *   spawner then adopts the record (fills in the creator and clears the flag); one nobody adopts is a
- *   goroutine the runtime started for itself, and stays internal;
+ *   spawner then adopts the record (fills in the creator and clears the flag); one nobody adopts was not
+ *   started by a go statement (a cgo callback's g, say) and stays internal;
  * - an exiting goroutine leaves its goid as a tombstone, and a spawner that finds one registers nothing. */
 static lc_lock_t birth_lock = LC_LOCK_INIT;
 static int inflight;
 #define NTOMB 256
 static int64_t tombs[NTOMB];
 static unsigned tomb_next;
+
+/* At exit, before the library's destructor (and its grace period): when the exiting thread runs a goroutine
+ * (main returned, or os.Exit), hand its P back to the scheduler as a blocking system call would, so that
+ * goroutines made runnable just before exit can run and finish; with GOMAXPROCS=1 nothing else could run
+ * them and they would be reported as blocked. The goroutine stays "in a system call": the process is exiting.
+ * Fatal errors exit from the system stack (goid 0) and are left alone. Registered with atexit() from C main
+ * (the first spawn), so it runs before the destructors. */
+static void exit_release_p(void)
+{
+    void (*entersyscallblock)(void) = (void (*)(void))go_sym("runtime.entersyscallblock", NULL);
+    void *g = go_off ? NULL : go_getg();
+    if (entersyscallblock && g && go_goid(g) != 0 && GO_FIELD(g, GO_G_STATUS, uint32_t) == GO_GRUNNING)
+        entersyscallblock();
+}
 
 struct spawn {
     int main;
@@ -136,6 +151,8 @@ __attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, ui
         if (lc_go_runtime_started)
             lc_go_runtime_started();
     }
+    if (!go_started && go_goid(self) == 0 && go_rt_main && (uintptr_t)fn == go_rt_main)
+        atexit(exit_release_p);       /* C main, about to start runtime.main */
     memset(sp, 0, sizeof *sp);
     sp->fn = fn;
     sp->ra = ra;
@@ -253,6 +270,16 @@ void go_goexit1(void)
     if (GO_ACTIVE())
         exit_note();
     GO_REAL(real_goexit1, "runtime.goexit1")();
+}
+
+/* For report/: whether the goroutine of a task (key = g, id = goid) still exists, read from libgo's own g
+ * (g structs are never freed). 1 alive, 0 exited (or its g reused), -1 not a goroutine of this process. */
+int lc_gccgo_alive(uint64_t key, uint64_t goid)
+{
+    const void *g = (const void *)(uintptr_t)key;
+    if (!go_inited || go_off || !g)
+        return -1;
+    return go_goid(g) == (int64_t)goid && GO_FIELD(g, GO_G_STATUS, uint32_t) != GO_GDEAD;
 }
 
 /* ---- park ------------------------------------------------------------------------------------------------ */

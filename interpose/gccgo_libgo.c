@@ -10,8 +10,6 @@
 #include <link.h>
 #include <string.h>
 #include <unistd.h>
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
 
 void *(*go_real_getg)(void);
 intptr_t go_g_tpoff;
@@ -223,7 +221,7 @@ __attribute__((noinline)) stack_id go_stack(void)
 {
     int e = errno;
     void *buf[LC_MAX_FRAMES + 32];
-    int n = unw_backtrace(buf, (int)(sizeof buf / sizeof buf[0]));
+    int n = stack_walk(buf, (int)(sizeof buf / sizeof buf[0]));   /* its own frames are the shim's: dropped */
     stack_id id = trim_intern((const uintptr_t *)buf, n);
     errno = e;
     return id;

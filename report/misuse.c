@@ -99,13 +99,23 @@ static void put_history(struct lc_bufw *w, const struct lc_snapshot *s, const st
     }
 }
 
-void text_findings(struct lc_bufw *w, const struct lc_snapshot *s, size_t max)
+const char *text_site_label(unsigned kind, int i)
 {
-    size_t shown = s->nfindings < max ? s->nfindings : max;
-    for (size_t n = 0; n < shown; n++) {
+    return kind < LC_F__COUNT && i >= 0 && i < 2 ? kinds[kind].label[i] : "at:";
+}
+
+void text_findings(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_judgement *j, size_t max)
+{
+    size_t shown = 0, left = 0;
+    for (size_t n = 0; n < s->nfindings; n++) {
         const struct lc_finding *f = &s->findings[n];
-        if (f->kind >= LC_F__COUNT)
+        if (f->kind >= LC_F__COUNT || !verdict_finding_shown(j, n))
+            continue;                          /* silenced by a suppression */
+        if (shown == max) {
+            left++;
             continue;
+        }
+        shown++;
         if (f->kind == LC_F_DEADLOCK) {        /* the cycle, each member's stack and the locks they hold */
             deadlock_print(w, s, f);
             continue;
@@ -121,6 +131,6 @@ void text_findings(struct lc_bufw *w, const struct lc_snapshot *s, size_t max)
         put_history(w, s, f);
         bw_puts(w, "\n");
     }
-    if (shown < s->nfindings)
-        bw_printf(w, "leakcheck: %zu more misuse findings not shown\n\n", s->nfindings - shown);
+    if (left)
+        bw_printf(w, "leakcheck: %zu more misuse findings not shown\n\n", left);
 }

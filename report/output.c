@@ -5,21 +5,53 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* Every format the report option may name; a NULL writer is a format this build does not have. */
-static const struct { const char *name; lc_format_fn fn; } formats[] = {
-    { "text", report_text },
-    { "json", report_json },
-    { "pprof", report_pprof },
-    { "folded", report_folded },
+/* Every format the report option may name; a NULL writer is a format this build does not have. The machine
+ * formats write files named BASE.PID plus their suffix (pprof writes two). */
+static const struct {
+    const char *name;
+    lc_format_fn fn[2];
+    const char *suffix[2], *title[2];
+} formats[] = {
+    { "text", { report_text, NULL }, { NULL, NULL }, { NULL, NULL } },
+    { "json", { report_json, NULL }, { ".json", NULL }, { "json", NULL } },
+    { "pprof", { report_pprof, report_pprof_contention }, { ".pb.gz", ".contention.pb.gz" },
+      { "pprof", "pprof contention" } },
+    { "folded", { report_folded, NULL }, { ".folded", NULL }, { "folded", NULL } },
 };
 #define NFORMATS (sizeof formats / sizeof formats[0])
+
+/* The lines naming the files written by the current report (reports are serialized by the caller). */
+static char written[8192];
+static size_t nwritten;
+static int written_put;
+
+__attribute__((format(printf, 1, 2))) static void note_written(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(written + nwritten, sizeof written - nwritten, fmt, ap);
+    va_end(ap);
+    if (n > 0 && (size_t)n < sizeof written - nwritten)
+        nwritten += (size_t)n;
+    else
+        written[nwritten] = 0;        /* a line that does not fit is dropped whole */
+}
+
+void report_put_written(struct lc_bufw *w)
+{
+    if (!written_put && nwritten && lc_opt.verbosity >= 1)
+        bw_write(w, written, nwritten);
+    written_put = 1;
+}
 
 int report_open_fd(void)
 {
@@ -76,27 +108,97 @@ struct run {
     const struct lc_snapshot *s;
     const struct lc_report_ctx *ctx;
     const struct lc_judgement *j;
+    int text, unknown;            /* the list names text / names formats that do not exist */
+    int machine;                  /* write the machine formats' files */
 };
 
-static void run_format(int idx, const char *name, void *arg)
+/* Opens a machine format's file afresh (a later report of this process replaces it): never through a symbolic
+ * link, never a fifo or device planted there (O_NONBLOCK: a fifo fails at once instead of hanging the report).
+ * Returns the fd, or -1 and why not. */
+static long open_file(const char *path, const char **why)
+{
+    struct stat st;
+    long fd = syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+                      0644);
+    if (fd < 0) {
+        *why = strerrordesc_np(errno);
+    } else if (syscall(SYS_fstat, fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        syscall(SYS_close, fd);
+        fd = -1;
+        *why = "not a regular file";
+    }
+    return fd;
+}
+
+/* A machine format: each of its files, named BASE.PID.SUFFIX by absolute path. */
+static void write_files(int idx, struct run *r)
+{
+    const char *lp = lc_opt.log_path;
+    const char *base = lp && *lp ? lp : "leakcheck";
+    char cwd[2048] = "";
+    if (getauxval(AT_SECURE)) {        /* never create files where the environment says in a setuid program */
+        note_written("leakcheck: setuid program: %s report not written\n", formats[idx].name);
+        return;
+    }
+    int saved = errno;
+    if (base[0] != '/' && syscall(SYS_getcwd, cwd, sizeof cwd - 1) > 0 && cwd[0] == '/') {
+        if (strcmp(cwd, "/") != 0)
+            strcat(cwd, "/");
+    } else {
+        cwd[0] = 0;
+    }
+    for (int k = 0; k < 2 && formats[idx].fn[k]; k++) {
+        char path[4096];
+        const char *why = "file name too long";
+        int n = snprintf(path, sizeof path, "%s%s.%d%s", cwd, base, (int)getpid(), formats[idx].suffix[k]);
+        long fd = n > 0 && (size_t)n < sizeof path ? open_file(path, &why) : -1;
+        struct lc_bufw *w = fd >= 0 ? malloc(sizeof *w) : NULL;
+        if (fd >= 0 && !w)
+            why = "out of memory";
+        if (!w) {
+            note_written("leakcheck: cannot write %s report to '%s%s.%d%s': %s\n", formats[idx].title[k], cwd,
+                         base, (int)getpid(), formats[idx].suffix[k], why ? why : "error");
+        } else {
+            bw_init(w, (int)fd);
+            formats[idx].fn[k](w, r->s, r->ctx, r->j);
+            bw_flush(w);
+            if (w->failed)
+                note_written("leakcheck: %s report to '%s' is incomplete (a write failed)\n", formats[idx].title[k],
+                             path);
+            else
+                note_written("leakcheck: %s report written to %s\n", formats[idx].title[k], path);
+            free(w);
+        }
+        if (fd >= 0)
+            syscall(SYS_close, fd);
+    }
+    errno = saved;
+}
+
+/* First pass: the machine formats (their files exist before the text report names them); what the list
+ * holds. */
+static void run_machine(int idx, const char *name, void *arg)
+{
+    struct run *r = arg;
+    (void)name;
+    if (idx < 0)
+        r->unknown = 1;
+    else if (idx == 0)
+        r->text = 1;
+    else if (formats[idx].fn[0] && r->machine)
+        write_files(idx, r);
+}
+
+/* Second pass, to the report destination: the text report, complaints about the list. */
+static void run_text(int idx, const char *name, void *arg)
 {
     struct run *r = arg;
     if (idx < 0)
         bw_printf(r->w, "leakcheck: unknown report format '%s' (valid: text,json,pprof,folded)\n", name);
-    else if (formats[idx].fn)
-        formats[idx].fn(r->w, r->s, r->ctx, r->j);
-    else if (lc_opt.verbosity >= 2)
+    else if (idx == 0)
+        report_text(r->w, r->s, r->ctx, r->j);
+    else if (!formats[idx].fn[0] && lc_opt.verbosity >= 2)
         bw_printf(r->w, "leakcheck: report format '%s' is not available in this build\n", name);
-}
-
-/* Whether the report writes anything: a clean verdict at verbosity 1 with only the text format writes nothing,
- * and must not even create the log file. */
-static void needs_output(int idx, const char *name, void *arg)
-{
-    int *need = arg;
-    (void)name;
-    if (idx != 0)
-        *need = 1;
 }
 
 struct lc_verdict report_write(const struct lc_snapshot *s, const struct lc_report_ctx *ctx)
@@ -105,15 +207,25 @@ struct lc_verdict report_write(const struct lc_snapshot *s, const struct lc_repo
     struct lc_judgement j;
     const char *list = lc_opt.report ? lc_opt.report : "text";
     verdict_judge(s, ctx, &j);
+    nwritten = 0;
+    written[0] = 0;
+    written_put = 0;
     int found = j.v.leaked || j.v.misuse || j.v.deadlocks;
-    int need = j.live || (found && lc_opt.verbosity > 0) || lc_opt.verbosity >= 2;
-    for_each_format(list, needs_output, &need);
+    struct run r = { NULL, s, ctx, &j, 0, 0, 0 };
+    /* Machine files, like the text report, only when there is something to say: a clean verdict at verbosity 1
+     * writes none (a program that starts many others must not litter their directories). */
+    r.machine = j.live || found || lc_opt.verbosity >= 2;
+    for_each_format(list, run_machine, &r);
+    int need = r.unknown || (nwritten && lc_opt.verbosity >= 1) || lc_opt.verbosity >= 2 ||
+               (r.text && (j.live || (found && lc_opt.verbosity > 0)));
+    /* A clean verdict at verbosity 1 with only the text format writes nothing, and creates no log file. */
     struct lc_bufw *w = need ? malloc(sizeof *w) : NULL;
     if (w) {
-        int fd = report_open_fd();
+        int fd = r.text ? report_open_fd() : STDERR_FILENO;
         bw_init(w, fd);
-        struct run r = { w, s, ctx, &j };
-        for_each_format(list, run_format, &r);
+        r.w = w;
+        for_each_format(list, run_text, &r);
+        report_put_written(w);
         bw_flush(w);
         if (fd != STDERR_FILENO)
             syscall(SYS_close, fd);

@@ -1,7 +1,9 @@
 /* The text report: a verdict at exit or on a fatal signal (summary, leaked groups, misuse, closing line), or a
  * live report of every task on the dump signal, periodically, or when max_tasks is crossed. */
+#include "attrib.h"
 #include "deadlock.h"
 #include "formats.h"
+#include "suppress.h"
 #include "text.h"
 #include "../runtime/options.h"
 
@@ -12,6 +14,7 @@
 
 #define MAX_GROUPS_SHOWN 1000
 #define MAX_FINDINGS_SHOWN 1000
+#define MAX_SITES_SHOWN 10
 
 static const char *const obj_kind_name[] = {
     [LC_OBJ_NONE] = "", [LC_OBJ_THREAD] = "thread", [LC_OBJ_MUTEX] = "mutex", [LC_OBJ_RWLOCK] = "rwlock",
@@ -203,6 +206,9 @@ static void put_group(struct lc_bufw *w, const struct lc_snapshot *s, const stru
         if (i == 0 && lc_opt.verbosity >= 2)
             text_rest_of_stack(w, t->anc_stack[0]);
     }
+    char test[128];
+    if (attrib_test(t, test, sizeof test))      /* the Go test whose goroutine made it */
+        bw_printf(w, "  test: %s\n", test);
     deadlock_print_waits(w, s, t);         /* who holds the lock, who could write the other end */
     const struct lc_chan *c;
     if (t->state == LC_BLOCKED && t->obj_kind == LC_OBJ_CHAN && t->obj &&
@@ -235,10 +241,22 @@ static void put_groups(struct lc_bufw *w, const struct lc_snapshot *s, const str
 static void put_live(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_report_ctx *ctx,
                      const struct lc_judgement *j)
 {
-    if (ctx->reason == LC_REASON_ALERT)
+    if (ctx->reason == LC_REASON_ALERT) {
+        struct lc_site sites[MAX_SITES_SHOWN];
+        size_t n = attrib_creation_sites(j, sites, MAX_SITES_SHOWN);
         bw_printf(w, "leakcheck: task count alert: %u live tasks, max_tasks=%d (pid %d)\n\n", j->ntasks,
                   lc_opt.max_tasks, (int)s->pid);
-    else
+        if (n)
+            bw_puts(w, "top creation sites (tasks created there):\n");
+        for (size_t i = 0; i < n; i++) {
+            char count[32];
+            snprintf(count, sizeof count, "%7u  ", sites[i].count);
+            text_frame(w, "  ", count, &sites[i].where);
+            bw_puts(w, "\n");
+        }
+        if (n)
+            bw_puts(w, "\n");
+    } else
         bw_printf(w, "leakcheck: %s report (pid %d, %u tasks)\n\n",
                   ctx->reason == LC_REASON_PERIODIC ? "periodic" : "live", (int)s->pid, j->ntasks);
     put_groups(w, s, j);
@@ -250,8 +268,10 @@ static void put_verdict(struct lc_bufw *w, const struct lc_snapshot *s, const st
 {
     const struct lc_verdict *v = &j->v;
     if (!v->leaked && !v->misuse && !v->deadlocks) {
-        if (lc_opt.verbosity >= 2)
+        if (lc_opt.verbosity >= 2) {
             bw_printf(w, "leakcheck: no leaks (pid %d, %u suppressed)\n", (int)s->pid, v->suppressed);
+            suppress_print_used(w);
+        }
         return;
     }
     if (lc_opt.verbosity <= 0)
@@ -269,6 +289,8 @@ static void put_verdict(struct lc_bufw *w, const struct lc_snapshot *s, const st
     bw_puts(w, ")\n\n");
     put_groups(w, s, j);
     text_findings(w, s, j, MAX_FINDINGS_SHOWN);
+    suppress_print_used(w);                /* so that stale rules can be removed */
+    report_put_written(w);
     bw_printf(w, "leakcheck: %u leaked, %u misuse", v->leaked, v->misuse);
     if (v->deadlocks)
         bw_printf(w, ", %u deadlocks", v->deadlocks);

@@ -20,6 +20,8 @@ void text_rest_of_stack(struct lc_bufw *w, stack_id id);
 /* The fd channel (pipe, socketpair, eventfd) fd belongs to, or NULL. */
 const struct lc_chan *text_chan_by_fd(const struct lc_snapshot *s, int fd);
 const char *text_fdchan_kind(const struct lc_chan *c);
-/* The misuse findings, each followed by a blank line; at most max of them. */
-void text_findings(struct lc_bufw *w, const struct lc_snapshot *s, size_t max);
+/* The misuse findings not silenced by a suppression (j), each followed by a blank line; at most max of them. */
+void text_findings(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_judgement *j, size_t max);
+/* The label of site i (0 or 1) of a finding kind in the text report ("second close:", "closed at:"). */
+const char *text_site_label(unsigned kind, int i);
 #endif

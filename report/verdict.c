@@ -2,6 +2,7 @@
  * order they are printed. Runs on the report path only (malloc is fine here). */
 #include "verdict.h"
 #include "frames.h"
+#include "suppress.h"
 #include "../runtime/options.h"
 
 #include <fnmatch.h>
@@ -122,7 +123,12 @@ int verdict_user_ignored(const struct lc_task *t)
     }
     if (by && *by && frames_top(t->anc_stack[0], &f) && verdict_match_list(by, f.func))
         return 1;
-    return 0;
+    return suppress_task(t);
+}
+
+int verdict_finding_shown(const struct lc_judgement *j, size_t i)
+{
+    return !j->finding_dropped || !j->finding_dropped[i];
 }
 
 int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *ctx)
@@ -238,18 +244,35 @@ void verdict_judge(const struct lc_snapshot *s, const struct lc_report_ctx *ctx,
     struct gent *index = NULL, *e, *et;
     memset(j, 0, sizeof *j);
     j->live = verdict_is_live(ctx);
+    suppress_load();
+    suppress_begin();
+    j->finding_dropped = s->nfindings ? calloc(s->nfindings, 1) : NULL;
     for (size_t i = 0; i < s->nfindings; i++) {
-        if (s->findings[i].kind == LC_F_DEADLOCK)
+        if (suppress_finding(&s->findings[i])) {
+            if (j->finding_dropped)
+                j->finding_dropped[i] = 1;
+            j->v.suppressed++;
+        } else if (s->findings[i].kind == LC_F_DEADLOCK) {
             j->v.deadlocks++;
-        else
+        } else {
             j->v.misuse++;
+        }
     }
     j->groups = s->ntasks ? calloc(s->ntasks, sizeof *j->groups) : NULL;
-    long *gi = s->ntasks ? malloc(s->ntasks * sizeof *gi) : NULL;
-    if (!j->groups || !gi) {
-        free(gi);
+    j->task_group = s->ntasks ? malloc(s->ntasks * sizeof *j->task_group) : NULL;
+    j->task_mark = s->ntasks ? calloc(s->ntasks, 1) : NULL;
+    size_t *order = s->ntasks ? malloc(s->ntasks * sizeof *order) : NULL;
+    if (!j->groups || !j->task_group || !j->task_mark || !order) {    /* no tasks, or out of memory */
+        free(order);
+        free(j->groups);
+        free(j->task_group);
+        free(j->task_mark);
+        j->groups = NULL;
+        j->task_group = NULL;
+        j->task_mark = NULL;
         return;
     }
+    long *gi = j->task_group;
     for (size_t i = 0; i < s->ntasks; i++) {
         const struct lc_task *t = &s->tasks[i];
         gi[i] = -1;
@@ -257,24 +280,36 @@ void verdict_judge(const struct lc_snapshot *s, const struct lc_report_ctx *ctx,
             continue;
         if (!j->live && !verdict_is_leak(t, ctx))
             continue;
-        if (verdict_runtime_internal(t))
+        if (verdict_runtime_internal(t)) {
+            j->task_mark[i] = LC_TM_RUNTIME;
             continue;
+        }
         if (!j->live && verdict_user_ignored(t)) {
+            j->task_mark[i] = LC_TM_IGNORED;
             j->v.suppressed++;
             continue;
         }
         gi[i] = add_to_group(j, &index, t, s->now_ns);
+        if (gi[i] >= 0)
+            j->task_mark[i] = LC_TM_REPORTED;
     }
     /* members waiting on another object than the one the header names */
     for (size_t i = 0; i < s->ntasks; i++)
         if (gi[i] >= 0 && s->tasks[i].obj != j->groups[gi[i]].rep->obj)
             j->groups[gi[i]].other_obj++;
-    free(gi);
     HASH_ITER(hh, index, e, et) {
         HASH_DEL(index, e);
         free(e);
     }
+    for (size_t g = 0; g < j->ngroups; g++)
+        j->groups[g].first = g;
     qsort(j->groups, j->ngroups, sizeof *j->groups, group_cmp);
+    for (size_t g = 0; g < j->ngroups; g++)      /* task_group: from creation order to printed order */
+        order[j->groups[g].first] = g;
+    for (size_t i = 0; i < s->ntasks; i++)
+        if (gi[i] >= 0)
+            gi[i] = (long)order[gi[i]];
+    free(order);
     if (!j->live) {
         j->v.leaked = j->ntasks;
         j->v.groups = (unsigned)j->ngroups;
@@ -284,7 +319,13 @@ void verdict_judge(const struct lc_snapshot *s, const struct lc_report_ctx *ctx,
 void verdict_free(struct lc_judgement *j)
 {
     free(j->groups);
+    free(j->task_group);
+    free(j->task_mark);
+    free(j->finding_dropped);
     j->groups = NULL;
+    j->task_group = NULL;
+    j->task_mark = NULL;
+    j->finding_dropped = NULL;
     j->ngroups = 0;
 }
 

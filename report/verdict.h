@@ -10,7 +10,11 @@ struct lc_group {
     unsigned n;
     unsigned other_obj;           /* members waiting on another object than rep->obj */
     uint64_t oldest_ns, newest_ns;   /* longest and shortest time in this state */
+    size_t first;                 /* (internal) order of creation, before sorting */
 };
+
+/* Why a snapshot task is or is not in the report (lc_judgement.task_mark). */
+enum lc_task_mark { LC_TM_NONE = 0, LC_TM_REPORTED, LC_TM_IGNORED, LC_TM_RUNTIME };
 
 struct lc_judgement {
     struct lc_verdict v;
@@ -19,6 +23,9 @@ struct lc_judgement {
     size_t ngroups;
     unsigned ntasks;              /* tasks in the groups */
     unsigned threads, goroutines; /* of which threads / goroutines */
+    long *task_group;             /* per snapshot task: index of its group, -1 when in none (NULL: none) */
+    uint8_t *task_mark;           /* per snapshot task: enum lc_task_mark (NULL: all LC_TM_NONE) */
+    uint8_t *finding_dropped;     /* per snapshot finding: 1 when a suppression silenced it (NULL: none) */
 };
 
 /* Judge s: for a verdict the leaked tasks, for a live report (ctx->reason DUMP, PERIODIC, ALERT) every task
@@ -31,8 +38,10 @@ int verdict_is_live(const struct lc_report_ctx *ctx);
 int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *ctx);
 /* Whether t is one of the language runtime's own tasks (libgo's background goroutines and threads). */
 int verdict_runtime_internal(const struct lc_task *t);
-/* Whether the user's rules (ignore_top, ignore_any, ignore_created_by) drop t. */
+/* Whether the user's rules (ignore_top, ignore_any, ignore_created_by, the suppressions file) drop t. */
 int verdict_user_ignored(const struct lc_task *t);
+/* Whether finding i of the judged snapshot is shown (not silenced by a suppression). */
+int verdict_finding_shown(const struct lc_judgement *j, size_t i);
 /* Whether name matches one of the comma-separated fnmatch patterns in list. */
 int verdict_match_list(const char *list, const char *name);
 /* Nanoseconds t has been in its state at now_ns (blocked for, running for, finished ago). */

@@ -455,10 +455,17 @@ START_TEST(report_formats)
     ck_assert_ptr_nonnull(strstr(got, "leakcheck: found unexpected threads (2 leaked in 2 groups)\n"));
     ck_assert_ptr_nonnull(strstr(got, "leakcheck: unknown report format 'xml' (valid: text,json,pprof,folded)\n"));
     lc_opt.report = "folded";
+    char dir[] = "/tmp/lc_unit_XXXXXX", base[64], file[128];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(base, sizeof base, "%s/lc", dir);
+    lc_opt.log_path = base;               /* where a build with the folded writer puts its file */
     struct lc_verdict v;
     got = capture(&s, &exit_ctx, &v);
     ck_assert_ptr_null(strstr(got, "found unexpected"));
     ck_assert_uint_eq(v.leaked, 2);                     /* judged all the same */
+    snprintf(file, sizeof file, "%s.%d.folded", base, (int)getpid());
+    unlink(file);
+    ck_assert_int_eq(rmdir(dir), 0);                    /* nothing else was created */
 }
 END_TEST
 
