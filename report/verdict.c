@@ -201,6 +201,57 @@ static int group_cmp(const void *a, const void *b)
     return x->rep->id < y->rep->id ? -1 : x->rep->id > y->rep->id;
 }
 
+/* Stacks that read the same in a report (same function, file and line in every shown frame) group together,
+ * even when their raw pcs differ: gccgo unrolls a loop of go statements into several call sites on one line. */
+struct canon {
+    stack_id id;                  /* key: a raw stack id */
+    stack_id canon;               /* the first stack seen that reads the same */
+    uint64_t hash;
+    UT_hash_handle hh, hh_hash;
+};
+
+static uint64_t shown_hash(stack_id id)
+{
+    struct lc_frame f[LC_FRAMES_MAX];
+    int n = frames_of(id, f, LC_FRAMES_MAX);
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)n;
+    for (int i = 0; i < n; i++)
+        h = (h ^ str_hash(f[i].func) ^ (str_hash(f[i].file) << 1) ^ (uint64_t)f[i].line) * 1099511628211ull;
+    return h;
+}
+
+static stack_id canon_of(struct canon **by_id, struct canon **by_hash, stack_id id)
+{
+    struct canon *c, *same;
+    if (!id)
+        return 0;
+    HASH_FIND(hh, *by_id, &id, sizeof id, c);
+    if (c)
+        return c->canon;
+    if (!(c = calloc(1, sizeof *c)))
+        return id;
+    c->id = id;
+    c->hash = shown_hash(id);
+    HASH_FIND(hh_hash, *by_hash, &c->hash, sizeof c->hash, same);
+    c->canon = same ? same->canon : id;
+    if (!same)
+        HASH_ADD(hh_hash, *by_hash, hash, sizeof c->hash, c);
+    HASH_ADD(hh, *by_id, id, sizeof c->id, c);
+    return c->canon;
+}
+
+static void canon_free(struct canon **by_id, struct canon **by_hash)
+{
+    struct canon *c, *tmp;
+    HASH_CLEAR(hh_hash, *by_hash);
+    HASH_ITER(hh, *by_id, c, tmp) {
+        HASH_DELETE(hh, *by_id, c);
+        free(c);
+    }
+}
+
+static struct canon *canon_ids, *canon_hashes;
+
 /* Put t in its group; returns the group's index, or -1. */
 static long add_to_group(struct lc_judgement *j, struct gent **index, const struct lc_task *t, uint64_t now)
 {
@@ -208,8 +259,8 @@ static long add_to_group(struct lc_judgement *j, struct gent **index, const stru
     struct gent *e;
     memset(&k, 0, sizeof k);
     k.what_hash = str_hash(t->what);
-    k.site = t->site;
-    k.created = t->anc_stack[0];
+    k.site = canon_of(&canon_ids, &canon_hashes, t->site);
+    k.created = canon_of(&canon_ids, &canon_hashes, t->anc_stack[0]);
     k.kind = t->kind;
     k.state = t->state;
     uint64_t age = verdict_age_ns(t, now);
@@ -301,6 +352,7 @@ void verdict_judge(const struct lc_snapshot *s, const struct lc_report_ctx *ctx,
         HASH_DEL(index, e);
         free(e);
     }
+    canon_free(&canon_ids, &canon_hashes);
     for (size_t g = 0; g < j->ngroups; g++)
         j->groups[g].first = g;
     qsort(j->groups, j->ngroups, sizeof *j->groups, group_cmp);
