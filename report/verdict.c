@@ -216,7 +216,8 @@ static uint64_t shown_hash(stack_id id)
     int n = frames_of(id, f, LC_FRAMES_MAX);
     uint64_t h = 1469598103934665603ull ^ (uint64_t)n;
     for (int i = 0; i < n; i++)
-        h = (h ^ str_hash(f[i].func) ^ (str_hash(f[i].file) << 1) ^ (uint64_t)f[i].line) * 1099511628211ull;
+        h = (h ^ str_hash(f[i].func) ^ (str_hash(f[i].file) << 1) ^ (uint64_t)f[i].line
+             ^ (f[i].line ? 0 : f[i].pc)) * 1099511628211ull;      /* no line: the report shows the pc */
     return h;
 }
 
