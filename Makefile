@@ -1,5 +1,7 @@
 # leakcheck — see README.md. `make demo` and `make check` do all set-up on a fresh Debian 12 machine.
 .PHONY: all lib demo check unit unit-asan e2e bench stress install clean setup
+# Keep every object, including the ASan ones make would treat as intermediate.
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 BUILD   ?= build
