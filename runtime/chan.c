@@ -79,17 +79,15 @@ void chan_remove(uint64_t key)
 
 void chan_foreach(void (*fn)(struct lc_chan *, void *), void *arg)
 {
-    struct lc_chan *c, *tmp;
-    lc_lock(&chan_lock);
-    HASH_ITER(hh, chans, c, tmp)
-        fn(c, arg);
-    lc_unlock(&chan_lock);
+    chan_foreach_timed(fn, arg, -1);
 }
 
 int chan_foreach_timed(void (*fn)(struct lc_chan *, void *), void *arg, int timeout_ms)
 {
     struct lc_chan *c, *tmp;
-    if (!lc_lock_timed(&chan_lock, timeout_ms))
+    if (timeout_ms < 0)
+        lc_lock(&chan_lock);
+    else if (!lc_lock_timed(&chan_lock, timeout_ms))
         return -1;
     HASH_ITER(hh, chans, c, tmp)
         fn(c, arg);

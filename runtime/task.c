@@ -180,17 +180,15 @@ void task_set_flag(struct lc_task *t, uint16_t flag, int on)
 
 void task_foreach(void (*fn)(struct lc_task *, void *), void *arg)
 {
-    struct lc_task *t, *tmp;
-    lc_lock(&table_lock);
-    HASH_ITER(hh, table, t, tmp)
-        fn(t, arg);
-    lc_unlock(&table_lock);
+    task_foreach_timed(fn, arg, -1);
 }
 
 int task_foreach_timed(void (*fn)(struct lc_task *, void *), void *arg, int timeout_ms)
 {
     struct lc_task *t, *tmp;
-    if (!lc_lock_timed(&table_lock, timeout_ms))
+    if (timeout_ms < 0)
+        lc_lock(&table_lock);
+    else if (!lc_lock_timed(&table_lock, timeout_ms))
         return -1;
     HASH_ITER(hh, table, t, tmp)
         fn(t, arg);

@@ -73,7 +73,7 @@ uint64_t task_gen(uint64_t key);
 void task_set_flag(struct lc_task *t, uint16_t flag, int on);
 /* Apply fn to every task under the table lock (fn must not call back into the table). */
 void task_foreach(void (*fn)(struct lc_task *, void *), void *arg);
-/* Same, but gives up (returns -1) when the lock cannot be had within timeout_ms. */
+/* Same, but gives up (returns -1) when the lock cannot be had within timeout_ms (< 0: waits). */
 int task_foreach_timed(void (*fn)(struct lc_task *, void *), void *arg, int timeout_ms);
 size_t task_count(void);
 /* Drop every task except keep (fork child). Called with nothing locked. */
