@@ -138,8 +138,12 @@ LC_REAL_DECL(int, pthread_detach, (pthread_t));
 LC_EXPORT int pthread_detach(pthread_t th)
 {
     int r = LC_REAL(pthread_detach)(th);
-    if (r == 0 && lc_ready && !lc_is_go)
-        task_detach((uint64_t)th);
+    if (r == 0 && lc_ready && !lc_is_go) {
+        if (lc_self && pthread_equal(th, pthread_self()))
+            task_set_flag(lc_self, LC_TF_DETACHED, 1);  /* its record may not carry its handle yet */
+        else
+            task_detach((uint64_t)th);
+    }
     return r;
 }
 

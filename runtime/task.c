@@ -144,14 +144,16 @@ void task_rekey(struct lc_task *t, uint64_t key)
     int reap;
     lc_lock(&table_lock);
     HASH_DEL(table, t);
-    HASH_FIND(hh, table, &key, sizeof key, old);
-    if (old)
-        HASH_DEL(table, old);           /* the handle's previous owner was never reaped */
-    t->key = key;
     __atomic_and_fetch(&t->flags, (uint16_t)~LC_TF_PENDING, __ATOMIC_RELAXED);
+    /* Ended detached already: its handle may even belong to a newer thread by now, so leave that key alone. */
     reap = t->state == LC_FINISHED && (t->flags & LC_TF_DETACHED);
-    if (!reap)
+    if (!reap) {
+        HASH_FIND(hh, table, &key, sizeof key, old);
+        if (old)
+            HASH_DEL(table, old);       /* the handle's previous owner was never reaped */
+        t->key = key;
         HASH_ADD(hh, table, key, sizeof t->key, t);
+    }
     lc_unlock(&table_lock);
     lc_free(old);
     if (reap)
