@@ -52,14 +52,16 @@ static void wake(int sig)
 /* First taker of a fatal signal: 1 (go and report), later ones: 0 (just die). */
 static int first_fatal(void)
 {
-    return thread_running && __atomic_exchange_n(&fatal_seen, 1, __ATOMIC_SEQ_CST) == 0;
+    return thread_running && !stopping && __atomic_exchange_n(&fatal_seen, 1, __ATOMIC_SEQ_CST) == 0;
 }
 
 static void on_signal(int sig)
 {
     int e = errno;
     if (is_fatal(sig)) {
-        if (first_fatal())
+        if (stopping && !lc_is_go)      /* already exiting: nobody will report it, die as the default would */
+            die_of(sig);
+        else if (first_fatal())
             wake(sig);
         else if (!lc_is_go)             /* no thread to report, or a second fatal signal: die now */
             die_of(sig);
