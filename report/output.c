@@ -53,6 +53,23 @@ void report_put_written(struct lc_bufw *w)
     written_put = 1;
 }
 
+/* The text log: never through a symbolic link, never a fifo or device planted there (O_NONBLOCK makes a fifo
+ * fail at once instead of hanging the exit). */
+static long open_log(const char *path)
+{
+    struct stat st;
+    long fd = syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+                      0644);
+    if (fd >= 0 && (syscall(SYS_fstat, fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        syscall(SYS_close, fd);
+        errno = EINVAL;                 /* "not a regular file" */
+        return -1;
+    }
+    if (fd >= 0)
+        syscall(SYS_fcntl, fd, F_SETFL, O_WRONLY | O_APPEND);
+    return fd;
+}
+
 int report_open_fd(void)
 {
     const char *lp = lc_opt.log_path;
@@ -63,14 +80,15 @@ int report_open_fd(void)
     int n = snprintf(path, sizeof path, "%s.%d", lp, (int)getpid());
     long fd = -1;
     if (n > 0 && (size_t)n < sizeof path)
-        fd = syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+        fd = open_log(path);
     else
         errno = ENAMETOOLONG;
     if (fd < 0) {
         struct lc_bufw w;
         const char *why = strerrordesc_np(errno);
         bw_init(&w, STDERR_FILENO);
-        bw_printf(&w, "leakcheck: cannot open log_path '%s': %s; reporting to stderr\n", lp, why ? why : "error");
+        bw_printf(&w, "leakcheck: cannot open log_path '%s': %s; reporting to stderr\n", path,
+                  errno == EINVAL ? "not a regular file" : why ? why : "error");
         bw_flush(&w);
         errno = saved;
         return STDERR_FILENO;

@@ -40,6 +40,8 @@ void text_where(struct lc_bufw *w, const struct lc_frame *f)
         if (dladdr((void *)f->pc, &di) && di.dli_fbase)
             off = f->pc - (uintptr_t)di.dli_fbase;
         bw_printf(w, "%s+0x%lx", f->module ? f->module : di.dli_fname, (unsigned long)off);
+    } else if (f->pc) {
+        bw_printf(w, "0x%lx", (unsigned long)f->pc);   /* in no loaded module (unloaded since) */
     }
 }
 

@@ -133,10 +133,19 @@ int options_parse(struct lc_options *o, const char *str, char *err, size_t errle
         const char *start = p;
         while (*p && *p != ':' && *p != ' ' && *p != '\t' && *p != '\n')
             p++;
-        char entry[512];
+        char entry[4200];               /* a path can be PATH_MAX long */
         size_t n = (size_t)(p - start);
-        if (n >= sizeof entry)
-            n = sizeof entry - 1;
+        if (n >= sizeof entry) {
+            char head[48];
+            size_t hn = strcspn(start, "=: \t\n");
+            if (hn > 40)
+                hn = 40;
+            memcpy(head, start, hn);
+            head[hn] = 0;
+            add_err(err, errlen, &used, "leakcheck: option '%s' is too long (over %s characters), ignored", head, "4199");
+            bad++;
+            continue;
+        }
         memcpy(entry, start, n);
         entry[n] = 0;
         char *eq = strchr(entry, '=');
@@ -172,8 +181,8 @@ int options_parse(struct lc_options *o, const char *str, char *err, size_t errle
             if (!parse_num(val, d->type, &x) && !(d->type == T_BOOL && parse_bool_word(val, &x))) {
                 const char *want = d->type == T_BOOL ? "0 or 1" : d->type == T_DUR ? "a duration like 200ms or 2s"
                                                                                      : "an integer";
-                char what[600];
-                snprintf(what, sizeof what, "%s=%s", entry, val);
+                char what[600];               /* long values are cut in the message: it stays one line */
+                snprintf(what, sizeof what, "%.40s=%.500s", entry, val);
                 add_err(err, errlen, &used, "leakcheck: bad value in '%s' (expected %s), ignored", what, want);
                 bad++;
                 continue;
