@@ -1,5 +1,5 @@
 # leakcheck — see README.md. `make demo` and `make check` do all set-up on a fresh Debian 12 machine.
-.PHONY: all lib demo check unit unit-asan e2e bench stress install clean setup
+.PHONY: all lib demo check unit unit-asan e2e bench stress fuzz install clean setup
 # Keep every object, including the ASan ones make would treat as intermediate.
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -87,6 +87,11 @@ bench: setup lib
 
 stress: setup lib
 	@tests/stress/run.sh
+
+# libFuzzer targets for the option and suppression parsers (FUZZ_SECONDS per target, default 20).
+fuzz: setup
+	@scripts/setup fuzz
+	@tests/fuzz/run.sh
 
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/lib/leakcheck $(DESTDIR)$(PREFIX)/bin

@@ -88,20 +88,24 @@ run_case() {
             checked=$out/driver.out
             mkdir -p "$out/files"
             env "${envs[@]}" LEAKCHECK_OPTIONS="$opts" BIN="$bin" LIB="$LIB" OUT="$out/files" \
-                timeout "$TIMEOUT" sh "$(dirname "$src")/$driver" > "$checked" 2> "$out/stderr" || status=$?
+                timeout -k 5 "$TIMEOUT" sh "$(dirname "$src")/$driver" > "$checked" 2> "$out/stderr" || status=$?
             # The driver's own complaints are shown with the rest on failure.
             [ -s "$out/stderr" ] && { echo "--- driver stderr:"; cat "$out/stderr"; } >> "$checked"
         else
             # The preload goes on the program only, not on timeout(1).
-            timeout "$TIMEOUT" env "${envs[@]}" LEAKCHECK_OPTIONS="$opts" LD_PRELOAD="$LIB" "$bin" "${argv[@]}" \
+            timeout -k 5 "$TIMEOUT" env "${envs[@]}" LEAKCHECK_OPTIONS="$opts" LD_PRELOAD="$LIB" "$bin" "${argv[@]}" \
                 > "$out/stdout" 2> "$out/stderr" < /dev/null || status=$?
             if [ $varies -eq 0 ]; then
-                timeout "$TIMEOUT" env "${envs[@]}" "$bin" "${argv[@]}" > "$out/stdout.plain" 2> /dev/null < /dev/null
+                timeout -k 5 "$TIMEOUT" env "${envs[@]}" "$bin" "${argv[@]}" > "$out/stdout.plain" 2> /dev/null < /dev/null
                 cmp -s "$out/stdout" "$out/stdout.plain" || fail "stdout differs from the run without the shim:
 $(diff "$out/stdout.plain" "$out/stdout" | sed 's/^/    /')"
             fi
         fi
-        if [ "$status" -eq 124 ]; then fail "timed out after ${TIMEOUT}s"
+        if [ -n "$driver" ] && [ "$status" -eq 77 ]; then   # the driver cannot run here (needs root, valgrind...)
+            printf 'SKIP\nSKIP %s/%s: %s\n' "$lang" "$name" "$(grep -m1 '^SKIP' "$checked" | sed 's/^SKIP:* *//')" > "$res"
+            return
+        fi
+        if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then fail "timed out after ${TIMEOUT}s"
         elif [ -n "$want" ] && [ "$status" -ne "$want" ]; then fail "exit status $status, want $want ($exitx)"; fi
 
         local re n m
@@ -165,12 +169,14 @@ if [ ${#cases[@]} -eq 0 ]; then echo "e2e: no case matches: $*" >&2; echo "0 pas
 # Two at a time (the machine has two cores); each worker writes its own result file.
 printf '%s\n' "${cases[@]}" | xargs -d '\n' -P2 -n1 "$BASH" "$0" --one "$RUN"
 
-passed=0; failed=0
+passed=0; failed=0; skipped=0
 for src in "${cases[@]}"; do
     lang=$(basename "$(dirname "$src")"); name=${src##*/}; name=${name%.*}
     res=$RUN/res/$lang-$name
     if [ -f "$res" ] && [ "$(head -1 "$res")" = PASS ]; then
         passed=$((passed + 1)); tail -n +2 "$res"
+    elif [ -f "$res" ] && [ "$(head -1 "$res")" = SKIP ]; then
+        skipped=$((skipped + 1)); tail -n +2 "$res"
     else
         failed=$((failed + 1))
         if [ -f "$res" ]; then tail -n +2 "$res"; else echo "FAIL $lang/$name"; echo "  - runner crashed"; fi
@@ -178,5 +184,6 @@ for src in "${cases[@]}"; do
 done
 # Keep this run's outputs (stdout, stderr, driver files) for a look after a failure.
 rm -rf "$WORK/out"; mv "$RUN/out" "$WORK/out" 2>/dev/null
-echo "$passed passed, $failed failed"
+if [ $skipped -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"
+else echo "$passed passed, $failed failed"; fi
 [ $failed -eq 0 ]
