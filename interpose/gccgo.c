@@ -82,6 +82,16 @@ static void slot_forget(void *g)
             gslots[i].g = NULL;
 }
 
+/* ---- coarse clock ---------------------------------------------------------------------------------------- */
+uint64_t go_clock_ns;
+
+/* Written only when it moved by 50us or more: every park writing it would bounce its cache line. */
+static void clock_note(uint64_t now)
+{
+    if (now - __atomic_load_n(&go_clock_ns, __ATOMIC_RELAXED) >= 50000)
+        __atomic_store_n(&go_clock_ns, now, __ATOMIC_RELAXED);
+}
+
 /* ---- pending operation ----------------------------------------------------------------------------------- */
 LC_TLS struct go_pending go_pend;
 
@@ -115,7 +125,7 @@ static lc_lock_t birth_lock = LC_LOCK_INIT;
 static int inflight;
 #define NTOMB 256
 static int64_t tombs[NTOMB];
-static unsigned tomb_next;
+static unsigned tomb_next, tomb_live;  /* tomb_live: non-zero slots, so that spawns skip the scan when none */
 
 /* At exit, before the library's destructor (and its grace period): when the exiting thread runs a goroutine
  * (main returned, or os.Exit), hand its P back to the scheduler as a blocking system call would, so that
@@ -141,7 +151,11 @@ struct spawn {
 
 static int go_started;
 
-__attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, uintptr_t ra)
+/* The last creation stack captured on this thread, with the go statement's return address and stack depth (as
+ * for park sites): spawns from the same site at the same depth reuse it instead of unwinding again. */
+static LC_TLS struct { uintptr_t ra, sp; stack_id st; } spawn_site;
+
+__attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, uintptr_t ra, uintptr_t csp)
 {
     LC_ENTER();
     void *self = go_getg();
@@ -158,16 +172,26 @@ __attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, ui
     sp->ra = ra;
     sp->main = go_rt_main && (uintptr_t)fn == go_rt_main;
     sp->parent = go_task(self);
-    sp->created = sp->main ? 0 : go_stack();   /* the main goroutine comes from C main: nothing to show */
+    if (sp->main) {
+        sp->created = 0;              /* the main goroutine comes from C main: nothing to show */
+    } else if (spawn_site.st && spawn_site.ra == ra && spawn_site.sp == csp) {
+        sp->created = spawn_site.st;  /* a go statement in a loop: same site, same depth, same stack */
+    } else {
+        sp->created = go_stack();
+        spawn_site.ra = ra;
+        spawn_site.sp = csp;
+        spawn_site.st = sp->created;
+    }
     __atomic_add_fetch(&inflight, 1, __ATOMIC_ACQ_REL);
     LC_LEAVE();
 }
 
 static int tomb_take(int64_t goid)
 {
-    for (int i = 0; i < NTOMB; i++)
+    for (int i = 0; i < NTOMB && tomb_live; i++)
         if (tombs[i] == goid) {
             tombs[i] = 0;
+            tomb_live--;
             return 1;
         }
     return 0;
@@ -205,6 +229,7 @@ __attribute__((noinline)) static void spawn_end(struct spawn *sp, void *g)
         t = task_new(LC_GOROUTINE, (uint64_t)(uintptr_t)g, sp->parent, sp->fn, sp->created);
         if (t) {
             t->id = (uint64_t)goid;
+            clock_note(t->started_ns);
             __atomic_add_fetch(&births, 1, __ATOMIC_ACQ_REL);
         }
     }
@@ -241,7 +266,7 @@ void *go_go(void (*fn)(void *), void *arg)
     if (!GO_ACTIVE())
         return GO_REAL(real_go_go, "__go_go")(fn, arg);
     struct spawn sp;
-    spawn_begin(&sp, (void *)fn, (uintptr_t)__builtin_return_address(0));
+    spawn_begin(&sp, (void *)fn, (uintptr_t)__builtin_return_address(0), (uintptr_t)__builtin_frame_address(0));
     void *g = GO_REAL(real_go_go, "__go_go")(fn, arg);
     spawn_end(&sp, g);
     return g;
@@ -253,12 +278,22 @@ __attribute__((noinline)) static void exit_note(void)
     void *g = go_getg();
     int64_t goid = go_goid(g);
     slot_forget(g);
+    go_spin_reset();                  /* the next goroutine on this g starts afresh */
+    if (go_mutex_used)
+        go_mutex_idle(g);
     lc_lock(&birth_lock);
     struct lc_task *t = task_find((uint64_t)(uintptr_t)g);
+    /* A tomb only for a goroutine its spawner has not registered yet: no record, or a provisional one (no
+     * start function until adopted), while spawns are in flight. */
+    int tomb = __atomic_load_n(&inflight, __ATOMIC_ACQUIRE) > 0 &&
+               (!t || t->id != (uint64_t)goid || !t->start_fn);
     if (t)
         task_remove(t);               /* ours, or a stale record for a g that is exiting now */
-    if (__atomic_load_n(&inflight, __ATOMIC_ACQUIRE) > 0)
-        tombs[tomb_next++ % NTOMB] = goid;
+    if (tomb) {
+        int64_t *slot = &tombs[tomb_next++ % NTOMB];
+        tomb_live += *slot == 0;
+        *slot = goid;
+    }
     lc_unlock(&birth_lock);
     LC_LEAVE();
 }
@@ -286,11 +321,14 @@ int lc_gccgo_alive(uint64_t key, uint64_t goid)
 __attribute__((noinline)) static struct lc_task *park_begin(void *lock, uint8_t reason)
 {
     lc_in_shim++;                     /* LC_ENTER without errno: only go_stack could touch it, and keeps it */
+    go_spin_reset();                  /* it blocks: not spinning */
     void *g = go_getg();
     struct go_pending p = go_pend;
     go_pend.g = NULL;
     struct gslot *s = g ? slot_for(g) : NULL;
     struct lc_task *t = s ? s->t : NULL;
+    if (g && go_mutex_used)
+        go_mutex_idle(g);
     if (!t && s && __atomic_load_n(&inflight, __ATOMIC_ACQUIRE) > 0 && go_goid(g) != 0)
         t = s->t = provisional(g, s->goid);
     if (t && GO_FIELD(g, GO_G_SYSTEM, uint8_t)) {
@@ -331,6 +369,7 @@ __attribute__((noinline)) static struct lc_task *park_begin(void *lock, uint8_t 
             s->site = site;
         }
         task_block(t, what, (enum lc_obj_kind)ok, obj, site);
+        clock_note(t->since_ns);
         if (nil) {
             /* a nil channel blocks forever: say so now, whatever happens later */
             task_set_flag(t, LC_TF_NILCHAN, 1);

@@ -112,13 +112,80 @@ _Bool go_chanrecv2(void *c, void *elem)
     return ok;
 }
 
+/* ---- busy spin ------------------------------------------------------------------------------------------- */
+LC_TLS struct go_spin go_spin;
+
+/* Decimal digits of n at buf (at most 10); returns how many. */
+static int put_uint(char *buf, uint32_t n)
+{
+    char tmp[10];
+    int k = 0, i = 0;
+    do tmp[k++] = (char)('0' + n % 10); while ((n /= 10) && k < 10);
+    while (k)
+        buf[i++] = tmp[--k];
+    return i;
+}
+
+/* GO_SPIN_N non-blocking operations without a park: report the spin once, at the operation's site. */
+__attribute__((noinline)) static void spin_note(const void *c, uint32_t drops)
+{
+    if (!GO_ACTIVE())
+        return;
+    LC_ENTER();
+    /* "100000 non-blocking selects without blocking" or "..., 99990 sends dropped", without stdio */
+    char note[64];
+    int i = put_uint(note, GO_SPIN_N);
+    static const char nb[] = " non-blocking selects", wo[] = " without blocking", dr[] = " sends dropped";
+    memcpy(note + i, nb, sizeof nb - 1);
+    i += (int)sizeof nb - 1;
+    if (drops) {
+        note[i++] = ',';
+        note[i++] = ' ';
+        i += put_uint(note + i, drops);
+        memcpy(note + i, dr, sizeof dr);
+    } else {
+        memcpy(note + i, wo, sizeof wo);
+    }
+    finding_add(LC_F_BUSY_SPIN, c, go_stack(), go_cur_id(), 0, 0, note);
+    LC_LEAVE();
+}
+
+/* One non-blocking operation (dropped: a send that found no room): a counter, and a rare report. */
+static inline void spin_count(const void *c, int dropped)
+{
+    struct go_spin *s = &go_spin;
+    void *g = go_getg();
+    if (__builtin_expect(s->g != g, 0)) {
+        s->g = g;
+        s->nb = s->drops = 0;
+    }
+    s->drops += (uint32_t)dropped;
+    if (__builtin_expect(++s->nb == GO_SPIN_N, 0))
+        spin_note(c, s->drops);
+}
+
 /* select { case c <- v: ... default: } */
 LC_EXPORT _Bool go_selectnbsend(void *c, void *elem) __asm__("runtime.selectnbsend");
 _Bool go_selectnbsend(void *c, void *elem)
 {
     if (c && chan_closed(c))
         chan_op_begin(c, 1, 0, 0, 0);    /* records the send on a closed channel; it never parks */
-    return GO_REAL(real_selectnbsend, "runtime.selectnbsend")(c, elem);
+    _Bool sent = GO_REAL(real_selectnbsend, "runtime.selectnbsend")(c, elem);
+    if (LC_ACTIVE() && __atomic_load_n(&go_inited, __ATOMIC_RELAXED) && !go_off)
+        spin_count(c, !sent);
+    return sent;
+}
+
+/* select { case v, ok := <-c: ... default: } (two results, returned together in a register) */
+struct go_nbrecv { _Bool selected, received; };
+static struct go_nbrecv (*real_selectnbrecv)(void *, void *);
+LC_EXPORT struct go_nbrecv go_selectnbrecv(void *elem, void *c) __asm__("runtime.selectnbrecv");
+struct go_nbrecv go_selectnbrecv(void *elem, void *c)
+{
+    struct go_nbrecv r = GO_REAL(real_selectnbrecv, "runtime.selectnbrecv")(elem, c);
+    if (LC_ACTIVE() && __atomic_load_n(&go_inited, __ATOMIC_RELAXED) && !go_off)
+        spin_count(c, 0);
+    return r;
 }
 
 __attribute__((noinline)) static void close_begin(void *c)
@@ -181,5 +248,8 @@ struct go_selres go_selectgo(void *cas, uint16_t *order, intptr_t nsends, intptr
     struct go_selres r = GO_REAL(real_selectgo, "runtime.selectgo")(cas, order, nsends, nrecvs, block);
     if (on)
         go_pend_clear();
+    else if (!block && LC_ACTIVE() && __atomic_load_n(&go_inited, __ATOMIC_RELAXED) && !go_off)
+        spin_count(nsends + nrecvs > 0 ? ((struct go_scase *)cas)[0].c : NULL,
+                   r.idx < 0 && nsends > 0);   /* default taken with sends offered: dropped */
     return r;
 }

@@ -89,6 +89,10 @@ void *go_resolve(const char *sym);
 uintptr_t go_sym(const char *name, uintptr_t *size);
 
 /* ---- gccgo.c ---------------------------------------------------------------------------------------------- */
+/* A recent lc_now_ns() time, refreshed by every tracked park and spawn (which read the clock anyway): a cheap
+ * lower bound on now for stamps taken on hot paths (when a sync.Mutex was locked); 0 before the first. */
+extern uint64_t go_clock_ns;
+static inline uint64_t go_clock(void) { return __atomic_load_n(&go_clock_ns, __ATOMIC_RELAXED); }
 struct lc_task *go_task(void *g);     /* the task of g, NULL when not tracked (per-thread cache) */
 uint64_t go_cur_id(void);             /* goid of the running goroutine, 0 outside goroutines */
 
@@ -137,4 +141,18 @@ void go_semacquire(uint32_t *addr) __asm__(GO_WRAPPER_NAME(go_semacquire));
 
 /* ---- gccgo_sync.c ----------------------------------------------------------------------------------------- */
 void go_sync_init(void);              /* where sync's semaphore callers are */
+
+/* ---- gccgo_chan.c: busy spin ------------------------------------------------------------------------------ */
+/* Non-blocking channel operations (select with default) of the goroutine running on this thread since it last
+ * parked. Per thread is enough: a goroutine changes thread only by parking, which resets the count (so does
+ * another goroutine showing up on the thread, which can only undercount). */
+struct go_spin { void *g; uint32_t nb, drops; };
+extern LC_TLS struct go_spin go_spin;
+#define GO_SPIN_N 100000u             /* that many without parking: a busy spin */
+static inline void go_spin_reset(void) { go_spin.g = NULL; }
+
+/* ---- gccgo_mutex.c ---------------------------------------------------------------------------------------- */
+void go_mutex_init(void);             /* where RWMutex's own calls to Mutex come from (from go_sync_init) */
+void go_mutex_idle(void *g);          /* g parks or exits: give back its lockset if it holds no lock */
+extern int go_mutex_used;             /* some goroutine has had a lockset: go_mutex_idle has work to do */
 #endif

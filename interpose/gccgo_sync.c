@@ -44,6 +44,7 @@ void go_sync_init(void)
 {
     for (size_t i = 0; i < NCALLERS; i++)
         callers[i].lo = go_sym(callers[i].name, &callers[i].size);
+    go_mutex_init();
 }
 
 static int called_from(int which, uintptr_t ra)

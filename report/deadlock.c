@@ -51,10 +51,31 @@ static const struct lc_task *live_thread(const struct lc_snapshot *s, int by_tid
     return NULL;
 }
 
+/* A goroutine of the snapshot by goid (thread ids and goids may coincide), NULL when it is gone. */
+static const struct lc_task *goroutine(const struct lc_snapshot *s, uint64_t goid)
+{
+    for (size_t i = 0; i < s->ntasks; i++)
+        if (s->tasks[i].kind == LC_GOROUTINE && s->tasks[i].id == goid)
+            return &s->tasks[i];
+    return NULL;
+}
+
+/* A goroutine blocked on a sync.Mutex/RWMutex waits for the goroutine whose lockset holds it. */
+static const struct lc_task *go_lock_holder(const struct lc_snapshot *s, const struct lc_task *t)
+{
+    struct lc_holder h;
+    if (!lockset_holder_info(t->obj, &h) || !h.goroutine)
+        return NULL;
+    const struct lc_task *o = goroutine(s, h.task_id);
+    return o && o->state != LC_FINISHED ? o : NULL;
+}
+
 const struct lc_task *deadlock_waits_for(const struct lc_snapshot *s, const struct lc_task *t)
 {
     if (t->state != LC_BLOCKED)
         return NULL;
+    if (t->kind == LC_GOROUTINE && (t->obj_kind == LC_OBJ_MUTEX || t->obj_kind == LC_OBJ_RWLOCK))
+        return go_lock_holder(s, t);    /* a Go mutex has no owner tid: never read it as a pthread one */
     switch (t->obj_kind) {
     case LC_OBJ_MUTEX:
     case LC_OBJ_RWLOCK: {
@@ -264,13 +285,37 @@ static const char *noun(const struct lc_task *t)
     return t->kind == LC_GOROUTINE ? "goroutine" : "thread";
 }
 
+/* "held by goroutine 3 for 1.20s, locked at f  x.go:9" (goroutine 3 may have exited meanwhile). */
+static void put_go_holder(struct lc_bufw *w, const char *indent, const struct lc_snapshot *s,
+                          const struct lc_holder *h, int self)
+{
+    struct lc_frame f;
+    char label[160], since[32] = "";
+    const struct lc_task *o = goroutine(s, h->task_id);
+    uint64_t age = lockset_stamp_age_ns(h->stamp);
+    if (age)
+        snprintf(since, sizeof since, " for %.2fs", (double)age / 1e9);
+    if (self)
+        snprintf(label, sizeof label, "held by this same goroutine%s (self-deadlock), locked at ", since);
+    else
+        snprintf(label, sizeof label, "held by goroutine %llu%s%s, locked at ", (unsigned long long)h->task_id,
+                 !o || o->state == LC_FINISHED ? " (exited)" : "", since);
+    symbolize(h->pc, 0, &f);
+    text_frame(w, indent, label, &f);
+    bw_puts(w, "\n");
+}
+
 /* "held by thread 3, locked at f  x.c:9": where holder took lock, from its lockset. */
-static void put_holder(struct lc_bufw *w, const char *indent, const struct lc_task *holder, const void *lock)
+static void put_holder(struct lc_bufw *w, const char *indent, const struct lc_snapshot *s,
+                       const struct lc_task *holder, const void *lock)
 {
     uintptr_t pc;
     struct lc_frame f;
     char label[96];
-    if (lockset_site(holder->id, lock, &pc)) {
+    struct lc_holder h;
+    if (holder->kind == LC_GOROUTINE && lockset_holder_info(lock, &h) && h.goroutine && h.task_id == holder->id) {
+        put_go_holder(w, indent, s, &h, 0);
+    } else if (lockset_site(holder->id, lock, &pc)) {
         symbolize(pc, 0, &f);
         snprintf(label, sizeof label, "held by %s %llu, locked at ", noun(holder), (unsigned long long)holder->id);
         text_frame(w, indent, label, &f);
@@ -310,7 +355,7 @@ void deadlock_print(struct lc_bufw *w, const struct lc_snapshot *s, const struct
             bw_puts(w, "\n");
         }
         if (a->obj_kind != LC_OBJ_THREAD)
-            put_holder(w, "    ", b, a->obj);
+            put_holder(w, "    ", s, b, a->obj);
     }
     for (int i = 0; i < 2 && !len; i++)
         if (frames_top(f->site[i], &fr[0])) {
@@ -330,15 +375,27 @@ static const struct lc_finding *exited_holder(const struct lc_snapshot *s, const
     return NULL;
 }
 
+static void put_go_lock_waits(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_task *t)
+{
+    struct lc_holder h;
+    if (!lockset_holder_info(t->obj, &h) || !h.goroutine)
+        return;
+    put_go_holder(w, "  ", s, &h, h.task_id == t->id);
+}
+
 static void put_lock_waits(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_task *t)
 {
     const struct lc_task *o = deadlock_waits_for(s, t);
     const struct lc_finding *ex;
     struct lc_frame f;
+    if (t->kind == LC_GOROUTINE) {
+        put_go_lock_waits(w, s, t);
+        return;
+    }
     if (o == t) {
         bw_puts(w, "  held by this same thread: it waits for itself (self-deadlock)\n");
     } else if (o) {
-        put_holder(w, "  ", o, t->obj);
+        put_holder(w, "  ", s, o, t->obj);
     } else if ((ex = exited_holder(s, t->obj)) != NULL) {
         char label[96];
         frames_top(ex->site[1], &f);

@@ -1,7 +1,7 @@
 /* The wait-for graph of a snapshot: who each blocked task waits for, deadlock cycles, and whether any task can
  * still make progress. Edges: a task blocked on a mutex waits for its owner (glibc keeps the owner's tid in the
  * mutex), on a rwlock for the writer holding it (or a registered holder), in pthread_join for the joined
- * thread. Those are certain, and only they form reported cycles. A task blocked on an fd channel waits for
+ * thread; a goroutine blocked on a sync.Mutex/RWMutex for the goroutine whose lockset holds it. Those are certain, and only they form reported cycles. A task blocked on an fd channel waits for
  * whoever may write the other end: any task may, so that edge is only named (last writer), never in a cycle;
  * such tasks count in "all asleep". */
 #ifndef LC_DEADLOCK_H

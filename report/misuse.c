@@ -64,6 +64,13 @@ static void put_header(struct lc_bufw *w, const struct lc_finding *f)
     bw_puts(w, "]\n");
 }
 
+/* A lock finding about sync.Mutex/RWMutex (interpose/gccgo_mutex.c's notes): its tasks are goroutines. */
+static int go_lock_finding(const struct lc_finding *f)
+{
+    return (f->kind == LC_F_LOCK_ORDER && strstr(f->note, ", goroutines")) ||
+           (f->kind == LC_F_SELF_DEADLOCK && (!strncmp(f->note, "sync.", 5) || !strncmp(f->note, "RWMutex.", 8)));
+}
+
 static void put_site(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_finding *f, int i,
                      size_t label_width)
 {
@@ -72,7 +79,9 @@ static void put_site(struct lc_bufw *w, const struct lc_snapshot *s, const struc
     snprintf(label, sizeof label, "%-*s ", (int)label_width, kinds[f->kind].label[i]);
     frames_origin(f->site[i], &fr);
     text_frame(w, "  ", label, &fr);
-    if (f->task[i])
+    if (f->task[i] && go_lock_finding(f))      /* goids and thread ids may coincide: no lookup */
+        bw_printf(w, "  (goroutine %llu)", (unsigned long long)f->task[i]);
+    else if (f->task[i])
         text_task_ref(w, s, f->task[i], kinds[f->kind].task_kind);
     bw_puts(w, "\n");
     if (lc_opt.verbosity >= 2)

@@ -44,6 +44,12 @@ static struct edge tomb;                /* a removed edge's slot: probes go on p
 
 /* ---- locksets ------------------------------------------------------------------------------------------ */
 
+uint64_t lockset_stamp_age_ns(uint64_t stamp)
+{
+    uint64_t now = lc_now_ns();
+    return stamp && now > stamp ? now - stamp : 0;
+}
+
 struct lc_lockset *lockset_new(uint64_t task_id, int32_t tid)
 {
     struct lc_lockset *ls = lc_calloc(1, sizeof *ls);
@@ -79,6 +85,7 @@ int lockset_pop_slow(struct lc_lockset *ls, const void *lock)
     for (uint32_t i = n; i-- > 0;) {
         if (ls->held[i].lock == lock) {
             memmove(&ls->held[i], &ls->held[i + 1], (n - i - 1) * sizeof ls->held[0]);
+            memmove(&ls->stamp[i], &ls->stamp[i + 1], (n - i - 1) * sizeof ls->stamp[0]);
             __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);
             return 1;
         }
@@ -186,19 +193,15 @@ static struct graph *graph_get(void)
     return n;
 }
 
-void lockset_new_edge(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode)
+static void add_edge(struct graph *g, struct lc_lockset *ls, const void *lock, stack_id site)
 {
-    (void)mode;
-    struct graph *g = graph_get();
-    if (!g || __atomic_load_n(&g->nedges, __ATOMIC_RELAXED) >= EDGE_MAX)
-        return;
     const void *from = ls->held[ls->n - 1].lock;
     struct edge *e = lc_calloc(1, sizeof *e), *back = NULL;
     if (!e)
         return;
     e->from = from;
     e->to = lock;
-    e->site = stack_capture(2);
+    e->site = site;
     e->task = ls->task_id;
     int found, len = 0, added = 0;
     lc_lock(&graph_lock);
@@ -224,9 +227,28 @@ void lockset_new_edge(struct lc_lockset *ls, const void *lock, enum lc_lock_mode
     }
     if (back) {
         char note[64];
-        snprintf(note, sizeof note, "and 0x%lx", (unsigned long)(uintptr_t)lock);
+        snprintf(note, sizeof note, "and 0x%lx%s", (unsigned long)(uintptr_t)lock,
+                 ls->tid == LC_LS_GOROUTINE ? ", goroutines" : "");
         finding_add(LC_F_LOCK_ORDER, from, e->site, e->task, b.site, b.task, note);
     }
+}
+
+void lockset_new_edge(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode)
+{
+    (void)mode;
+    struct graph *g = graph_get();
+    if (!g || __atomic_load_n(&g->nedges, __ATOMIC_RELAXED) >= EDGE_MAX)
+        return;
+    add_edge(g, ls, lock, stack_capture(2));
+}
+
+void lockset_new_edge_site(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, stack_id site)
+{
+    (void)mode;
+    struct graph *g = graph_get();
+    if (!g || __atomic_load_n(&g->nedges, __ATOMIC_RELAXED) >= EDGE_MAX || !ls->n || ls->n > LC_HELD_MAX)
+        return;
+    add_edge(g, ls, lock, site);
 }
 
 /* Unlink e from the list at *head (next_out or next_in chain). */
@@ -299,6 +321,37 @@ int lockset_holder(const void *lock, uint64_t *task_id, uintptr_t *pc)
         }
     }
     return 0;
+}
+
+int lockset_holder_info(const void *lock, struct lc_holder *out)
+{
+    for (int i = 0; i < REG_MAX; i++) {
+        struct lc_lockset *ls = __atomic_load_n(&registry[i], __ATOMIC_ACQUIRE);
+        if (!ls)
+            continue;
+        uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE);
+        for (uint32_t k = 0; k < n && k < LC_HELD_MAX; k++)
+            if (ls->held[k].lock == lock) {
+                out->task_id = ls->task_id;
+                out->goroutine = ls->tid == LC_LS_GOROUTINE;
+                out->pc = LC_HELD_PC(&ls->held[k]);
+                out->stamp = ls->stamp[k];
+                return 1;
+            }
+    }
+    return 0;
+}
+
+void lockset_pop_any(const void *lock, int goroutine)
+{
+    uintptr_t pc;
+    for (int i = 0; i < REG_MAX; i++) {
+        struct lc_lockset *ls = __atomic_load_n(&registry[i], __ATOMIC_ACQUIRE);
+        if (ls && (ls->tid == LC_LS_GOROUTINE) == !!goroutine && find_in(ls, lock, &pc)) {
+            lockset_pop_slow(ls, lock);
+            return;
+        }
+    }
 }
 
 int lockset_site(uint64_t task_id, const void *lock, uintptr_t *pc)

@@ -28,24 +28,37 @@ struct lc_held {
 
 struct lc_lockset {
     uint64_t task_id;
-    int32_t tid;
+    int32_t tid;              /* kernel thread id; LC_LS_GOROUTINE for a goroutine's lockset */
     uint32_t n;               /* locks held; only the first LC_HELD_MAX are stored */
     struct lc_held held[LC_HELD_MAX];
+    uint64_t stamp[LC_HELD_MAX];      /* when each was taken (lc_now_ns() clock, maybe coarse), 0 unknown */
     /* The last edge known to the graph at each depth: a thread repeating the same nesting skips the lookup. */
     struct { const void *from, *to; } seen[LC_HELD_MAX];
 };
+
+#define LC_LS_GOROUTINE (-1)
+
+/* How long ago a hold stamp (lc_now_ns() time) was taken, in ns (0 when unknown). */
+uint64_t lockset_stamp_age_ns(uint64_t stamp);
 
 /* A thread's lockset, registered for reports; NULL when out of memory. */
 struct lc_lockset *lockset_new(uint64_t task_id, int32_t tid);
 /* The thread ended: unregister and free. */
 void lockset_free(struct lc_lockset *ls);
 
-static inline void lockset_push(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, uintptr_t pc)
+static inline void lockset_push_at(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, uintptr_t pc,
+                                   uint64_t stamp)
 {
     uint32_t n = ls->n;
-    if (n < LC_HELD_MAX)
+    if (n < LC_HELD_MAX) {
         ls->held[n] = (struct lc_held){ lock, pc | (uintptr_t)mode << 56 };
+        ls->stamp[n] = stamp;
+    }
     __atomic_store_n(&ls->n, n + 1, __ATOMIC_RELEASE);
+}
+static inline void lockset_push(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, uintptr_t pc)
+{
+    lockset_push_at(ls, lock, mode, pc, 0);
 }
 
 /* Remove lock (innermost first). Returns 1 when it was held. */
@@ -64,6 +77,8 @@ static inline int lockset_pop(struct lc_lockset *ls, const void *lock)
 int lockset_edge_known(const void *from, const void *to);
 /* Add the edge from the innermost held lock to lock: stack, graph lock, cycle check. */
 void lockset_new_edge(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode);
+/* Same, with the acquisition stack given (callers whose stacks need trimming, e.g. goroutines). */
+void lockset_new_edge_site(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, stack_id site);
 /* Before blocking on lock, or after taking it: whether it makes an edge the graph does not have yet (then call
  * lockset_new_edge). One lock-free probe when locks are held, nothing otherwise. */
 static inline int lockset_order_new(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode)
@@ -89,6 +104,15 @@ void lockset_forget(const void *lock);
 /* ---- queries for reports (read other threads' locksets without stopping them: best effort) ----------------- */
 /* A registered thread holding lock: its task id and the pc that took it. Returns 1 when found. */
 int lockset_holder(const void *lock, uint64_t *task_id, uintptr_t *pc);
+/* Who holds lock, unambiguously (thread ids and goids may coincide): task id, whether it is a goroutine, the
+ * pc and stamp of the acquisition. Returns 1 when a registered lockset holds it. */
+struct lc_holder { uint64_t task_id; int goroutine; uintptr_t pc; uint64_t stamp; };
+int lockset_holder_info(const void *lock, struct lc_holder *out);
+/* A lock is being released by a task whose lockset does not list it (Go lets any goroutine unlock a
+ * sync.Mutex): drop it from the registered goroutine (goroutine != 0) or thread lockset that holds it. Best
+ * effort: the holder's lockset is changed from another thread. A goroutine's LC_F_LOCK_ORDER note ends in
+ * ", goroutines". */
+void lockset_pop_any(const void *lock, int goroutine);
 /* The pc where task task_id took lock, if it holds it. */
 int lockset_site(uint64_t task_id, const void *lock, uintptr_t *pc);
 /* Copy of the locks task task_id holds (up to max); returns how many it holds. */

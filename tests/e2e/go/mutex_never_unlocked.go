@@ -3,9 +3,10 @@
 // EXIT: 66
 // EXPECT: ^leakcheck: found unexpected goroutines \(1 leaked in 1 groups?\)$
 // EXPECT: ^\[1 goroutine blocked for [0-9]+\.[0-9]{2}s in sync\.Mutex\.Lock on mutex 0x[0-9a-f]+\]$
-// EXPECT: ^    main\.\(\*cache\)\.put +.*mutex_never_unlocked\.go:37( |$)
-// EXPECT: ^    main\.refresher +.*mutex_never_unlocked\.go:43( |$)
-// EXPECT: ^  created by main\.main +.*mutex_never_unlocked\.go:51 +\(goroutine 1\)
+// EXPECT: ^    main\.\(\*cache\)\.put +.*mutex_never_unlocked\.go:38( |$)
+// EXPECT: ^    main\.refresher +.*mutex_never_unlocked\.go:44( |$)
+// EXPECT: ^  created by main\.main +.*mutex_never_unlocked\.go:52 +\(goroutine 1\)
+// EXPECT: ^  held by goroutine 1 for [0-9]+\.[0-9]{2}s, locked at main\.\(\*cache\)\.load +.*mutex_never_unlocked\.go:28$
 // EXPECT: ^leakcheck: 1 leaked, 0 misuse; exit status 66$
 // EXPECT-COUNT: 1 ^\[
 // STDOUT: ^load failed: empty key$

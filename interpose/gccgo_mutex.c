@@ -1,0 +1,314 @@
+/* sync.Mutex and sync.RWMutex ownership under libgo: which goroutine holds a mutex, where and since when it took
+ * it (for the report under a goroutine blocked on it), a Lock by the goroutine that already holds the mutex
+ * (self-deadlock, reported at once) and lock-order inversions between mutexes (runtime/lockset.c's graph).
+ *
+ * Each goroutine that locks gets a lockset (runtime/lockset.h, registered with tid LC_LS_GOROUTINE), found
+ * through a lock-free table keyed by g; a g reused by a later goroutine has its lockset emptied and re-labelled
+ * with the new goid. The lockset belongs to the goroutine, not the thread, so keeping its address across the
+ * real Lock (which may park and resume on another thread) is fine.
+ *
+ * Cheap path (no lock held, or a known nesting): a table probe, a scan of the few held locks and a store of the
+ * lock, its site and a coarse time (go_clock: no clock read). The wrappers call no ordinary C, not even through
+ * lockset.h's inline helpers (lockset_pop, lockset_order_new fall back to ordinary C): gold would then give
+ * every call a stack-segment switch. Their inline parts are repeated here; the rest is in noinline helpers. Compiled with -fsplit-stack (see gccgo_int.h). */
+#include "gccgo_int.h"
+#include "../runtime/finding.h"
+#include "../runtime/lock.h"
+#include "../runtime/lockset.h"
+
+static void (*real_lock)(void *), (*real_unlock)(void *);
+static _Bool (*real_trylock)(void *);
+static void (*real_rw_lock)(void *), (*real_rw_unlock)(void *), (*real_rw_rlock)(void *), (*real_rw_runlock)(void *);
+static _Bool (*real_rw_trylock)(void *), (*real_rw_tryrlock)(void *);
+
+/* RWMutex's write lock takes its inner Mutex (at offset 0: same address) through Mutex.Lock: those calls are
+ * the RWMutex's own business and are not tracked again. */
+static struct { const char *name; uintptr_t lo, size; } rw_fns[] = {
+    { "sync.RWMutex.Lock", 0, 0 }, { "sync.RWMutex.Unlock", 0, 0 }, { "sync.RWMutex.TryLock", 0, 0 },
+};
+#define NRW (sizeof rw_fns / sizeof rw_fns[0])
+
+void go_mutex_init(void)
+{
+    for (size_t i = 0; i < NRW; i++)
+        rw_fns[i].lo = go_sym(rw_fns[i].name, &rw_fns[i].size);
+}
+
+static inline int from_rw(uintptr_t ra)
+{
+    for (size_t i = 0; i < NRW; i++)
+        if (ra - rw_fns[i].lo < rw_fns[i].size)
+            return 1;
+    return 0;
+}
+
+/* ---- g -> lockset ---------------------------------------------------------------------------------------- */
+#define GL_SLOTS (1u << 14)
+#define GL_PROBE 64
+static struct gl { void *g; struct lc_lockset *ls; } gls[GL_SLOTS];
+
+static inline uint32_t gl_hash(const void *g)
+{
+    return (uint32_t)(((uintptr_t)g * 0x9e3779b97f4a7c15ull) >> 40) & (GL_SLOTS - 1);
+}
+
+/* Locksets are about 1.3 KiB: a goroutine keeps one only while it runs or holds locks. One that parks or exits
+ * holding none gives it back to this pool (they stay registered, empty), and the next goroutine that locks
+ * takes it from there. */
+static lc_lock_t pool_lock = LC_LOCK_INIT;
+static struct lc_lockset *pool[256];
+static unsigned npool;
+int go_mutex_used;
+
+/* The slot's lockset is missing or belongs to an earlier goroutine on this g: (re)label it. One whose
+ * goroutine exited holding locks is left registered as it is (a report names that goroutine as the holder,
+ * and another goroutine may still unlock them) and the slot gets another one. */
+__attribute__((noinline)) static struct lc_lockset *gl_fix(struct gl *s, int64_t goid)
+{
+    struct lc_lockset *ls = s->ls;
+    if (ls && __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE) == 0) {
+        ls->task_id = (uint64_t)goid;
+        return ls;
+    }
+    LC_ENTER();
+    lc_lock(&pool_lock);
+    ls = npool ? pool[--npool] : NULL;
+    lc_unlock(&pool_lock);
+    if (ls)
+        ls->task_id = (uint64_t)goid;
+    else
+        ls = lockset_new((uint64_t)goid, LC_LS_GOROUTINE);
+    go_mutex_used = 1;
+    LC_LEAVE();
+    __atomic_store_n(&s->ls, ls, __ATOMIC_RELEASE);
+    return ls;
+}
+
+/* g parks or exits (from gccgo.c, shim entered): an empty lockset goes back to the pool. */
+void go_mutex_idle(void *g)
+{
+    uint32_t h = gl_hash(g);
+    for (uint32_t i = 0; i < GL_PROBE; i++) {
+        struct gl *s = &gls[(h + i) & (GL_SLOTS - 1)];
+        void *sg = __atomic_load_n(&s->g, __ATOMIC_ACQUIRE);
+        if (!sg)
+            return;
+        if (sg != g)
+            continue;
+        struct lc_lockset *ls = s->ls;
+        if (!ls || __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE) != 0)
+            return;
+        lc_lock(&pool_lock);
+        if (npool < sizeof pool / sizeof pool[0]) {
+            __atomic_store_n(&s->ls, NULL, __ATOMIC_RELEASE);
+            pool[npool++] = ls;
+        }
+        lc_unlock(&pool_lock);
+        return;
+    }
+}
+
+/* The running goroutine's lockset; created when create is set, else NULL when it has none. */
+static inline struct lc_lockset *gl_get(int create)
+{
+    void *g = go_getg();
+    if (!g)
+        return NULL;
+    int64_t goid = GO_FIELD(g, GO_G_GOID, int64_t);
+    if (goid <= 0)
+        return NULL;
+    uint32_t h = gl_hash(g);
+    for (uint32_t i = 0; i < GL_PROBE; i++) {
+        struct gl *s = &gls[(h + i) & (GL_SLOTS - 1)];
+        void *sg = __atomic_load_n(&s->g, __ATOMIC_ACQUIRE);
+        if (!sg) {
+            if (!create)
+                return NULL;
+            if (!__atomic_compare_exchange_n(&s->g, &sg, g, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) && sg != g)
+                continue;             /* another g took it */
+            sg = g;
+        }
+        if (sg == g) {
+            struct lc_lockset *ls = s->ls;    /* only goroutines running on g write it */
+            if (__builtin_expect(ls && ls->task_id == (uint64_t)goid, 1))
+                return ls;
+            return create || ls ? gl_fix(s, goid) : NULL;
+        }
+    }
+    return NULL;                      /* table crowded here: not tracked */
+}
+
+/* ---- slow paths ------------------------------------------------------------------------------------------ */
+__attribute__((noinline)) static void self_deadlock(struct lc_lockset *ls, const void *m, const struct lc_held *h,
+                                                    enum lc_lock_mode mode)
+{
+    LC_ENTER();
+    const char *note = mode == LC_LK_MUTEX ? "sync.Mutex.Lock"
+                       : mode == LC_LK_WRITE ? (LC_HELD_MODE(h) == LC_LK_READ ? "RWMutex.Lock while RLocked"
+                                                                               : "sync.RWMutex.Lock")
+                                             : "RWMutex.RLock while Locked";
+    finding_add(LC_F_SELF_DEADLOCK, m, go_stack(), ls->task_id, lockset_site_stack(LC_HELD_PC(h)), ls->task_id,
+                note);
+    LC_LEAVE();
+}
+
+__attribute__((noinline)) static void new_edge(struct lc_lockset *ls, const void *m, enum lc_lock_mode mode)
+{
+    LC_ENTER();
+    lockset_new_edge_site(ls, m, mode, go_stack());
+    LC_LEAVE();
+}
+
+/* Not the innermost held lock: search the goroutine's lockset, then the other goroutines' (Go lets any goroutine
+ * unlock a sync.Mutex). */
+__attribute__((noinline)) static void unlock_slow(struct lc_lockset *ls, const void *m)
+{
+    LC_ENTER();
+    if (!ls || !lockset_pop_slow(ls, m))
+        lockset_pop_any(m, 1);
+    LC_LEAVE();
+}
+
+/* A nesting not seen by this goroutine yet: ask the graph (lock-free probe), add the edge when it is new. */
+__attribute__((noinline)) static void order_slow(struct lc_lockset *ls, const void *m, enum lc_lock_mode mode)
+{
+    if (lockset_order_new(ls, m, mode))
+        new_edge(ls, m, mode);
+}
+
+/* ---- hooks ----------------------------------------------------------------------------------------------- */
+/* Before taking m: self-deadlock and lock order. Returns the goroutine's lockset, or NULL when not tracked. */
+static inline struct lc_lockset *lock_begin(const void *m, enum lc_lock_mode mode)
+{
+    struct lc_lockset *ls = gl_get(1);
+    if (!ls)
+        return NULL;
+    uint32_t n = ls->n;
+    if (n && n <= LC_HELD_MAX) {
+        for (uint32_t i = 0; i < n; i++) {
+            const struct lc_held *h = &ls->held[i];
+            if (h->lock == m && !(mode == LC_LK_READ && LC_HELD_MODE(h) == LC_LK_READ)) {
+                self_deadlock(ls, m, h, mode);
+                break;
+            }
+        }
+        /* the nesting this goroutine made last time at this depth: known to the graph (lockset_order_new's
+         * first test, inline here: the rest of it calls ordinary C) */
+        if (!(ls->seen[n - 1].from == ls->held[n - 1].lock && ls->seen[n - 1].to == m))
+            order_slow(ls, m, mode);
+    }
+    return ls;
+}
+
+static inline void lock_end(struct lc_lockset *ls, const void *m, enum lc_lock_mode mode, uintptr_t ra)
+{
+    lockset_push_at(ls, m, mode, ra, go_clock());     /* a lower bound: "held for" may read a little long */
+}
+
+static inline void unlock_note(const void *m)
+{
+    struct lc_lockset *ls = gl_get(0);
+    uint32_t n = ls ? ls->n : 0;
+    if (__builtin_expect(n && n <= LC_HELD_MAX && ls->held[n - 1].lock == m, 1))
+        __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);     /* lockset_pop's inline part */
+    else
+        unlock_slow(ls, m);
+}
+
+#define RA() ((uintptr_t)__builtin_return_address(0))
+
+void go_mutex_lock(void *m) __asm__(GO_WRAPPER_NAME(go_mutex_lock));
+GO_EXPORT_AS(go_mutex_lock, "sync.Mutex.Lock");
+void go_mutex_lock(void *m)
+{
+    uintptr_t ra = RA();
+    struct lc_lockset *ls = GO_ACTIVE() && !from_rw(ra) ? lock_begin(m, LC_LK_MUTEX) : NULL;
+    GO_REAL(real_lock, "sync.Mutex.Lock")(m);
+    if (ls)
+        lock_end(ls, m, LC_LK_MUTEX, ra);     /* the goroutine's own lockset: valid on any thread */
+}
+
+_Bool go_mutex_trylock(void *m) __asm__(GO_WRAPPER_NAME(go_mutex_trylock));
+GO_EXPORT_AS(go_mutex_trylock, "sync.Mutex.TryLock");
+_Bool go_mutex_trylock(void *m)
+{
+    uintptr_t ra = RA();
+    _Bool ok = GO_REAL(real_trylock, "sync.Mutex.TryLock")(m);
+    struct lc_lockset *ls;
+    if (ok && GO_ACTIVE() && !from_rw(ra) && (ls = gl_get(1)) != NULL)
+        lock_end(ls, m, LC_LK_MUTEX, ra);
+    return ok;
+}
+
+void go_mutex_unlock(void *m) __asm__(GO_WRAPPER_NAME(go_mutex_unlock));
+GO_EXPORT_AS(go_mutex_unlock, "sync.Mutex.Unlock");
+void go_mutex_unlock(void *m)
+{
+    if (GO_ACTIVE() && !from_rw(RA()))
+        unlock_note(m);
+    GO_REAL(real_unlock, "sync.Mutex.Unlock")(m);
+}
+
+void go_rw_lock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_lock));
+GO_EXPORT_AS(go_rw_lock, "sync.RWMutex.Lock");
+void go_rw_lock(void *m)
+{
+    uintptr_t ra = RA();
+    struct lc_lockset *ls = GO_ACTIVE() ? lock_begin(m, LC_LK_WRITE) : NULL;
+    GO_REAL(real_rw_lock, "sync.RWMutex.Lock")(m);
+    if (ls)
+        lock_end(ls, m, LC_LK_WRITE, ra);
+}
+
+void go_rw_rlock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_rlock));
+GO_EXPORT_AS(go_rw_rlock, "sync.RWMutex.RLock");
+void go_rw_rlock(void *m)
+{
+    uintptr_t ra = RA();
+    struct lc_lockset *ls = GO_ACTIVE() ? lock_begin(m, LC_LK_READ) : NULL;
+    GO_REAL(real_rw_rlock, "sync.RWMutex.RLock")(m);
+    if (ls)
+        lock_end(ls, m, LC_LK_READ, ra);
+}
+
+_Bool go_rw_trylock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_trylock));
+GO_EXPORT_AS(go_rw_trylock, "sync.RWMutex.TryLock");
+_Bool go_rw_trylock(void *m)
+{
+    uintptr_t ra = RA();
+    _Bool ok = GO_REAL(real_rw_trylock, "sync.RWMutex.TryLock")(m);
+    struct lc_lockset *ls;
+    if (ok && GO_ACTIVE() && (ls = gl_get(1)) != NULL)
+        lock_end(ls, m, LC_LK_WRITE, ra);
+    return ok;
+}
+
+_Bool go_rw_tryrlock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_tryrlock));
+GO_EXPORT_AS(go_rw_tryrlock, "sync.RWMutex.TryRLock");
+_Bool go_rw_tryrlock(void *m)
+{
+    uintptr_t ra = RA();
+    _Bool ok = GO_REAL(real_rw_tryrlock, "sync.RWMutex.TryRLock")(m);
+    struct lc_lockset *ls;
+    if (ok && GO_ACTIVE() && (ls = gl_get(1)) != NULL)
+        lock_end(ls, m, LC_LK_READ, ra);
+    return ok;
+}
+
+void go_rw_unlock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_unlock));
+GO_EXPORT_AS(go_rw_unlock, "sync.RWMutex.Unlock");
+void go_rw_unlock(void *m)
+{
+    if (GO_ACTIVE())
+        unlock_note(m);
+    GO_REAL(real_rw_unlock, "sync.RWMutex.Unlock")(m);
+}
+
+void go_rw_runlock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_runlock));
+GO_EXPORT_AS(go_rw_runlock, "sync.RWMutex.RUnlock");
+void go_rw_runlock(void *m)
+{
+    if (GO_ACTIVE())
+        unlock_note(m);
+    GO_REAL(real_rw_runlock, "sync.RWMutex.RUnlock")(m);
+}
