@@ -217,6 +217,16 @@ static inline void unlock_note(const void *m)
 
 #define RA() ((uintptr_t)__builtin_return_address(0))
 
+/* After the real Lock returned: the goroutine may have parked in it, its empty lockset gone back to the pool
+ * (and on to another goroutine), and itself moved to another thread. Look it up afresh, out of line so that
+ * nothing computed before the park (the current g's address) is reused. */
+__attribute__((noinline)) static void lock_after(const void *m, enum lc_lock_mode mode, uintptr_t ra)
+{
+    struct lc_lockset *ls = gl_get(1);
+    if (ls)
+        lock_end(ls, m, mode, ra);
+}
+
 void go_mutex_lock(void *m) __asm__(GO_WRAPPER_NAME(go_mutex_lock));
 GO_EXPORT_AS(go_mutex_lock, "sync.Mutex.Lock");
 void go_mutex_lock(void *m)
@@ -225,7 +235,7 @@ void go_mutex_lock(void *m)
     struct lc_lockset *ls = GO_ACTIVE() && !from_rw(ra) ? lock_begin(m, LC_LK_MUTEX) : NULL;
     GO_REAL(real_lock, "sync.Mutex.Lock")(m);
     if (ls)
-        lock_end(ls, m, LC_LK_MUTEX, ra);     /* the goroutine's own lockset: valid on any thread */
+        lock_after(m, LC_LK_MUTEX, ra);
 }
 
 _Bool go_mutex_trylock(void *m) __asm__(GO_WRAPPER_NAME(go_mutex_trylock));
@@ -257,7 +267,7 @@ void go_rw_lock(void *m)
     struct lc_lockset *ls = GO_ACTIVE() ? lock_begin(m, LC_LK_WRITE) : NULL;
     GO_REAL(real_rw_lock, "sync.RWMutex.Lock")(m);
     if (ls)
-        lock_end(ls, m, LC_LK_WRITE, ra);
+        lock_after(m, LC_LK_WRITE, ra);
 }
 
 void go_rw_rlock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_rlock));
@@ -268,7 +278,7 @@ void go_rw_rlock(void *m)
     struct lc_lockset *ls = GO_ACTIVE() ? lock_begin(m, LC_LK_READ) : NULL;
     GO_REAL(real_rw_rlock, "sync.RWMutex.RLock")(m);
     if (ls)
-        lock_end(ls, m, LC_LK_READ, ra);
+        lock_after(m, LC_LK_READ, ra);
 }
 
 _Bool go_rw_trylock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_trylock));
