@@ -75,7 +75,9 @@ unit-asan: $(patsubst tests/unit/%.c,$(ASAN_DIR)/unit/%,$(UNIT_SRC))
 e2e: lib
 	@tests/e2e/run.sh
 
+# check also runs a short stress round (2 s per runtime); `make stress` is the long one.
 check: setup lib unit unit-asan e2e
+	@STRESS_SECONDS=2 tests/stress/run.sh
 	@tests/check_docs.sh
 
 # ---- demo, bench, install ----------------------------------------------------------------------------------
