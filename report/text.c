@@ -187,6 +187,17 @@ static void put_start_routine(struct lc_bufw *w, const struct lc_task *t)
     bw_puts(w, "\n");
 }
 
+/* Whether the thread's start routine is one of the frames shown. */
+static int shows_start_routine(const struct lc_task *t, const struct lc_frame *f, int n)
+{
+    struct lc_frame sr;
+    symbolize((uintptr_t)t->start_fn, 1, &sr);
+    for (int i = 0; i < n; i++)
+        if (f[i].func && sr.func && strcmp(f[i].func, sr.func) == 0)
+            return 1;
+    return 0;
+}
+
 static void put_group(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_group *g)
 {
     const struct lc_task *t = g->rep;
@@ -197,8 +208,8 @@ static void put_group(struct lc_bufw *w, const struct lc_snapshot *s, const stru
         text_frame(w, "    ", "", &f[i]);
         bw_puts(w, "\n");
     }
-    if (n == 0)
-        put_start_routine(w, t);
+    if (n == 0 || (t->kind == LC_THREAD && t->start_fn && !shows_start_routine(t, f, n)))
+        put_start_routine(w, t);          /* inlined into its callee, or below the frames shown */
     for (int i = 0; i < LC_CHAIN && (t->anc_id[i] || t->anc_stack[i]); i++) {
         frames_origin(t->anc_stack[i], &f[0]);
         text_frame(w, "  ", "created by ", &f[0]);
