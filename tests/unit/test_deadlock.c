@@ -1,5 +1,6 @@
 /* Unit tests for report/deadlock (the wait-for graph of a snapshot) and runtime/fdtab (fd channel ends). */
 #include <check.h>
+#include "unit.h"
 #include <pthread.h>
 #include <string.h>
 #include "../../report/deadlock.h"
@@ -237,9 +238,5 @@ int main(void)
     tcase_add_test(tc, fdtab_pipe_ends_dups_and_closes);
     tcase_add_test(tc, fdtab_key_reuse_and_eventfd);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

@@ -2,6 +2,7 @@
  * suppression file parsing and matching, Go test attribution, and the json/folded/pprof writers on a hand-made
  * snapshot whose stacks are real return addresses in this file. */
 #include <check.h>
+#include "unit.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -505,9 +506,5 @@ int main(void)
     tcase_add_test(tc, pprof_profiles);
     tcase_add_test(tc, suppressed_findings_and_leaks);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

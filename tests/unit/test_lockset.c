@@ -1,5 +1,6 @@
 /* Unit tests for runtime/lockset: held-lock stacks, the lock-order graph, cycle detection and its findings. */
 #include <check.h>
+#include "unit.h"
 #include <string.h>
 #include "../../runtime/finding.h"
 #include "../../runtime/lockset.h"
@@ -220,9 +221,5 @@ int main(void)
     tcase_add_test(tc, forget_drops_a_destroyed_locks_edges);
     tcase_add_test(tc, many_edges_stay_findable);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

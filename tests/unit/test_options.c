@@ -1,5 +1,6 @@
 /* Unit tests for the LEAKCHECK_OPTIONS parser. */
 #include <check.h>
+#include "unit.h"
 #include <string.h>
 #include "../../runtime/options.h"
 
@@ -108,9 +109,5 @@ int main(void)
     tcase_add_test(tc, error_buffer_bounded);
     tcase_add_test(tc, help_lists_all);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

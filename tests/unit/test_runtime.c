@@ -1,5 +1,6 @@
 /* Unit tests for runtime/: task table, stack depot, findings, channel table, allocator. */
 #include <check.h>
+#include "unit.h"
 #include <pthread.h>
 #include <string.h>
 #include "../../runtime/alloc.h"
@@ -277,9 +278,5 @@ int main(void)
     tcase_add_test(tc, alloc_reuses_and_zeroes);
     tcase_add_test(tc, task_record_is_small);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

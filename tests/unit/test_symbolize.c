@@ -1,6 +1,7 @@
 /* Unit tests for report/symbolize.c and report/goname.c: real addresses of this binary give their names and
  * this file's lines; gccgo names come out the way Go prints them. */
 #include <check.h>
+#include "unit.h"
 #include <dlfcn.h>
 #include <stdint.h>
 #include <string.h>
@@ -201,9 +202,5 @@ int main(void)
     tcase_add_test(tc, go_symbols_demangled);
     tcase_add_test(tc, go_names_pretty);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }

@@ -1,6 +1,7 @@
 /* Unit tests for report/: hand-made snapshots whose stacks are real return addresses in this file, so the
  * report names real functions and lines; the text is captured from stderr (a memfd) and compared exactly. */
 #include <check.h>
+#include "unit.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -644,9 +645,5 @@ int main(void)
     tcase_add_test(tc, bounded_output);
     tcase_add_test(tc, quiet_and_deadlock_counts);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s);
 }
