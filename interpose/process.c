@@ -2,6 +2,8 @@
  * main, exit() from any thread, and death by a fatal signal. */
 #include "shim.h"
 #include "dump.h"
+#include "ownfd.h"
+#include <fcntl.h>
 #include "../report/report.h"
 #include "../report/deadlock.h"
 #include "../runtime/options.h"
@@ -18,7 +20,8 @@
 #include <unistd.h>
 
 int lc_is_go;
-static int exit_status = -1;            /* status given to exit() or returned by main; -1 unknown */
+static int exit_status = -1;
+static int stderr_copy = -1;            /* see lc_init */            /* status given to exit() or returned by main; -1 unknown */
 static lc_lock_t report_lock = LC_LOCK_INIT;
 
 static void say(const char *s)
@@ -62,6 +65,10 @@ __attribute__((constructor)) void lc_init(void)
         return;
     lc_in_shim++;
     load_options();
+    /* A copy of stderr for programs that close fd 2 before they exit. Not kept in fork children: a daemon
+     * closing its stdio there must let its parent see EOF. */
+    stderr_copy = lc_fd_hide(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0));
+    report_keep_stderr(stderr_copy);
     lc_is_go = lc_dlsym_next("__go_go", 0) != NULL;  /* libgo itself, not our own wrapper */
     if (!lc_is_go) {
         lc_self = task_new(LC_THREAD, (uint64_t)pthread_self(), NULL, NULL, 0);
@@ -102,24 +109,25 @@ struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
     return v;
 }
 
-struct grace_ctx { int unsettled; uint64_t now, grace_ns; };
+struct grace_ctx { int unsettled; uint64_t now, grace_ns, settle_ns; };
 static void count_unsettled(struct lc_task *t, void *arg)
 {
     struct grace_ctx *g = arg;
     if (t->flags & (LC_TF_MAIN | LC_TF_INTERNAL | LC_TF_EXITING))
         return;
-    /* Running, or blocked so recently that it may just have been released and not yet scheduled. */
-    if (t->state == LC_RUNNING || (t->state == LC_BLOCKED && g->now - t->since_ns < g->grace_ns))
+    /* Running (may finish), or blocked so recently that it may just have been released and not yet scheduled
+     * (a barrier or a broadcast right before exit). */
+    if (t->state == LC_RUNNING || (t->state == LC_BLOCKED && g->now - t->since_ns < g->settle_ns))
         g->unsettled++;
 }
 
-/* Let tasks settle for up to grace_ms: running ones may finish, freshly blocked ones may be on their way out
- * (goleak retries for the same reason). */
+/* Let tasks settle before judging: running ones get up to grace_ms to finish (goleak retries for the same
+ * reason), freshly blocked ones up to 50 ms to show they were only on their way out. */
 static void grace_wait(void)
 {
     uint64_t grace_ns = (uint64_t)lc_opt.grace_ms * 1000000u, end = lc_now_ns() + grace_ns;
     for (;;) {
-        struct grace_ctx g = { 0, lc_now_ns(), grace_ns };
+        struct grace_ctx g = { 0, lc_now_ns(), grace_ns, grace_ns < 50000000u ? grace_ns : 50000000u };
         if (g.now >= end)
             return;
         task_foreach(count_unsettled, &g);
@@ -200,6 +208,13 @@ void lc_fork_parent(void)
 
 void lc_fork_child(void)
 {
+    if (stderr_copy >= 0) {
+        report_keep_stderr(-1);
+        lc_in_shim++;                   /* our own fd: the close wrapper must not record it */
+        close(stderr_copy);
+        lc_in_shim--;
+        stderr_copy = -1;
+    }
     runtime_unlock_all();
     lc_unlock(&report_lock);
     exit_status = -1;

@@ -70,12 +70,31 @@ static long open_log(const char *path)
     return fd;
 }
 
+/* A copy of the program's stderr taken at start-up (report_keep_stderr), for programs that close fd 2 before
+ * they exit (xz does): their report must not vanish. fd 2 is used while it still is that same file. */
+static int stderr_copy = -1;
+
+void report_keep_stderr(int fd)
+{
+    stderr_copy = fd;
+}
+
+static int err_fd(void)
+{
+    struct stat a, b;
+    if (stderr_copy < 0 || syscall(SYS_fstat, stderr_copy, &b) != 0)
+        return STDERR_FILENO;
+    if (syscall(SYS_fstat, STDERR_FILENO, &a) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        return STDERR_FILENO;
+    return stderr_copy;                 /* fd 2 closed, or now some other file the program opened */
+}
+
 int report_open_fd(void)
 {
     const char *lp = lc_opt.log_path;
     char path[4096];
     if (!lp || !*lp || getauxval(AT_SECURE))   /* setuid: never write where the environment says */
-        return STDERR_FILENO;
+        return err_fd();
     int saved = errno;
     int n = snprintf(path, sizeof path, "%s.%d", lp, (int)getpid());
     long fd = -1;
@@ -86,12 +105,12 @@ int report_open_fd(void)
     if (fd < 0) {
         struct lc_bufw w;
         const char *why = strerrordesc_np(errno);
-        bw_init(&w, STDERR_FILENO);
+        bw_init(&w, err_fd());
         bw_printf(&w, "leakcheck: cannot open log_path '%s': %s; reporting to stderr\n", path,
                   errno == EINVAL ? "not a regular file" : why ? why : "error");
         bw_flush(&w);
         errno = saved;
-        return STDERR_FILENO;
+        return err_fd();
     }
     errno = saved;
     return (int)fd;
@@ -239,13 +258,13 @@ struct lc_verdict report_write(const struct lc_snapshot *s, const struct lc_repo
     /* A clean verdict at verbosity 1 with only the text format writes nothing, and creates no log file. */
     struct lc_bufw *w = need ? malloc(sizeof *w) : NULL;
     if (w) {
-        int fd = r.text ? report_open_fd() : STDERR_FILENO;
+        int efd = err_fd(), fd = r.text ? report_open_fd() : efd;
         bw_init(w, fd);
         r.w = w;
         for_each_format(list, run_text, &r);
         report_put_written(w);
         bw_flush(w);
-        if (fd != STDERR_FILENO)
+        if (fd != efd)
             syscall(SYS_close, fd);
         free(w);
     }

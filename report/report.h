@@ -27,4 +27,6 @@ struct lc_verdict {
 struct lc_verdict report_write(const struct lc_snapshot *s, const struct lc_report_ctx *ctx);
 /* File descriptor reports go to (stderr or the opened log file). */
 int report_open_fd(void);
+/* fd: a copy of the program's stderr made at start-up, used when the program has closed or replaced fd 2. */
+void report_keep_stderr(int fd);
 #endif
