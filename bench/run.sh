@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Overhead benchmarks: runs every benchmark binary plain and under the shim, interleaved (plain, shim, plain,
 # shim, ...), and prints the median of each and their ratio next to the target. Timings are printed, never
-# asserted: the exit status is non-zero only when a benchmark crashed, hung or failed to build.
+# asserted: the exit status is non-zero only when a benchmark crashed, hung, failed to build or printed a
+# different result under the shim. Three tables: microbenchmarks (with each run's peak RSS), real programs
+# (pigz/xz/zstd on a generated file; output must be byte-identical), scale (the memory rows' runs end with
+# every task still blocked, so the shim's exit report over 1,000 threads / 100,000 goroutines is timed).
 #
-# Usage: bench/run.sh [--peers] [--rounds N] [NAME ...]
+# Usage: bench/run.sh [--peers] [--no-real] [--rounds N] [NAME ...]
 #   --peers      also run ThreadSanitizer (clang -fsanitize=thread) and valgrind --tool=helgrind builds of
 #                the C microbenchmarks, with reduced iteration counts, as extra ratio columns (or BENCH_PEERS=1)
+#   --no-real    skip the real-program rows (or BENCH_REAL=0); they install pigz/xz/zstd via scripts/setup bench
 #   --rounds N   plain/shim pairs per timing benchmark (default 5, or BENCH_ROUNDS)
-#   NAME         only these benchmarks (c_mutex, go_pipeline, ...)
+#   NAME         only these benchmarks (c_mutex, go_pipeline, pigz, ...)
 # Environment: LEAKCHECK_LIB (default build/libleakcheck.so), GCCGO (default gccgo-12), BENCH_MEM_ROUNDS
-# (default 1: the memory benchmarks are slow and steady), BENCH_TIMEOUT (seconds per run, default 60).
+# (default 1: the memory benchmarks are slow and steady), BENCH_REAL_ROUNDS (default 3), BENCH_TIMEOUT
+# (seconds per run, default 60).
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,22 +25,27 @@ ROUNDS=${BENCH_ROUNDS:-5}
 MEM_ROUNDS=${BENCH_MEM_ROUNDS:-1}
 TIMEOUT=${BENCH_TIMEOUT:-60}
 PEERS=${BENCH_PEERS:-0}
+REAL=${BENCH_REAL:-1}
+REAL_ROUNDS=${BENCH_REAL_ROUNDS:-3}
 SHIM_ENV=(env LD_PRELOAD="$LIB" LEAKCHECK_OPTIONS=verbosity=0)
+RUNWAIT=$OUT/runwait
 CFLAGS=(-O2 -g -pthread -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror)
 
 ONLY=()
 while [ $# -gt 0 ]; do
     case $1 in
         --peers) PEERS=1 ;;
+        --no-real) REAL=0 ;;
         --rounds) ROUNDS=$2; shift ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
         *) ONLY+=("$1") ;;
     esac
     shift
 done
 
-# name | label | metric printed by the program | target | tsan iterations | helgrind iterations
+# name | label | metric printed by the program | target | tsan iterations | helgrind iterations | arguments
+# (the memory rows run with "N leak": they measure, then exit with all N tasks blocked; see the scale table)
 BENCHES=(
     "c_mutex|C mutex lock/unlock, uncontended|ns_per_op|1.2|2000000|100000"
     "c_thread|C thread create+join|ns_per_op|2|1000|100"
@@ -48,11 +58,13 @@ BENCHES=(
     "go_buf|Go buffered chan ping-pong|ns_per_op|-||"
     "go_select|Go select ping-pong|ns_per_op|1.3||"
     "go_pipeline|Go pipeline 1M items (ms wall)|ms_wall|1.15||"
-    "c_mem|C memory, 1000 blocked threads|bytes_per_task|+256||"
-    "go_mem|Go memory, 100k blocked goroutines|bytes_per_task|+256||"
+    "c_mem|C memory, 1000 blocked threads|bytes_per_task|+256|||1000 leak"
+    "go_mem|Go memory, 100k blocked goroutines|bytes_per_task|+256|||100000 leak"
 )
 
-VAL=""            # run_one's result
+VAL=""            # run_one's results: the metric,
+RSS="" CPU=""     # the child's peak RSS (KiB) and user+sys CPU (s),
+END_NS=""         # and when it was reaped (CLOCK_REALTIME ns)
 FAILS=()          # one entry per distinct failure, printed at the end
 declare -A FAILN  # how many runs failed that way
 NOTES=()
@@ -89,6 +101,15 @@ build() {
     return 1
 }
 
+# build_helper NAME: runwait and gen_data, plain C without bench.h
+build_helper() {
+    local bin=$OUT/$1 src=$ROOT/bench/$1.c
+    [ "$bin" -nt "$src" ] && return 0
+    gcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$bin" "$src" 2>"$OUT/$1.build.log" && return 0
+    cat "$OUT/$1.build.log" >&2
+    return 1
+}
+
 # The ThreadSanitizer build, when clang can build and run a -fsanitize=thread program here.
 HAVE_TSAN=0
 HAVE_HELGRIND=0
@@ -118,22 +139,33 @@ build_tsan() {
 }
 
 # ---- running -----------------------------------------------------------------------------------------------
-# run_one NAME MODE METRIC CMD...: runs CMD once with a timeout; sets VAL to the value of METRIC from its
-# stdout, or to nothing (and records why in FAILS) when the run failed. Not for $(...): FAILS must persist.
+# field FILE KEY -> the numeric value on FILE's "KEY value" line
+field() {
+    awk -v k="$2" '$1 == k && $2 ~ /^[0-9.]+$/ { print $2; exit }' "$1" 2>/dev/null
+}
+
+# run_one NAME MODE METRIC CMD...: runs CMD once under runwait with a timeout; sets VAL to the value of
+# METRIC from its stdout (METRIC "wall_s": runwait's wall time), RSS, CPU, END_NS from runwait, or VAL to
+# nothing (and records why in FAILS) when the run failed. The exit status must be EXPECT_RC (default 0).
+# Stdin is STDIN (default /dev/null). Not for $(...): FAILS must persist.
 run_one() {
     local name=$1 mode=$2 metric=$3
     shift 3
-    local so=$OUT/$name.$mode.out se=$OUT/$name.$mode.err rc why
-    (cd "$OUT" && timeout -k 5 "$TIMEOUT" "$@" >"$so" 2>"$se") 2>/dev/null   # no "Segmentation fault" noise
+    local so=$OUT/$name.$mode.out se=$OUT/$name.$mode.err ru=$OUT/$name.$mode.rusage rc why
+    rm -f "$ru"
+    (cd "$OUT" && timeout -k 5 "$TIMEOUT" "$RUNWAIT" -o "$ru" "$@" <"${STDIN:-/dev/null}" >"$so" 2>"$se") \
+        2>/dev/null   # no "Segmentation fault" noise
     rc=$?
-    VAL=$(awk -v k="$metric" '$1 == k && $2 ~ /^[0-9.]+$/ { print $2; exit }' "$so")
-    if [ $rc -ne 0 ] || [ -z "$VAL" ]; then
+    if [ "$metric" = wall_s ]; then VAL=$(field "$ru" wall_s); else VAL=$(field "$so" "$metric"); fi
+    RSS=$(field "$ru" maxrss_kb) END_NS=$(field "$ru" end_real_ns) CPU=$(field "$ru" cpu_s)
+    if [ $rc -ne "${EXPECT_RC:-0}" ] || [ -z "$VAL" ]; then
         if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then why="hung: killed after ${TIMEOUT}s"
         elif [ $rc -gt 128 ]; then why="killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null))"
-        elif [ $rc -ne 0 ]; then why="exit status $rc"
+        elif [ $rc -ne "${EXPECT_RC:-0}" ]; then why="exit status $rc (expected ${EXPECT_RC:-0})"
         else why="no '$metric' line on stdout"
         fi
         fail "$name ($mode): $why; stderr: $(tail -n 8 "$se" | head -c 800)"
+        VAL=""
         case $mode in plain|shim) status=1 ;; esac
     fi
 }
@@ -162,7 +194,12 @@ ratio() {
 }
 
 row() {
-    printf '%-38s %10s %10s %8s %-2s %7s %9s' "$@"
+    printf '%-38s %10s %10s %8s %-2s %7s %9s %6s' "$@"
+}
+
+# ms_between START_NS END_NS -> milliseconds, or nothing
+ms_between() {
+    [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f\n", (b - a) / 1e6 }'
 }
 
 # ---- main --------------------------------------------------------------------------------------------------
@@ -171,6 +208,7 @@ if [ ! -f "$LIB" ]; then
     echo "bench/run.sh: $LIB not found; run 'make lib' first" >&2
     exit 1
 fi
+build_helper runwait || { echo "bench/run.sh: cannot build bench/runwait.c" >&2; exit 1; }
 HAVE_GO=1
 if ! command -v "$GCCGO" >/dev/null; then
     HAVE_GO=0
@@ -181,33 +219,52 @@ fi
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 echo "leakcheck overhead, $(date '+%Y-%m-%d %H:%M'), $(nproc) cores, $cpu"
 echo "shim: $LIB (LEAKCHECK_OPTIONS=verbosity=0); medians of $ROUNDS plain/shim pairs ($MEM_ROUNDS for memory)"
-echo "units: ns per op unless the name says otherwise; ratio = shim / plain; '!' = over target"
-echo
-hdr=$(row name plain shim ratio "" target "shim-plain")
-[ "$PEERS" = 1 ] && hdr+=$(printf ' %9s %9s' tsan helgrind)
-echo "$hdr"
-printf '%s\n' "$hdr" | tr -c '\n' '-'
+echo "units: ns per op unless the name says otherwise; ratio = shim / plain; '!' = over target;"
+echo "rss x = peak RSS (ru_maxrss) shim / plain"
+[ "$PEERS" = 1 ] && echo "tsan, helgrind = peer / plain; shim/tsan = shim / tsan ('!' when over 0.2x, i.e. not 5x cheaper)"
+micro_wanted=0
+for spec in "${BENCHES[@]}"; do wanted "${spec%%|*}" && micro_wanted=1; done
+if [ $micro_wanted = 1 ]; then
+    echo
+    hdr=$(row name plain shim ratio "" target "shim-plain" "rss x")
+    [ "$PEERS" = 1 ] && hdr+=$(printf ' %9s %9s %9s' tsan helgrind shim/tsan)
+    echo "$hdr"
+    printf '%s\n' "$hdr" | tr -c '\n' '-'
+fi
 
+SCALE=()   # scale table lines, filled by the memory rows
 for spec in "${BENCHES[@]}"; do
-    IFS='|' read -r name label metric target tsan_n hg_n <<<"$spec"
+    IFS='|' read -r name label metric target tsan_n hg_n args <<<"$spec"
     wanted "$name" || continue
     case $target in -) tgt=- ;; +*) tgt="${target}B" ;; *) tgt="<=${target}x" ;; esac
     if [ "${name#go_}" != "$name" ] && [ $HAVE_GO = 0 ]; then
-        row "$label" - - - "" "$tgt" "skipped"; echo; continue
+        row "$label" - - - "" "$tgt" "skipped" ""; echo; continue
     fi
-    build "$name" || { row "$label" - - - "" "$tgt" "no build"; echo; continue; }
-    n=$ROUNDS
-    [ "$metric" = bytes_per_task ] && n=$MEM_ROUNDS
-    plain=() shim=()
+    build "$name" || { row "$label" - - - "" "$tgt" "no build" ""; echo; continue; }
+    read -r -a argv <<<"${args:-}"
+    n=$ROUNDS shim_env=("${SHIM_ENV[@]}") shim_rc=0
+    if [ "$metric" = bytes_per_task ]; then
+        # leak mode: the shim writes its exit report to a file and exits 66
+        n=$MEM_ROUNDS shim_rc=66
+        # grace_ms=0: time the report itself, not the settling wait (up to grace_ms, 200 ms by default, when
+        # a task blocked less than grace_ms before exit)
+        shim_env=(env LD_PRELOAD="$LIB" LEAKCHECK_OPTIONS="log_path=$OUT/$name.report:grace_ms=0")
+    fi
+    plain=() shim=() prss=() srss=() pexit=() sexit=()
     for ((r = 0; r < n; r++)); do
-        run_one "$name" plain "$metric" "$OUT/$name"; plain+=("$VAL")
-        run_one "$name" shim "$metric" "${SHIM_ENV[@]}" "$OUT/$name"; shim+=("$VAL")
+        run_one "$name" plain "$metric" "$OUT/$name" "${argv[@]}"; plain+=("$VAL") prss+=("$RSS")
+        pexit+=("$(ms_between "$(field "$OUT/$name.plain.out" exiting_real_ns)" "$END_NS")")
+        rm -f "$OUT/$name.report".*
+        EXPECT_RC=$shim_rc run_one "$name" shim "$metric" "${shim_env[@]}" "$OUT/$name" "${argv[@]}"
+        shim+=("$VAL") srss+=("$RSS")
+        sexit+=("$(ms_between "$(field "$OUT/$name.shim.out" exiting_real_ns)" "$END_NS")")
         # a program that prints a checksum must print the same one under the shim
         cp=$(grep '^checksum' "$OUT/$name.plain.out") cs=$(grep '^checksum' "$OUT/$name.shim.out")
         [ -z "$VAL" ] || [ "$cp" = "$cs" ] || { fail "$name (shim): output differs: plain '$cp', shim '$cs'"; status=1; }
     done
     p=$(median "${plain[@]}") s=$(median "${shim[@]}")
     rt=$(ratio "$p" "$s")
+    rr=$(ratio "$(median "${prss[@]}")" "$(median "${srss[@]}")")
     sp=$(spread "${plain[@]}") ss=$(spread "${shim[@]}")
     [ -n "$sp$ss" ] && NOTES+=("$name: noisy, runs spread over plain ${sp:-(steady)}, shim ${ss:-(steady)}")
     mark="" delta=""
@@ -219,16 +276,18 @@ for spec in "${BENCHES[@]}"; do
             *) awk -v a="$p" -v b="$s" -v t="$target" 'BEGIN { exit !(b / a > t) }' && mark='!' ;;
         esac
     fi
-    line=$(row "$label" "${p:-FAIL}" "${s:-FAIL}" "$rt" "$mark" "$tgt" "$delta")
+    line=$(row "$label" "${p:-FAIL}" "${s:-FAIL}" "$rt" "$mark" "$tgt" "$delta" "$rr")
     if [ "$PEERS" = 1 ]; then
-        t=- h=-
+        t=- h=- st=-
         if [ -n "$tsan_n" ] && [ $HAVE_TSAN = 1 ]; then
             if build_tsan "$name"; then
                 tv=()
                 for ((r = 0; r < 3; r++)); do
                     run_one "$name" tsan "$metric" "$OUT/$name.tsan" "$tsan_n"; tv+=("$VAL")
                 done
-                t=$(ratio "$p" "$(median "${tv[@]}")")
+                tm=$(median "${tv[@]}")
+                t=$(ratio "$p" "$tm") st=$(ratio "$tm" "$s")
+                awk -v a="$tm" -v b="$s" 'BEGIN { exit !(a > 0 && b / a > 0.2) }' && st="$st!"
             else
                 t="no build"
             fi
@@ -237,15 +296,108 @@ for spec in "${BENCHES[@]}"; do
             run_one "$name" helgrind "$metric" valgrind --tool=helgrind -q "$OUT/$name" "$hg_n"
             h=$(ratio "$p" "$VAL")
         fi
-        line+=$(printf ' %9s %9s' "$t" "$h")
+        line+=$(printf ' %9s %9s %9s' "$t" "$h" "$st")
     fi
     echo "$line"
     if [ "$metric" = bytes_per_task ]; then
         for mode in plain shim; do
-            NOTES+=("$name $mode: $(tr '\n' ' ' <"$OUT/$name.$mode.out")")
+            NOTES+=("$name $mode: $(grep -v exiting_real_ns "$OUT/$name.$mode.out" | tr '\n' ' ')")
         done
+        # the exit report must name every task, in one group
+        noun=threads; [ "${name#go_}" != "$name" ] && noun=goroutines
+        rep=$(ls -t "$OUT/$name.report".* 2>/dev/null | head -n 1)
+        want="found unexpected $noun (${argv[0]} leaked in 1 groups)"
+        if [ -n "$rep" ] && grep -qF "$want" "$rep"; then chk="ok"
+        else chk="BAD"; fail "$name (shim): exit report lacks '$want' (${rep:-no report file})"; status=1
+        fi
+        pe=$(median "${pexit[@]}") se=$(median "${sexit[@]}")
+        rep_ms=$(awk -v a="$pe" -v b="$se" 'BEGIN { if (a == "" || b == "") print "n/a"; else printf "%+.0f\n", b - a }')
+        smark=""
+        awk -v d="$rep_ms" 'BEGIN { exit !(d + 0 > 1000) }' && smark='!'
+        SCALE+=("$(printf '%-36s %8s %9s %9s %+9.0f %9s %9s %9s %-2s %6s' "$label" "${argv[0]}" \
+            "${p:-FAIL}" "${s:-FAIL}" "$(awk -v a="${p:-0}" -v b="${s:-0}" 'BEGIN { print b - a }')" \
+            "${pe:-n/a}" "${se:-n/a}" "$rep_ms" "$smark" "$chk")")
     fi
 done
+
+# ---- scale: the memory rows' runs, seen as exit reports --------------------------------------------------
+if [ ${#SCALE[@]} -gt 0 ]; then
+    echo
+    echo "scale: N tasks blocked at exit; B/task = RSS growth per task; exit ms = from the program's last line"
+    echo "(exiting_real_ns) to the process being reaped; report ms = shim - plain exit time ('!' over the 1 s"
+    echo "target); report = the exit report names all N in one group"
+    hdr=$(printf '%-36s %8s %9s %9s %9s %9s %9s %9s %-2s %6s' scale tasks "B/t plain" "B/t shim" "B/t +" \
+        "exit pl" "exit shim" "report ms" "" report)
+    echo "$hdr"
+    printf '%s\n' "$hdr" | tr -c '\n' '-'
+    printf '%s\n' "${SCALE[@]}"
+fi
+
+# ---- real programs: Debian's threaded compressors on a generated file ------------------------------------
+# name | label | command | input (MiB) | target
+REALS=(
+    "pigz|pigz -p2, 64 MiB (s wall)|pigz -p2 -c|64|1.05"
+    "zstd|zstd -T2, 64 MiB (s wall)|zstd -T2 -q -c|64|1.05"
+    "xz|xz -T2 -0, 16 MiB (s wall)|xz -T2 -0 -c|16|1.05"
+)
+real_wanted=0
+for spec in "${REALS[@]}"; do wanted "${spec%%|*}" && real_wanted=1; done
+if [ "$REAL" = 1 ] && [ $real_wanted = 1 ]; then
+    echo
+    echo "real programs: input from bench/gen_data.c (seeded, semi-compressible text); medians of $REAL_ROUNDS"
+    echo "pairs; same = the compressed output is byte-identical with and without the shim in every run;"
+    echo "shim options log_path=build/bench/NAME.report:exitcode=0 (default grace_ms); leaked = what it reported;"
+    echo "cpu x = user+sys CPU seconds shim / plain (steadier than wall time when the machine is shared)"
+    hdr=$(printf '%-36s %8s %8s %8s %-2s %7s %6s %9s %9s %6s %5s %6s' program plain shim ratio "" target "cpu x" \
+        "rss plain" "rss shim" "rss x" same leaked)
+    echo "$hdr"
+    printf '%s\n' "$hdr" | tr -c '\n' '-'
+    if ! "$ROOT/scripts/setup" bench >"$OUT/setup.log" 2>&1; then
+        NOTES+=("real programs: 'scripts/setup bench' failed: $(tail -n 3 "$OUT/setup.log" | tr '\n' ' ')")
+    fi
+    build_helper gen_data || fail "gen_data: build failed"
+    for mb in 64 16; do
+        f=$OUT/data$mb.txt
+        [ -s "$f" ] && [ "$f" -nt "$ROOT/bench/gen_data.c" ] || "$OUT/gen_data" "$mb" 20261123 >"$f"
+    done
+    for spec in "${REALS[@]}"; do
+        IFS='|' read -r name label cmd mb target <<<"$spec"
+        wanted "$name" || continue
+        read -r -a argv <<<"$cmd"
+        if ! command -v "${argv[0]}" >/dev/null; then
+            printf '%-36s %8s\n' "$label" "skipped (${argv[0]} not installed)"; continue
+        fi
+        plain=() shim=() prss=() srss=() pcpu=() scpu=() same=yes
+        rm -f "$OUT/$name.report".*
+        for ((r = 0; r < REAL_ROUNDS; r++)); do
+            STDIN=$OUT/data$mb.txt run_one "$name" plain wall_s "${argv[@]}"
+            plain+=("$VAL") prss+=("$RSS") pcpu+=("$CPU")
+            STDIN=$OUT/data$mb.txt run_one "$name" shim wall_s env LD_PRELOAD="$LIB" \
+                LEAKCHECK_OPTIONS="log_path=$OUT/$name.report:exitcode=0" "${argv[@]}"
+            shim+=("$VAL") srss+=("$RSS") scpu+=("$CPU")
+            if ! cmp -s "$OUT/$name.plain.out" "$OUT/$name.shim.out"; then
+                same=NO status=1
+                fail "$name (shim): compressed output differs from the plain run's"
+            fi
+        done
+        p=$(median "${plain[@]}") s=$(median "${shim[@]}")
+        pr=$(median "${prss[@]}") sr=$(median "${srss[@]}")
+        mark=""
+        [ -n "$p" ] && [ -n "$s" ] && awk -v a="$p" -v b="$s" -v t="$target" 'BEGIN { exit !(b / a > t) }' && mark='!'
+        sp=$(spread "${plain[@]}") ss=$(spread "${shim[@]}")
+        [ -n "$sp$ss" ] && NOTES+=("$name: noisy, runs spread over plain ${sp:-(steady)}, shim ${ss:-(steady)}")
+        rep=$(ls -t "$OUT/$name.report".* 2>/dev/null | head -n 1) leaked=0
+        if [ -n "$rep" ]; then
+            leaked=$(awk '/^leakcheck: [0-9]+ leaked/ { print $2; exit }' "$rep")
+            NOTES+=("$name under the shim: $(head -n 3 "$rep" | tr '\n' ' ' | tr -s ' ' | head -c 300)")
+        fi
+        printf '%-36s %8s %8s %8s %-2s %7s %6s %8sK %8sK %6s %5s %6s\n' "$label" "${p:-FAIL}" "${s:-FAIL}" \
+            "$(ratio "$p" "$s")" "$mark" "<=${target}x" "$(ratio "$(median "${pcpu[@]}")" "$(median "${scpu[@]}")")" \
+            "${pr:-?}" "${sr:-?}" "$(ratio "$pr" "$sr")" "$same" \
+            "${leaked:-?}"
+    done
+    NOTES+=("real programs: no TSan/helgrind column (that would need the Debian packages rebuilt with -fsanitize=thread)")
+fi
 
 echo
 [ "$PEERS" = 1 ] &&
