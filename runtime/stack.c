@@ -90,16 +90,20 @@ stack_id stack_intern(const uintptr_t *pcs, int n)
 static __thread __attribute__((tls_model("initial-exec"))) unsigned captures;
 
 /* Like unw_backtrace: buf[0] is the caller's pc (this frame itself is not recorded). */
+/* Called under unwind_lock: the unwinder's state (~2 KiB) lives here, not on every capturing thread's stack. */
+static unw_context_t walk_uc;
+static unw_cursor_t walk_cur;
+
 __attribute__((noinline)) static int walk_slow(void **buf, int max)
 {
-    unw_context_t uc;
-    unw_cursor_t cur;
+    unw_context_t *uc = &walk_uc;
+    unw_cursor_t *cur = &walk_cur;
     int n = 0;
-    if (unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
+    if (unw_getcontext(uc) != 0 || unw_init_local(cur, uc) != 0)
         return 0;
-    while (n < max && unw_step(&cur) > 0) {
+    while (n < max && unw_step(cur) > 0) {
         unw_word_t ip;
-        if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || ip == 0)
+        if (unw_get_reg(cur, UNW_REG_IP, &ip) != 0 || ip == 0)
             break;
         buf[n++] = (void *)ip;
     }
