@@ -84,8 +84,10 @@ check: setup lib unit unit-asan e2e
 demo: setup lib
 	@examples/demo.sh
 
+# The table includes ThreadSanitizer and Helgrind columns (BENCH_PEERS=0 leaves them out).
 bench: setup lib
-	@bench/run.sh
+	@scripts/setup fuzz
+	@BENCH_PEERS=$${BENCH_PEERS:-1} bench/run.sh
 
 stress: setup lib
 	@tests/stress/run.sh
