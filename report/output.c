@@ -53,20 +53,21 @@ void report_put_written(struct lc_bufw *w)
     written_put = 1;
 }
 
-/* The text log: never through a symbolic link, never a fifo or device planted there (O_NONBLOCK makes a fifo
- * fail at once instead of hanging the exit). */
-static long open_log(const char *path)
+/* Opens a report file: never through a symbolic link, never a fifo or device planted there (O_NONBLOCK: a fifo
+ * fails at once instead of hanging the report). mode is O_APPEND (the text log) or O_TRUNC (a machine format,
+ * which a later report of this process replaces). Returns the fd, or -1 and why not. */
+static long open_file(const char *path, int mode, const char **why)
 {
     struct stat st;
-    long fd = syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+    long fd = syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | mode | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
                       0644);
-    if (fd >= 0 && (syscall(SYS_fstat, fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+    if (fd < 0) {
+        *why = strerrordesc_np(errno);
+    } else if (syscall(SYS_fstat, fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         syscall(SYS_close, fd);
-        errno = EINVAL;                 /* "not a regular file" */
-        return -1;
+        fd = -1;
+        *why = "not a regular file";
     }
-    if (fd >= 0)
-        syscall(SYS_fcntl, fd, F_SETFL, O_WRONLY | O_APPEND);
     return fd;
 }
 
@@ -98,16 +99,13 @@ int report_open_fd(void)
     int saved = errno;
     int n = snprintf(path, sizeof path, "%s.%d", lp, (int)getpid());
     long fd = -1;
+    const char *why = strerrordesc_np(ENAMETOOLONG);
     if (n > 0 && (size_t)n < sizeof path)
-        fd = open_log(path);
-    else
-        errno = ENAMETOOLONG;
+        fd = open_file(path, O_APPEND, &why);
     if (fd < 0) {
         struct lc_bufw w;
-        const char *why = strerrordesc_np(errno);
         bw_init(&w, err_fd());
-        bw_printf(&w, "leakcheck: cannot open log_path '%s': %s; reporting to stderr\n", path,
-                  errno == EINVAL ? "not a regular file" : why ? why : "error");
+        bw_printf(&w, "leakcheck: cannot open log_path '%s': %s; reporting to stderr\n", path, why ? why : "error");
         bw_flush(&w);
         errno = saved;
         return err_fd();
@@ -149,24 +147,6 @@ struct run {
     int machine;                  /* write the machine formats' files */
 };
 
-/* Opens a machine format's file afresh (a later report of this process replaces it): never through a symbolic
- * link, never a fifo or device planted there (O_NONBLOCK: a fifo fails at once instead of hanging the report).
- * Returns the fd, or -1 and why not. */
-static long open_file(const char *path, const char **why)
-{
-    struct stat st;
-    long fd = syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
-                      0644);
-    if (fd < 0) {
-        *why = strerrordesc_np(errno);
-    } else if (syscall(SYS_fstat, fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        syscall(SYS_close, fd);
-        fd = -1;
-        *why = "not a regular file";
-    }
-    return fd;
-}
-
 /* A machine format: each of its files, named BASE.PID.SUFFIX by absolute path. */
 static void write_files(int idx, struct run *r)
 {
@@ -188,7 +168,7 @@ static void write_files(int idx, struct run *r)
         char path[4096];
         const char *why = "file name too long";
         int n = snprintf(path, sizeof path, "%s%s.%d%s", cwd, base, (int)getpid(), formats[idx].suffix[k]);
-        long fd = n > 0 && (size_t)n < sizeof path ? open_file(path, &why) : -1;
+        long fd = n > 0 && (size_t)n < sizeof path ? open_file(path, O_TRUNC, &why) : -1;
         struct lc_bufw *w = fd >= 0 ? malloc(sizeof *w) : NULL;
         if (fd >= 0 && !w)
             why = "out of memory";
