@@ -85,9 +85,7 @@ void chan_foreach(void (*fn)(struct lc_chan *, void *), void *arg)
 int chan_foreach_timed(void (*fn)(struct lc_chan *, void *), void *arg, int timeout_ms)
 {
     struct lc_chan *c, *tmp;
-    if (timeout_ms < 0)
-        lc_lock(&chan_lock);
-    else if (!lc_lock_timed(&chan_lock, timeout_ms))
+    if (!lc_lock_timed(&chan_lock, timeout_ms))
         return -1;
     HASH_ITER(hh, chans, c, tmp)
         fn(c, arg);

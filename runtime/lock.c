@@ -42,6 +42,10 @@ void lc_lock(lc_lock_t *l)
 
 int lc_lock_timed(lc_lock_t *l, int timeout_ms)
 {
+    if (timeout_ms < 0) {
+        lc_lock(l);
+        return 1;
+    }
     uint64_t deadline = lc_now_ns() + (uint64_t)timeout_ms * 1000000u;
     while (!lc_trylock(l)) {
         uint64_t now = lc_now_ns();

@@ -8,7 +8,8 @@ typedef struct { volatile int32_t v; } lc_lock_t;
 
 void lc_lock(lc_lock_t *l);
 void lc_unlock(lc_lock_t *l);
-/* Try for up to timeout_ms; returns 1 when taken. Used on exit/report paths that must not hang. */
+/* Try for up to timeout_ms (< 0: wait as lc_lock does); returns 1 when taken. Used on exit/report paths that
+ * must not hang. */
 int lc_lock_timed(lc_lock_t *l, int timeout_ms);
 int lc_trylock(lc_lock_t *l);
 

@@ -188,9 +188,7 @@ void task_foreach(void (*fn)(struct lc_task *, void *), void *arg)
 int task_foreach_timed(void (*fn)(struct lc_task *, void *), void *arg, int timeout_ms)
 {
     struct lc_task *t, *tmp;
-    if (timeout_ms < 0)
-        lc_lock(&table_lock);
-    else if (!lc_lock_timed(&table_lock, timeout_ms))
+    if (!lc_lock_timed(&table_lock, timeout_ms))
         return -1;
     HASH_ITER(hh, table, t, tmp)
         fn(t, arg);
