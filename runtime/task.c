@@ -12,6 +12,12 @@ static struct lc_task *table;
 static uint64_t next_id = 1, next_gen = 1;
 
 void task_table_init(void) {}
+
+/* A record goes as soon as nobody can need it: its thread ended, detached, and its creator filed it. */
+static int reapable(const struct lc_task *t)
+{
+    return t->state == LC_FINISHED && (t->flags & (LC_TF_DETACHED | LC_TF_PENDING)) == LC_TF_DETACHED;
+}
 void task_table_lock(void) { lc_lock(&table_lock); }
 void task_table_unlock(void) { lc_unlock(&table_lock); }
 uint64_t task_next_id(void) { return __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED); }
@@ -99,7 +105,7 @@ void task_exit(struct lc_task *t, stack_id where)
     int reap;
     lc_lock(&table_lock);
     task_finish(t, where);
-    reap = (t->flags & (LC_TF_DETACHED | LC_TF_PENDING)) == LC_TF_DETACHED;
+    reap = reapable(t);
     if (reap)
         HASH_DEL(table, t);
     lc_unlock(&table_lock);
@@ -115,7 +121,7 @@ int task_detach(uint64_t key)
     HASH_FIND(hh, table, &key, sizeof key, t);
     if (t) {
         __atomic_or_fetch(&t->flags, LC_TF_DETACHED, __ATOMIC_RELAXED);
-        reap = t->state == LC_FINISHED && !(t->flags & LC_TF_PENDING);
+        reap = reapable(t);
         if (reap)
             HASH_DEL(table, t);
     }
@@ -146,7 +152,7 @@ void task_rekey(struct lc_task *t, uint64_t key)
     HASH_DEL(table, t);
     __atomic_and_fetch(&t->flags, (uint16_t)~LC_TF_PENDING, __ATOMIC_RELAXED);
     /* Ended detached already: its handle may even belong to a newer thread by now, so leave that key alone. */
-    reap = t->state == LC_FINISHED && (t->flags & LC_TF_DETACHED);
+    reap = reapable(t);
     if (!reap) {
         HASH_FIND(hh, table, &key, sizeof key, old);
         if (old)
