@@ -17,8 +17,8 @@
 static const int fatal_sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGALRM, SIGQUIT };
 static volatile uint64_t pending;       /* one bit per signal number */
 static volatile int32_t wake_seq;
-static volatile int32_t reports_done;
-static int fatal_seen;                  /* a fatal signal was taken: one report per process, then die */  /* bumped after each fatal-signal report (Go handlers wait on it) */
+static volatile int32_t reports_done;   /* bumped after each fatal-signal report (Go handlers wait on it) */
+static int fatal_seen;                  /* a fatal signal was taken: one report per process, then die */
 static int thread_running, stopping;
 
 static int is_fatal(int sig)

@@ -3,7 +3,6 @@
 #include "shim.h"
 #include "dump.h"
 #include "ownfd.h"
-#include <fcntl.h>
 #include "../report/report.h"
 #include "../report/deadlock.h"
 #include "../runtime/options.h"
@@ -11,6 +10,7 @@
 #include "../runtime/lock.h"
 #include "../runtime/stack.h"
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 int lc_is_go;
-static int exit_status = -1;
-static int stderr_copy = -1;            /* see lc_init */            /* status given to exit() or returned by main; -1 unknown */
+static int exit_status = -1;            /* status given to exit() or returned by main; -1 unknown */
+static int stderr_copy = -1;            /* see lc_init */
 static lc_lock_t report_lock = LC_LOCK_INIT;
 
 static void say(const char *s)
@@ -109,7 +109,7 @@ struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
     return v;
 }
 
-struct grace_ctx { int unsettled; uint64_t now, grace_ns, settle_ns; };
+struct grace_ctx { int unsettled; uint64_t now, settle_ns; };
 static void count_unsettled(struct lc_task *t, void *arg)
 {
     struct grace_ctx *g = arg;
@@ -127,7 +127,7 @@ static void grace_wait(void)
 {
     uint64_t grace_ns = (uint64_t)lc_opt.grace_ms * 1000000u, end = lc_now_ns() + grace_ns;
     for (;;) {
-        struct grace_ctx g = { 0, lc_now_ns(), grace_ns, grace_ns < 50000000u ? grace_ns : 50000000u };
+        struct grace_ctx g = { 0, lc_now_ns(), grace_ns < 50000000u ? grace_ns : 50000000u };
         if (g.now >= end)
             return;
         task_foreach(count_unsettled, &g);

@@ -142,7 +142,9 @@ int options_parse(struct lc_options *o, const char *str, char *err, size_t errle
                 hn = 40;
             memcpy(head, start, hn);
             head[hn] = 0;
-            add_err(err, errlen, &used, "leakcheck: option '%s' is too long (over %s characters), ignored", head, "4199");
+            char limit[16];
+            snprintf(limit, sizeof limit, "%zu", sizeof entry - 1);
+            add_err(err, errlen, &used, "leakcheck: option '%s' is too long (over %s characters), ignored", head, limit);
             bad++;
             continue;
         }

@@ -89,11 +89,11 @@ stack_id stack_intern(const uintptr_t *pcs, int n)
 #define FAST_AFTER 16
 static __thread __attribute__((tls_model("initial-exec"))) unsigned captures;
 
-/* Like unw_backtrace: buf[0] is the caller's pc (this frame itself is not recorded). */
-/* Called under unwind_lock: the unwinder's state (~2 KiB) lives here, not on every capturing thread's stack. */
+/* The unwinder's state (~2 KiB), used under unwind_lock only: here, not on every capturing thread's stack. */
 static unw_context_t walk_uc;
 static unw_cursor_t walk_cur;
 
+/* Like unw_backtrace: buf[0] is the caller's pc (this frame itself is not recorded). */
 __attribute__((noinline)) static int walk_slow(void **buf, int max)
 {
     unw_context_t *uc = &walk_uc;
