@@ -8,7 +8,7 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 CC      ?= gcc
 LIB     := $(BUILD)/libleakcheck.so
-PKGS    := libunwind libdw zlib
+PKGS    := libunwind libdw libelf zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -28,6 +28,8 @@ all: lib
 # call from them into ordinary C (libunwind, the runtime tables) first switches to a large stack segment.
 # gold is the linker that rewrites those calls.
 $(BUILD)/interpose/gccgo.o $(BUILD)/interpose/gccgo_%.o: EXTRA_CFLAGS := -fsplit-stack
+# Code that runs on the gc Go runtime's own threads: no stack protector (its canary lives in glibc's TLS).
+$(BUILD)/interpose/gc_hooks.o: EXTRA_CFLAGS := -fno-stack-protector -fno-builtin
 
 $(BUILD)/%.o: %.c $(HEADERS) | $(BUILD)/.setup
 	@mkdir -p $(dir $@)

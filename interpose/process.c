@@ -2,6 +2,7 @@
  * main, exit() from any thread, and death by a fatal signal. */
 #include "shim.h"
 #include "dump.h"
+#include "gc_family.h"
 #include "ownfd.h"
 #include "../report/report.h"
 #include "../report/deadlock.h"
@@ -69,6 +70,13 @@ __attribute__((constructor)) void lc_init(void)
      * closing its stdio there must let its parent see EOF. */
     stderr_copy = lc_fd_hide(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0));
     report_keep_stderr(stderr_copy);
+    if (lc_gc_start() != LC_GC_NOT_GO) {
+        /* Go built by gc: its own thread and hooks (gc_family.c); the C wrappers only forward */
+        lc_is_go = 1;
+        lc_in_shim--;
+        __atomic_store_n(&lc_ready, 1, __ATOMIC_RELEASE);
+        return;
+    }
     lc_is_go = lc_dlsym_next("__go_go", 0) != NULL;  /* libgo itself, not our own wrapper */
     if (!lc_is_go) {
         lc_self = task_new(LC_THREAD, (uint64_t)pthread_self(), NULL, NULL, 0);
@@ -93,6 +101,7 @@ struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
         return v;
     lc_in_shim++;
     struct lc_snapshot s;
+    lc_gc_refresh();                    /* gc-built Go: the goroutines, read from the runtime's own table */
     if (snapshot_take(&s, 1000) == 0) {
         deadlock_augment(&s);           /* wait-for cycles become findings of this report */
         struct lc_report_ctx ctx = { reason, signo, status, 0 };

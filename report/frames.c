@@ -65,8 +65,11 @@ static int collect(stack_id id, struct lc_frame *out)
             continue;
         }
         seen_program = 1;
-        int m = symbolize_inline(pcs[i], 0, inl, 8);
-        for (int j = 0; j < m && k < LC_FRAMES_MAX; j++) {
+        int m = symbolize_inline(pcs[i], 0, inl, 8), j = 0;
+        /* the standard library inlined into the program's first frame (a gc build's sync.(*Mutex).Lock) */
+        while (k == 0 && j < m - 1 && symbolize_is_go_std(&inl[j]))
+            j++;
+        for (; j < m && k < LC_FRAMES_MAX; j++) {
             if (frames_is_plumbing(&inl[j]))
                 continue;
             if (frames_is_program(&inl[j]))

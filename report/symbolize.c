@@ -2,6 +2,7 @@
  * (exit, dump thread), never in a signal handler, so it may use malloc. Every answer is cached by pc; all
  * strings are interned and stay valid until symbolize_reset(). One lock serialises everything here. */
 #include "symbolize.h"
+#include "pclntab.h"
 #include "symnames.h"
 #include "../runtime/lock.h"
 
@@ -234,8 +235,68 @@ static void dwarf_frames(Dwfl_Module *mod, Dwarf_Addr addr, int exact, struct sy
     free(scopes);
 }
 
+/* gc-built Go modules: their own function table, which knows every function and line (DWARF is not needed,
+ * and libdwfl cannot map Go's pcs to lines anyway). */
+#define GO_MODS 4
+static struct { const struct lc_pcln *p; char *module, *goroot; } go_mods[GO_MODS];
+static int ngo;
+
+void symbolize_add_go(const struct lc_pcln *p, const char *module, const char *goroot)
+{
+    lc_lock(&sym_lock);
+    if (ngo < GO_MODS) {
+        go_mods[ngo].p = p;
+        go_mods[ngo].goroot = strdup(goroot ? goroot : "");
+        go_mods[ngo++].module = strdup(module);
+    }
+    lc_unlock(&sym_lock);
+}
+
+int symbolize_is_go_std(const struct lc_frame *f)
+{
+    if (!f->module || !f->func)
+        return 0;
+    for (int m = 0; m < ngo; m++) {
+        if (strcmp(f->module, go_mods[m].module) != 0)
+            continue;
+        if (strncmp(f->func, "runtime.", 8) == 0)
+            return 1;
+        size_t n = strlen(go_mods[m].goroot);
+        return n && f->file && strncmp(f->file, go_mods[m].goroot, n) == 0;
+    }
+    return 0;
+}
+
+static int go_resolve(uintptr_t pc, int exact, struct sym_entry *e)
+{
+    for (int m = 0; m < ngo; m++) {
+        const struct lc_pcln *p = go_mods[m].p;
+        if (pc < p->lo || pc > p->hi)
+            continue;
+        struct lc_pcln_frame f[INL_MAX];
+        int n = pcln_frames(p, exact ? pc : pc - 1, f, INL_MAX);
+        if (n == 0)
+            return 0;
+        e->n = 0;
+        for (int i = 0; i < n; i++) {
+            if (f[i].wrapper && e->n + (n - i) > 1)
+                continue;                  /* compiler-made wrappers: Go's tracebacks leave them out too */
+            struct lc_frame *o = &e->f[e->n++];
+            o->pc = pc;
+            o->func = sym_intern(f[i].func);
+            o->file = sym_intern(f[i].file);
+            o->line = f[i].file ? f[i].line : 0;
+            o->module = sym_intern(go_mods[m].module);
+        }
+        return e->n > 0;
+    }
+    return 0;
+}
+
 static void resolve(uintptr_t pc, int exact, struct sym_entry *e)
 {
+    if (go_resolve(pc, exact, e))
+        return;
     Dwarf_Addr addr = exact ? pc : pc - 1;
     Dwfl_Module *mod = NULL;
     const char *module = NULL, *sym = NULL;

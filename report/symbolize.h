@@ -21,6 +21,12 @@ int symbolize_inline(uintptr_t pc, int exact, struct lc_frame *out, int max);
 /* Whether pc lies in the shim library itself (libleakcheck.so). Always 0 when the shim's code is linked into
  * the main executable (unit tests), where no frame can be told apart that way. */
 int symbolize_is_shim(uintptr_t pc);
+struct lc_pcln;
+/* A gc-built Go module: pcs inside its function table are symbolized from it (p must stay valid); goroot is
+ * GOROOT/src/ as its table spells file names ("" when unknown). */
+void symbolize_add_go(const struct lc_pcln *p, const char *module, const char *goroot);
+/* Whether a frame of a gc-built module is the Go distribution's own code (runtime, standard library). */
+int symbolize_is_go_std(const struct lc_frame *f);
 /* Forget cached modules (after dlopen/dlclose) and free the cache. */
 void symbolize_reset(void);
 #endif

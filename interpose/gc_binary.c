@@ -1,0 +1,512 @@
+/* Reading a gc-built Go executable from its file: build info (the Go release), the function table, the runtime
+ * variables the goroutine reader needs (from the symbol table, or for a stripped binary from the code of the
+ * runtime function that reads them), and struct layouts from the binary's DWARF with a per-release fallback. */
+#include "gc_binary.h"
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const struct { const char *st, *path; int32_t off119; uint8_t width; } fields[GF__COUNT] = {
+#define GC_FIELD(id, st, path, off119, width) [GF_##id] = { st, path, off119, width },
+#include "gc_layout.inc"
+#undef GC_FIELD
+};
+
+const char *gc_layout_struct(int field)
+{
+    return field >= 0 && field < GF__COUNT ? fields[field].st : "";
+}
+
+static const char build_magic[] = "\xff Go buildinf:";
+
+/* ---- the file ---------------------------------------------------------------------------------------------- */
+
+static int map_file(struct gc_bin *b, const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size < 64) {
+        snprintf(err, errlen, "cannot read the executable %s", path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    /* writable (private) because libelf rewrites the headers of the compressed DWARF sections it inflates */
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) {
+        snprintf(err, errlen, "cannot map the executable %s", path);
+        return -1;
+    }
+    b->image = m;
+    b->image_size = (size_t)st.st_size;
+    snprintf(b->path, sizeof b->path, "%s", path);
+    return 0;
+}
+
+/* File offset of runtime address addr, with n bytes present in the file; -1 when not file-backed. */
+static long file_off(const struct gc_bin *b, uint64_t addr, size_t n)
+{
+    uint64_t va = addr - b->bias;
+    for (int i = 0; i < b->nload; i++) {
+        const struct gc_load *l = &b->load[i];
+        if (va >= l->vaddr && va + n <= l->vaddr + l->filesz && l->offset + (va - l->vaddr) + n <= b->image_size)
+            return (long)(l->offset + (va - l->vaddr));
+    }
+    return -1;
+}
+
+static Elf *elf_of(const struct gc_bin *b)
+{
+    return elf_memory((char *)(uintptr_t)b->image, b->image_size);
+}
+
+static void read_loads(struct gc_bin *b, Elf *elf)
+{
+    size_t np;
+    if (elf_getphdrnum(elf, &np) != 0)
+        return;
+    for (size_t i = 0; i < np && b->nload < GC_MAX_LOAD; i++) {
+        GElf_Phdr ph;
+        if (!gelf_getphdr(elf, (int)i, &ph))
+            continue;
+        if (ph.p_type == PT_LOAD)
+            b->load[b->nload++] = (struct gc_load){ ph.p_vaddr, ph.p_filesz, ph.p_offset };
+        else if (ph.p_type == PT_TLS)     /* the executable's TLS block ends at the thread pointer */
+            b->tls_g = -(int64_t)((ph.p_memsz + (ph.p_align ? ph.p_align : 1) - 1) & ~((ph.p_align ? ph.p_align : 1) - 1));
+    }
+}
+
+const uint8_t *gc_bin_at(const struct gc_bin *b, uint64_t addr, size_t n)
+{
+    long off = file_off(b, addr, n);
+    return off < 0 ? NULL : b->image + off;
+}
+
+static Elf_Scn *section(Elf *elf, const char *name, GElf_Shdr *sh)
+{
+    size_t shstr;
+    if (elf_getshdrstrndx(elf, &shstr) != 0)
+        return NULL;
+    for (Elf_Scn *s = elf_nextscn(elf, NULL); s; s = elf_nextscn(elf, s)) {
+        const char *n = gelf_getshdr(s, sh) ? elf_strptr(elf, shstr, sh->sh_name) : NULL;
+        if (n && strcmp(n, name) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+/* ---- build info -------------------------------------------------------------------------------------------- */
+
+/* The version string of the build info blob at p (left bytes readable), as Go 1.18+ writes it inline. */
+static int build_version(const uint8_t *p, size_t left, char *out, size_t outlen)
+{
+    if (left < 48 || memcmp(p, build_magic, 14) != 0 || p[14] != 8 || !(p[15] & 2))
+        return -1;                        /* 1.18+ inline strings only (older releases have no usable pclntab) */
+    size_t len = 0, at = 32;
+    for (int shift = 0; at < left && shift < 28; shift += 7) {
+        uint8_t c = p[at++];
+        len |= (size_t)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            break;
+    }
+    if (len == 0 || len >= outlen || at + len > left)
+        return -1;
+    memcpy(out, p + at, len);
+    out[len] = 0;
+    return strncmp(out, "go", 2) == 0 ? 0 : -1;
+}
+
+/* Find the build info: its section, or (section headers gone) a 16-byte aligned scan of the file. */
+static int find_version(const uint8_t *img, size_t size, Elf *elf, char *out, size_t outlen)
+{
+    GElf_Shdr sh;
+    if (elf && section(elf, ".go.buildinfo", &sh) && sh.sh_offset < size)
+        return build_version(img + sh.sh_offset, size - sh.sh_offset, out, outlen);
+    for (size_t off = 0; off + 48 <= size; off += 16)
+        if (img[off] == 0xff && memcmp(img + off, build_magic, 14) == 0)
+            return build_version(img + off, size - off, out, outlen);
+    return -1;
+}
+
+int gc_bin_is_go(const char *path, char *version, size_t vlen)
+{
+    struct gc_bin b;
+    char err[16];
+    memset(&b, 0, sizeof b);
+    if (map_file(&b, path, err, sizeof err) != 0)
+        return 0;
+    elf_version(EV_CURRENT);
+    Elf *elf = elf_of(&b);
+    int r = elf && elf_kind(elf) == ELF_K_ELF && find_version(b.image, b.image_size, elf, version, vlen) == 0;
+    if (elf)
+        elf_end(elf);
+    munmap((void *)(uintptr_t)b.image, b.image_size);
+    return r;
+}
+
+/* ---- symbols ----------------------------------------------------------------------------------------------- */
+
+static const struct { const char *name; size_t at, size_at; } wanted[] = {
+    { "runtime.allgs", offsetof(struct gc_bin, allgs), 0 },
+    { "runtime.allglen", offsetof(struct gc_bin, allglen), 0 },
+    { "runtime.allgptr", offsetof(struct gc_bin, allgptr), 0 },
+    { "runtime.allm", offsetof(struct gc_bin, allm), 0 },
+    { "runtime.waitReasonStrings", offsetof(struct gc_bin, wait_strings), offsetof(struct gc_bin, wait_strings_size) },
+    { "runtime.semtable", offsetof(struct gc_bin, semtable), offsetof(struct gc_bin, semtable_size) },
+    { "runtime.firstmoduledata", offsetof(struct gc_bin, firstmoduledata), 0 },
+    { "runtime.panicking", offsetof(struct gc_bin, panicking), 0 },
+    { "runtime.tlsg", offsetof(struct gc_bin, tlsg_sym), 0 },
+};
+
+static void read_symbols(struct gc_bin *b, Elf *elf, uint64_t *gofunc)
+{
+    GElf_Shdr sh;
+    Elf_Scn *s = section(elf, ".symtab", &sh);
+    Elf_Data *d = s ? elf_getdata(s, NULL) : NULL;
+    if (!d || sh.sh_entsize == 0) {
+        b->stripped = 1;
+        return;
+    }
+    size_t n = sh.sh_size / sh.sh_entsize;
+    for (size_t i = 0; i < n; i++) {
+        GElf_Sym sym;
+        const char *name = gelf_getsym(d, (int)i, &sym) ? elf_strptr(elf, sh.sh_link, sym.st_name) : NULL;
+        if (!name || strncmp(name, "runtime.", 8) != 0) {
+            if (name && (strcmp(name, "go.func.*") == 0 || strcmp(name, "go:func.*") == 0))
+                *gofunc = sym.st_value + b->bias;
+            continue;
+        }
+        for (size_t w = 0; w < sizeof wanted / sizeof wanted[0]; w++)
+            if (strcmp(name, wanted[w].name) == 0) {
+                *(uint64_t *)((char *)b + wanted[w].at) = sym.st_value + (GELF_ST_TYPE(sym.st_info) == STT_TLS ? 0 : b->bias);
+                if (wanted[w].size_at)
+                    *(size_t *)((char *)b + wanted[w].size_at) = sym.st_size;
+            }
+        if (strcmp(name, "runtime.iscgo") == 0) {
+            const uint8_t *v = gc_bin_at(b, sym.st_value + b->bias, 1);
+            b->cgo = v && *v;
+        }
+    }
+}
+
+uint64_t gc_bin_func(const struct gc_bin *b, const char *name)
+{
+    struct lc_pcln_func fn;
+    return pcln_lookup(&b->pcln, name, &fn) ? fn.entry : 0;
+}
+
+/* Stripped binaries: runtime.forEachGRace begins by loading allglen, then allgptr (atomicAllG), each with a
+ * rip-relative mov: take the first two such loads of its code. */
+static void allg_from_code(struct gc_bin *b)
+{
+    uint64_t fn = gc_bin_func(b, "runtime.forEachGRace");
+    const uint8_t *code = fn ? gc_bin_at(b, fn, 64) : NULL;
+    uint64_t found[2];
+    int k = 0;
+    for (int i = 0; code && i + 7 <= 64 && k < 2; i++) {
+        /* REX.W (48 or 4c) 8b, ModRM with mod 00 and r/m 101 (rip-relative) */
+        if ((code[i] == 0x48 || code[i] == 0x4c) && code[i + 1] == 0x8b && (code[i + 2] & 0xc7) == 0x05) {
+            int32_t disp;
+            memcpy(&disp, code + i + 3, 4);
+            found[k++] = fn + (uint64_t)i + 7 + (uint64_t)(int64_t)disp;
+            i += 6;
+        }
+    }
+    if (k == 2) {
+        b->allglen = found[0];
+        b->allgptr = found[1];
+    }
+}
+
+/* ---- layout ------------------------------------------------------------------------------------------------ */
+
+static int die_named(Dwarf_Die *d, const char *name)
+{
+    const char *n = dwarf_diename(d);
+    return n && strcmp(n, name) == 0;
+}
+
+/* The type of d, through typedefs. */
+static int type_of(Dwarf_Die *d, Dwarf_Die *out)
+{
+    Dwarf_Attribute a;
+    if (!dwarf_formref_die(dwarf_attr(d, DW_AT_type, &a), out))
+        return -1;
+    for (int i = 0; i < 8 && dwarf_tag(out) == DW_TAG_typedef; i++)
+        if (!dwarf_formref_die(dwarf_attr(out, DW_AT_type, &a), out))
+            return -1;
+    return 0;
+}
+
+static int member(Dwarf_Die *st, const char *name, Dwarf_Die *out, Dwarf_Word *off)
+{
+    Dwarf_Die c;
+    if (dwarf_child(st, &c) != 0)
+        return -1;
+    do {
+        if (dwarf_tag(&c) == DW_TAG_member && die_named(&c, name)) {
+            Dwarf_Attribute a;
+            if (dwarf_formudata(dwarf_attr(&c, DW_AT_data_member_location, &a), off) != 0)
+                return -1;
+            *out = c;
+            return 0;
+        }
+    } while (dwarf_siblingof(&c, &c) == 0);
+    return -1;
+}
+
+/* Offset and width of the dotted path inside struct st. */
+static int field_of(Dwarf_Die *st, const char *path, int32_t *off, uint8_t *width)
+{
+    char part[64];
+    Dwarf_Die cur = *st, m, t;
+    Dwarf_Word total = 0, o;
+    while (*path) {
+        size_t n = strcspn(path, ".");
+        if (n >= sizeof part)
+            return -1;
+        memcpy(part, path, n);
+        part[n] = 0;
+        path += n + (path[n] == '.');
+        if (member(&cur, part, &m, &o) != 0 || type_of(&m, &t) != 0)
+            return -1;
+        total += o;
+        cur = t;
+    }
+    /* an atomic wrapper (struct { noCopy; value T }): the value inside */
+    if (dwarf_tag(&cur) == DW_TAG_structure_type && member(&cur, "value", &m, &o) == 0 && type_of(&m, &t) == 0) {
+        total += o;
+        cur = t;
+    }
+    Dwarf_Word sz = 8;                    /* Go's pointer types carry no size */
+    Dwarf_Attribute a;
+    if (dwarf_tag(&cur) != DW_TAG_pointer_type &&
+        (dwarf_formudata(dwarf_attr(&cur, DW_AT_byte_size, &a), &sz) != 0 || sz == 0 || sz > 8))
+        return -1;
+    *off = (int32_t)total;
+    *width = (uint8_t)sz;
+    return 0;
+}
+
+struct dw_found {
+    Dwarf_Off st[16];
+    const char *st_names[16];
+    int nst;
+};
+
+static void status_const(struct gc_bin *b, Dwarf_Die *d)
+{
+    static const struct { const char *name; size_t at; } st[] = {
+        { "runtime._Grunnable", offsetof(struct gc_bin, st_runnable) },
+        { "runtime._Grunning", offsetof(struct gc_bin, st_running) },
+        { "runtime._Gsyscall", offsetof(struct gc_bin, st_syscall) },
+        { "runtime._Gwaiting", offsetof(struct gc_bin, st_waiting) },
+        { "runtime._Gdead", offsetof(struct gc_bin, st_dead) },
+        { "runtime._Gscan", offsetof(struct gc_bin, st_scan) },
+    };
+    Dwarf_Attribute a;
+    Dwarf_Word v;
+    for (size_t i = 0; i < sizeof st / sizeof st[0]; i++)
+        if (die_named(d, st[i].name) && dwarf_formudata(dwarf_attr(d, DW_AT_const_value, &a), &v) == 0)
+            *(uint32_t *)((char *)b + st[i].at) = (uint32_t)v;
+}
+
+/* Offsets from DWARF; returns the number of required fields (offset >= 0 in the fallback) that were missing. */
+static int layout_dwarf(struct gc_bin *b, Elf *elf)
+{
+    Dwarf *dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
+    if (!dw)
+        return GF__COUNT;
+    struct dw_found f = { .nst = 0 };
+    Dwarf_Off off = 0, next;
+    size_t hsize;
+    while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+        Dwarf_Die cu, c;
+        if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &c) == 0) {
+            do {
+                int tag = dwarf_tag(&c);
+                if (tag == DW_TAG_constant) {
+                    status_const(b, &c);
+                } else if (tag == DW_TAG_structure_type) {
+                    const char *n = dwarf_diename(&c);
+                    if (!n || f.nst == 16)
+                        continue;
+                    for (int i = 0; i < GF__COUNT; i++)
+                        if (strcmp(fields[i].st, n) == 0) {
+                            int dup = 0;
+                            for (int j = 0; j < f.nst; j++)
+                                dup |= strcmp(f.st_names[j], fields[i].st) == 0;
+                            if (!dup) {
+                                f.st[f.nst] = dwarf_dieoffset(&c);
+                                f.st_names[f.nst++] = fields[i].st;
+                            }
+                            break;
+                        }
+                }
+            } while (dwarf_siblingof(&c, &c) == 0);
+        }
+        off = next;
+    }
+    int missing = 0;
+    for (int i = 0; i < GF__COUNT; i++) {
+        b->off[i] = -1;
+        for (int j = 0; j < f.nst; j++) {
+            Dwarf_Die st;
+            if (strcmp(f.st_names[j], fields[i].st) == 0 && dwarf_offdie(dw, f.st[j], &st))
+                field_of(&st, fields[i].path, &b->off[i], &b->width[i]);
+        }
+        /* the runtime's own structs are always there; a sync type the program never uses may not be */
+        if (b->off[i] < 0 && fields[i].off119 >= 0 && strncmp(fields[i].st, "runtime.", 8) == 0)
+            missing++;
+        else if (b->off[i] < 0 && b->major == 1 && b->minor == 19)
+            b->off[i] = fields[i].off119, b->width[i] = fields[i].width;
+    }
+    dwarf_end(dw);
+    return missing;
+}
+
+static void layout_fallback(struct gc_bin *b)
+{
+    for (int i = 0; i < GF__COUNT; i++) {
+        b->off[i] = fields[i].off119;
+        b->width[i] = fields[i].width;
+    }
+}
+
+/* ---- open -------------------------------------------------------------------------------------------------- */
+
+static int find_pclntab(struct gc_bin *b, Elf *elf, char *err, size_t errlen)
+{
+    GElf_Shdr sh;
+    const char *names[] = { ".gopclntab", ".data.rel.ro.gopclntab" };
+    for (size_t i = 0; i < 2; i++)
+        if (section(elf, names[i], &sh) && sh.sh_offset < b->image_size)
+            return pcln_init(&b->pcln, b->image + sh.sh_offset, b->image_size - sh.sh_offset, b->bias, err, errlen);
+    /* no section headers: the header's magic, then a table that makes sense */
+    for (size_t off = 0; off + 72 <= b->image_size; off += 8) {
+        uint32_t m;
+        memcpy(&m, b->image + off, 4);
+        if ((m == LC_PCLN_MAGIC_118 || m == LC_PCLN_MAGIC_120) && b->image[off + 6] == 1 && b->image[off + 7] == 8 &&
+            pcln_init(&b->pcln, b->image + off, b->image_size - off, b->bias, err, errlen) == 0)
+            return 0;
+    }
+    snprintf(err, errlen, "no Go function table found");
+    return -1;
+}
+
+int gc_bin_open(struct gc_bin *b, const char *path, uint64_t bias, char *err, size_t errlen)
+{
+    memset(b, 0, sizeof *b);
+    b->bias = bias;
+    if (map_file(b, path, err, errlen) != 0)
+        return -1;
+    elf_version(EV_CURRENT);
+    Elf *elf = elf_of(b);
+    GElf_Ehdr eh;
+    int r = -1;
+    if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh) || eh.e_machine != EM_X86_64) {
+        snprintf(err, errlen, "not an x86-64 ELF executable");
+        goto out;
+    }
+    read_loads(b, elf);
+    if (find_version(b->image, b->image_size, elf, b->version, sizeof b->version) != 0) {
+        snprintf(err, errlen, "not a Go executable built by Go 1.18 or later (no build info)");
+        goto out;
+    }
+    if (sscanf(b->version, "go%d.%d", &b->major, &b->minor) != 2) {
+        snprintf(err, errlen, "unrecognised Go version '%s'", b->version);
+        goto out;
+    }
+    if (find_pclntab(b, elf, err, errlen) != 0)
+        goto out;
+    b->text_lo = b->pcln.lo;
+    b->text_hi = b->pcln.hi;
+    uint64_t gofunc = 0;
+    b->st_runnable = 1, b->st_running = 2, b->st_syscall = 3, b->st_waiting = 4, b->st_dead = 6;
+    b->st_scan = 0x1000;
+    b->tls_g = b->tls_g ? b->tls_g : -8;  /* the runtime's g is the block's first (only) word */
+    read_symbols(b, elf, &gofunc);
+    b->tls_g += (int64_t)b->tlsg_sym;
+    int missing = layout_dwarf(b, elf);
+    b->layout_from_dwarf = missing == 0;
+    if (missing) {
+        if (b->major != 1 || b->minor != 19) {
+            snprintf(err, errlen, "%s: no DWARF layout of the runtime (stripped?) and no built-in layout for "
+                     "this release (built-in: go1.19)", b->version);
+            goto out;
+        }
+        layout_fallback(b);
+    }
+    if (!b->allglen || !b->allgptr)
+        allg_from_code(b);
+    if (!b->allglen || !b->allgptr) {
+        snprintf(err, errlen, "%s: cannot find the runtime's goroutine list", b->version);
+        goto out;
+    }
+    /* go:func.* for the inline tree: its symbol, else runtime.firstmoduledata.gofunc */
+    if (!gofunc && b->firstmoduledata && b->off[GF_md_gofunc] >= 0) {
+        const uint8_t *p = gc_bin_at(b, b->firstmoduledata + (uint64_t)b->off[GF_md_gofunc], 8);
+        if (p)
+            memcpy(&gofunc, p, 8);
+        if (gofunc)
+            gofunc += b->bias;            /* the file holds the unrelocated address */
+    }
+    long go = gofunc ? file_off(b, gofunc, 1) : -1;
+    if (go >= 0) {
+        b->pcln.gofunc = b->image + go;
+        b->pcln.gofunc_size = b->image_size - (size_t)go;
+    }
+    r = 0;
+out:
+    if (elf)
+        elf_end(elf);
+    if (r != 0)
+        gc_bin_close(b);
+    return r;
+}
+
+void gc_bin_close(struct gc_bin *b)
+{
+    if (b->image)
+        munmap((void *)(uintptr_t)b->image, b->image_size);
+    b->image = NULL;
+}
+
+/* ---- wait reasons ------------------------------------------------------------------------------------------ */
+
+static const char *const wait119[] = {
+    "", "GC assist marking", "IO wait", "chan receive (nil chan)", "chan send (nil chan)", "dumping heap",
+    "garbage collection", "garbage collection scan", "panicwait", "select", "select (no cases)", "GC assist wait",
+    "GC sweep wait", "GC scavenge wait", "chan receive", "chan send", "finalizer wait", "force gc (idle)",
+    "semacquire", "sleep", "sync.Cond.Wait", "timer goroutine (idle)", "trace reader (blocked)",
+    "wait for GC cycle", "GC worker (idle)", "preempted", "debug call",
+};
+
+const char *gc_wait_text_119(unsigned reason)
+{
+    return reason < sizeof wait119 / sizeof wait119[0] ? wait119[reason] : NULL;
+}
+
+enum gc_wait gc_wait_class(const char *t)
+{
+    static const struct { const char *text; enum gc_wait w; } k[] = {
+        { "chan receive", GW_CHAN_RECV }, { "chan send", GW_CHAN_SEND },
+        { "chan receive (nil chan)", GW_RECV_NIL }, { "chan send (nil chan)", GW_SEND_NIL },
+        { "select", GW_SELECT }, { "select (no cases)", GW_SELECT_NONE }, { "semacquire", GW_SEMA },
+        { "sync.Cond.Wait", GW_COND }, { "sleep", GW_SLEEP }, { "IO wait", GW_IO },
+        { "sync.Mutex.Lock", GW_SYNC_MUTEX }, { "sync.RWMutex.RLock", GW_SYNC_RWR },
+        { "sync.RWMutex.Lock", GW_SYNC_RWW }, { "sync.WaitGroup.Wait", GW_WAITGROUP },
+    };
+    for (size_t i = 0; t && i < sizeof k / sizeof k[0]; i++)
+        if (strcmp(t, k[i].text) == 0)
+            return k[i].w;
+    return GW_OTHER;
+}

@@ -1,0 +1,387 @@
+/* The gc family: Go programs built by the standard toolchain. Nothing is wrapped: at start-up (in the
+ * constructor, before the Go runtime runs, where glibc still owns the thread) the executable is read
+ * (gc_binary.c), runtime.exit is patched (gc_hooks.c) and the shim's thread is started; from then on the Go
+ * runtime's goroutine table is read from that thread (gc_goroutines.c) and copied into runtime/'s task table
+ * before every report, and on a slow tick so that "blocked for" has a start. */
+#include "gc_family.h"
+#include "gc_goroutines.h"
+#include "gc_hooks.h"
+#include "gc_patch.h"
+#include "dump.h"
+#include "shim.h"
+#include "../report/symbolize.h"
+#include "../runtime/chan.h"
+#include "../runtime/finding.h"
+#include "../runtime/lock.h"
+#include "../runtime/options.h"
+#include <link.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct gc_bin bin;
+static struct gc_mem mem;
+static struct gc_reader reader;
+static int active;
+static lc_lock_t walk_lock = LC_LOCK_INIT;     /* one walk at a time (tick, report) */
+static uint64_t last_walk_ns;                  /* the last complete walk (before the first: start-up) */
+
+int lc_gc_active(void) { return active; }
+const struct gc_bin *lc_gc_binary(void) { return active ? &bin : NULL; }
+
+static void note(int level, const char *fmt, const char *a, const char *b)
+{
+    if (lc_opt.verbosity < level)
+        return;
+    char line[512];
+    int n = snprintf(line, sizeof line, fmt, a, b);
+    if (n > 0)
+        write(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+/* ---- recognising the program --------------------------------------------------------------------------- */
+
+/* The main program's load bias, and whether it carries Go's build-id note (an in-memory look: no system call,
+ * so that every other program pays nothing for this check). */
+struct main_info { uint64_t bias; int go_note; int done; };
+
+static int main_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    struct main_info *m = arg;
+    (void)size;
+    if (m->done++)
+        return 1;
+    m->bias = info->dlpi_addr;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_NOTE)
+            continue;
+        const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr), *end = p + ph->p_memsz;
+        while (p + 12 <= end) {
+            uint32_t nsz, dsz, type;
+            memcpy(&nsz, p, 4), memcpy(&dsz, p + 4, 4), memcpy(&type, p + 8, 4);
+            const uint8_t *name = p + 12;
+            if ((nsz == 3 || nsz == 4) && name + 4 <= end && memcmp(name, "Go", 3) == 0)   /* "Go\0\0" */
+                m->go_note = 1;
+            p = name + ((nsz + 3) & ~3u) + ((dsz + 3) & ~3u);
+        }
+    }
+    return 1;
+}
+
+/* ---- start -------------------------------------------------------------------------------------------------- */
+
+/* runtime.exit on linux/amd64: movl 8(%rsp), %edi; movl $231, %eax; syscall; ret */
+static const uint8_t exit_code_bytes[] = { 0x8b, 0x7c, 0x24, 0x08, 0xb8, 0xe7, 0x00, 0x00, 0x00, 0x0f, 0x05, 0xc3 };
+
+static void *gc_thread(void *arg);
+
+static int start_thread(void)
+{
+    pthread_attr_t a;
+    pthread_t th;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&a, 1 << 20);
+    pthread_sigmask(SIG_SETMASK, &all, &old);   /* every signal blocked: Go's handlers never run on it */
+    int ok = pthread_create(&th, &a, gc_thread, NULL) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&a);
+    if (ok)
+        pthread_setname_np(th, "leakcheck");
+    return ok;
+}
+
+static const int fatal_sigs[] = { SIGTERM, SIGINT, SIGHUP };
+
+/* Where the program left the default action, our handler: Go keeps it as the handler to forward to, and calls
+ * it when it is about to die of that signal. */
+static void install_fatal(void)
+{
+    for (size_t i = 0; lc_opt.fatal_signals && i < sizeof fatal_sigs / sizeof fatal_sigs[0]; i++) {
+        struct sigaction old, sa;
+        if (sigaction(fatal_sigs[i], NULL, &old) != 0 || old.sa_handler != SIG_DFL)
+            continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = lc_gc_fatal_handler;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+        sigfillset(&sa.sa_mask);
+        sigaction(fatal_sigs[i], &sa, NULL);
+    }
+}
+
+int lc_gc_start(void)
+{
+    struct main_info mi = { 0 };
+    dl_iterate_phdr(main_cb, &mi);
+    if (!mi.go_note)
+        return LC_GC_NOT_GO;
+    char path[512], err[256];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n <= 0)
+        return LC_GC_REFUSED;
+    path[n] = 0;
+    if (gc_bin_open(&bin, path, mi.bias, err, sizeof err) != 0) {
+        note(1, "leakcheck: %s: %s; its goroutines are not checked\n", path, err);
+        return LC_GC_REFUSED;
+    }
+    gc_mem_init(&mem, getpid());
+    last_walk_ns = lc_now_ns();
+    if (gc_reader_init(&reader, &bin, &mem, err, sizeof err) != 0) {
+        note(1, "leakcheck: %s: %s; its goroutines are not checked\n", path, err);
+        return LC_GC_REFUSED;
+    }
+    struct gc_ctl *c = &gc_ctl;
+    c->exit_fn = gc_bin_func(&bin, "runtime.exit");
+    c->sleep_fn = gc_bin_func(&bin, "time.Sleep");
+    c->off_g_m = bin.off[GF_g_m];
+    c->off_m_g0 = bin.off[GF_m_g0];
+    c->off_m_gsignal = bin.off[GF_m_gsignal];
+    c->off_m_curg = bin.off[GF_m_curg];
+    c->off_m_locks = bin.off[GF_m_locks];
+    c->panicking = bin.panicking;
+    extern int64_t lc_gc_tls_g;
+    extern uint64_t lc_gc_yield_ret, lc_gc_yield_fn;
+    lc_gc_tls_g = bin.tls_g;
+    lc_gc_yield_ret = c->exit_fn + 1;
+    lc_gc_yield_fn = c->sleep_fn;
+    if (!c->exit_fn || gc_patch_jump(c->exit_fn, exit_code_bytes, sizeof exit_code_bytes, lc_gc_exit_tramp) != 0) {
+        note(1, "leakcheck: %s: %s runtime.exit is not the code expected; its goroutines are not checked\n",
+             path, bin.version);
+        return LC_GC_REFUSED;
+    }
+    symbolize_add_go(&bin.pcln, bin.path, reader.goroot);
+    install_fatal();
+    c->dump_sig = lc_opt.dump_signal > 0 && lc_opt.dump_signal < 64 ? lc_opt.dump_signal : 0;
+    c->thread_up = start_thread();
+    active = 1;
+    note(2, "leakcheck: %s built by %s: reading its goroutines\n", path, bin.version);
+    return LC_GC_ON;
+}
+
+/* ---- into runtime/'s task table ---------------------------------------------------------------------------- */
+
+struct sync_ctx {
+    uint64_t now, exiting_g;
+    uint64_t *seen;
+    size_t nseen, cap;
+    unsigned unsettled;                   /* user goroutines still running (for the grace period) */
+};
+
+static enum lc_obj_kind obj_kind(enum gc_obj k)
+{
+    switch (k) {
+    case GO_CHAN: return LC_OBJ_CHAN;
+    case GO_MUTEX: return LC_OBJ_MUTEX;
+    case GO_RWMUTEX: return LC_OBJ_RWLOCK;
+    case GO_WAITGROUP: return LC_OBJ_WAITGROUP;
+    case GO_SEMA: case GO_COND: return LC_OBJ_OTHER;
+    default: return LC_OBJ_NONE;
+    }
+}
+
+static void note_chan(const struct gc_goroutine *o)
+{
+    struct lc_chan ch;
+    uint64_t key = o->obj;
+    if (!chan_get(key, &ch) || ch.cap != o->chan_cap)
+        chan_new(LC_CH_GO, key, o->chan_elemsize, o->chan_cap, 0, 0);
+    if (o->chan_closed && !ch.is_closed)
+        chan_mark_closed(key, 0, 0, NULL);
+}
+
+static void sync_one(const struct gc_goroutine *o, void *arg)
+{
+    struct sync_ctx *c = arg;
+    struct lc_task *t = task_find(o->g);
+    if (t && t->id != o->goid) {
+        task_remove(t);                   /* the g record now runs another goroutine */
+        t = NULL;
+    }
+    if (!t) {
+        uintptr_t gopc = (uintptr_t)o->gopc;
+        t = task_new(LC_GOROUTINE, o->g, NULL, (void *)(uintptr_t)o->startpc, gopc ? stack_intern(&gopc, 1) : 0);
+        if (!t)
+            return;
+        t->id = o->goid;
+        t->started_ns = last_walk_ns;     /* it was not there at the last walk */
+        if (o->parent_goid)
+            t->anc_id[0] = o->parent_goid;
+        if (o->system)
+            task_set_flag(t, LC_TF_INTERNAL, 1);
+        if (o->startpc == reader.rt_main)
+            task_set_flag(t, LC_TF_MAIN, 1);
+    }
+    if (c->nseen < c->cap)
+        c->seen[c->nseen++] = o->g;
+    task_set_flag(t, LC_TF_EXITING, o->g == c->exiting_g);
+    t->tid = o->tid;
+    stack_id site = o->npcs > o->top ? stack_intern(o->pcs + o->top, o->npcs - o->top) : 0;
+    if (o->state == GS_WAITING && o->what) {
+        enum lc_obj_kind ok = obj_kind(o->obj_kind);
+        const void *obj = (const void *)(uintptr_t)o->obj;
+        if (t->state != LC_BLOCKED || t->what != o->what || t->site != site || t->obj != obj) {
+            task_block(t, o->what, ok, obj, site);
+            /* it blocked after the last walk saw it otherwise: at most that long ago */
+            t->since_ns = last_walk_ns && last_walk_ns > t->started_ns ? last_walk_ns : t->started_ns;
+            if (o->chan_nil) {
+                task_set_flag(t, LC_TF_NILCHAN, 1);
+                finding_add(LC_F_NIL_CHAN, NULL, site, t->id, 0, 0,
+                            o->wclass == GW_RECV_NIL ? "receive" : o->wclass == GW_SEND_NIL ? "send" : "select");
+            }
+        }
+        if (ok == LC_OBJ_CHAN && o->obj)
+            note_chan(o);
+    } else {
+        if (t->state == LC_BLOCKED)
+            task_unblock(t);
+        t->site = site;
+        if (!o->system && o->g != c->exiting_g && !(t->flags & LC_TF_MAIN))
+            c->unsettled++;
+    }
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+struct stale_ctx { const struct sync_ctx *s; struct lc_task **out; size_t n, cap; };
+
+static void find_stale(struct lc_task *t, void *arg)
+{
+    struct stale_ctx *c = arg;
+    if (t->kind != LC_GOROUTINE || c->n >= c->cap)
+        return;
+    if (!bsearch(&t->key, c->s->seen, c->s->nseen, sizeof t->key, cmp_u64))
+        c->out[c->n++] = t;
+}
+
+/* Read every goroutine into the task table; drop the records of goroutines gone. Returns the number of user
+ * goroutines still running, or -1 when the runtime's table could not be read. */
+static int gc_sync(uint64_t exiting_g)
+{
+    lc_lock(&walk_lock);
+    struct sync_ctx c = { .now = lc_now_ns(), .exiting_g = exiting_g };
+    c.cap = task_count() + 4096;
+    c.seen = malloc(c.cap * sizeof *c.seen);
+    int n = c.seen ? gc_walk(&reader, sync_one, &c) : -1;
+    if (n >= 0 && c.nseen < c.cap) {
+        qsort(c.seen, c.nseen, sizeof *c.seen, cmp_u64);
+        struct stale_ctx st = { &c, NULL, 0, task_count() };
+        st.out = malloc((st.cap + 1) * sizeof *st.out);
+        if (st.out) {
+            task_foreach(find_stale, &st);
+            for (size_t i = 0; i < st.n; i++)
+                task_remove(st.out[i]);
+            free(st.out);
+        }
+    }
+    free(c.seen);
+    if (n >= 0)
+        last_walk_ns = c.now;
+    lc_unlock(&walk_lock);
+    return n < 0 ? -1 : (int)c.unsettled;
+}
+
+void lc_gc_refresh(void)
+{
+    if (active)
+        gc_sync(gc_ctl.exit_state != GC_EXIT_NONE ? gc_ctl.exit_g : 0);
+}
+
+/* ---- the thread --------------------------------------------------------------------------------------------- */
+
+static void do_exit(void)
+{
+    struct gc_ctl *c = &gc_ctl;
+    extern volatile int32_t lc_gc_late_code;
+    uint64_t end = lc_now_ns() + (uint64_t)lc_opt.grace_ms * 1000000u;
+    /* the grace period: running goroutines get time to finish (not for a fatal exit: the program is dead) */
+    while (!c->exit_fatal && gc_sync(c->exit_g) > 0 && lc_now_ns() < end) {
+        struct timespec ts = { 0, 5 * 1000000 };
+        nanosleep(&ts, NULL);
+    }
+    int code = c->exit_code ? c->exit_code : lc_gc_late_code;
+    struct lc_verdict v = lc_report(LC_REASON_EXIT, 0, code);
+    int status = code;
+    if (code == 0 && (v.leaked || v.misuse || v.deadlocks) && lc_opt.exitcode != 0)
+        status = lc_opt.exitcode;
+    c->exit_status = status;
+    __atomic_store_n(&c->exit_state, GC_EXIT_DONE, __ATOMIC_SEQ_CST);
+    syscall(SYS_futex, &c->exit_state, FUTEX_WAKE_PRIVATE, 64, NULL, NULL, 0);
+}
+
+/* Once Go has put its own handler on the dump signal, go in front of it (and pass every signal on). */
+static void dump_handler_check(void)
+{
+    struct gc_ctl *c = &gc_ctl;
+    struct sigaction cur, sa;
+    if (!c->dump_sig || sigaction(c->dump_sig, NULL, &cur) != 0 || cur.sa_sigaction == lc_gc_dump_handler)
+        return;
+    if (!(cur.sa_flags & SA_SIGINFO) || cur.sa_handler == SIG_DFL || cur.sa_handler == SIG_IGN)
+        return;                           /* not Go's yet, or the program decided */
+    c->dump_prev = cur;
+    sa = cur;
+    sa.sa_sigaction = lc_gc_dump_handler;
+    sigaction(c->dump_sig, &sa, NULL);
+}
+
+static void *gc_thread(void *arg)
+{
+    (void)arg;
+    struct gc_ctl *c = &gc_ctl;
+    lc_in_shim = 1;
+    uint64_t interval = lc_opt.interval > 0 ? (uint64_t)lc_opt.interval * 1000000u : 0;
+    uint64_t next_periodic = interval ? lc_now_ns() + interval : 0, next_tick = 0, tick = 5000000;
+    int alerted = 0;
+    for (;;) {
+        int32_t seen = __atomic_load_n(&c->seq, __ATOMIC_SEQ_CST);
+        uint32_t bits = __atomic_exchange_n(&c->pending, 0, __ATOMIC_SEQ_CST);
+        if (bits & GC_REQ_EXIT) {
+            do_exit();
+            return NULL;                  /* the process ends now */
+        }
+        if (bits & GC_REQ_FATAL) {
+            lc_report(LC_REASON_SIGNAL, c->fatal_sig, 128 + c->fatal_sig);
+            __atomic_add_fetch(&c->fatal_done, 1, __ATOMIC_SEQ_CST);
+            syscall(SYS_futex, &c->fatal_done, FUTEX_WAKE_PRIVATE, 64, NULL, NULL, 0);
+        }
+        if (bits & GC_REQ_DUMP) {
+            lc_report(LC_REASON_DUMP, c->dump_sig, 0);
+        }
+        uint64_t now = lc_now_ns();
+        if (now >= next_tick) {
+            /* the slow tick: note who blocks since when; at most 1% of a core on it */
+            dump_handler_check();
+            gc_sync(0);
+            uint64_t cost = lc_now_ns() - now;
+            tick = cost * 100 > tick ? cost * 100 : tick < 1000000000u ? tick * 2 : tick;
+            next_tick = lc_now_ns() + tick;
+            if (lc_opt.max_tasks > 0) {
+                int over = task_count() > (size_t)lc_opt.max_tasks;
+                if (over && !alerted)
+                    lc_report(LC_REASON_ALERT, 0, 0);
+                alerted = over;
+            }
+        }
+        if (next_periodic && now >= next_periodic) {
+            lc_report(LC_REASON_PERIODIC, 0, 0);
+            next_periodic = now + interval;
+        }
+        uint64_t wait = next_tick > now ? next_tick - now : 1000000;
+        if (next_periodic && next_periodic - now < wait)
+            wait = next_periodic > now ? next_periodic - now : 1000000;
+        struct timespec ts = { (time_t)(wait / 1000000000u), (long)(wait % 1000000000u) };
+        syscall(SYS_futex, &c->seq, FUTEX_WAIT_PRIVATE, seen, &ts, NULL, 0);
+    }
+}

@@ -1,0 +1,383 @@
+/* Walking allgs: each goroutine's g record, its stack from g.sched (or from the thread when it runs), the
+ * channel from the sudog it waits with (g.waiting), the semaphore from the runtime's semaphore table. */
+#include "gc_goroutines.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEMTAB_SIZE 251       /* semTabSize: the runtime's semaphore table has this many roots */
+#define MAX_GOROUTINES (1u << 22)
+
+static uint64_t rd(struct gc_reader *r, uint64_t addr, int f)
+{
+    const struct gc_bin *b = r->bin;
+    if (b->off[f] < 0)
+        return 0;
+    return gc_read_uint(r->mem, addr + (uint64_t)b->off[f], b->width[f], 0);
+}
+
+/* A field of a g record already read into buf. */
+static uint64_t gf(const struct gc_reader *r, const uint8_t *buf, size_t len, int f)
+{
+    const struct gc_bin *b = r->bin;
+    uint64_t v = 0;
+    if (b->off[f] < 0 || (size_t)b->off[f] + b->width[f] > len)
+        return 0;
+    memcpy(&v, buf + b->off[f], b->width[f]);
+    return v;
+}
+
+static size_t g_extent(const struct gc_bin *b)
+{
+    size_t n = 0;
+    for (int f = 0; f < GF__COUNT; f++)
+        if (b->off[f] >= 0 && strncmp(gc_layout_struct(f), "runtime.g", 10) == 0 && (size_t)b->off[f] + b->width[f] > n)
+            n = (size_t)b->off[f] + b->width[f];
+    return n;
+}
+
+/* ---- set-up ------------------------------------------------------------------------------------------------ */
+
+static void read_wait_texts(struct gc_reader *r)
+{
+    const struct gc_bin *b = r->bin;
+    size_t n = b->wait_strings_size / 16;
+    for (size_t i = 0; i < GC_NWAIT; i++) {
+        char text[64];
+        uint64_t p = 0, len = 0;
+        r->wait[i] = NULL;
+        if (i < n && b->wait_strings) {
+            p = gc_read_uint(r->mem, b->wait_strings + 16 * i, 8, 0);
+            len = gc_read_uint(r->mem, b->wait_strings + 16 * i + 8, 8, 0);
+        }
+        if (p && len && len < sizeof text && gc_read(r->mem, p, text, len) == 0) {
+            text[len] = 0;
+            r->wait[i] = strdup(text);
+        } else if (!b->wait_strings && b->major == 1 && b->minor == 19 && gc_wait_text_119((unsigned)i)) {
+            r->wait[i] = strdup(gc_wait_text_119((unsigned)i));
+        }
+    }
+}
+
+int gc_reader_init(struct gc_reader *r, const struct gc_bin *bin, struct gc_mem *mem, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    r->bin = bin;
+    r->mem = mem;
+    r->rt_goexit = gc_bin_func(bin, "runtime.goexit");
+    r->rt_main = gc_bin_func(bin, "runtime.main");
+    r->rt_mcall = gc_bin_func(bin, "runtime.mcall");
+    r->rt_morestack = gc_bin_func(bin, "runtime.morestack");
+    if (!r->rt_goexit || !r->rt_main) {
+        snprintf(err, errlen, "%s: the function table has no runtime.goexit/runtime.main", bin->version);
+        return -1;
+    }
+    /* GOROOT as the table spells it: the directory of runtime.main's file, minus "runtime/proc.go" */
+    struct lc_pcln_func fn;
+    const char *file = NULL;
+    if (pcln_func(&bin->pcln, r->rt_main, &fn))
+        pcln_line(&bin->pcln, &fn, r->rt_main, &file);
+    const char *tail = file ? strstr(file, "runtime/proc.go") : NULL;
+    if (tail && (size_t)(tail - file) < sizeof r->goroot)
+        snprintf(r->goroot, sizeof r->goroot, "%.*s", (int)(tail - file), file);
+    read_wait_texts(r);
+    return 0;
+}
+
+void gc_reader_free(struct gc_reader *r)
+{
+    for (int i = 0; i < GC_NWAIT; i++)
+        free((void *)r->wait[i]);
+    memset(r->wait, 0, sizeof r->wait);
+}
+
+int gc_is_std(const struct gc_reader *r, const char *func, const char *file)
+{
+    if (strncmp(func, "runtime.", 8) == 0)
+        return 1;
+    if (r->goroot[0])
+        return file && strncmp(file, r->goroot, strlen(r->goroot)) == 0;
+    /* -trimpath: the standard library's import paths have no dot in their first element */
+    size_t first = strcspn(func, "/.");
+    return strncmp(func, "main.", 5) != 0 && !memchr(func, '.', first) && func[first] != 0 &&
+           !(file && strchr(file, '.') < strchr(file, '/'));
+}
+
+/* ---- stacks ------------------------------------------------------------------------------------------------ */
+
+int gc_unwind(struct gc_reader *r, uint64_t pc, uint64_t sp, uintptr_t *out, int max)
+{
+    const struct lc_pcln *p = &r->bin->pcln;
+    int n = 0;
+    for (int i = 0; n < max && i < max + 8; i++) {
+        struct lc_pcln_func fn;
+        /* a return address belongs to the call before it (the call may be a function's last instruction) */
+        uint64_t look = i == 0 ? pc : pc - 1;
+        if (!pcln_func(p, look, &fn))
+            break;
+        if (fn.entry == r->rt_goexit)
+            break;                        /* the bottom of every goroutine */
+        out[n++] = (uintptr_t)pc;
+        int d = pcln_spdelta(p, &fn, look);
+        if (d < 0 || fn.entry == r->rt_mcall || fn.entry == r->rt_morestack)
+            break;
+        uint64_t ra = gc_read_uint(r->mem, sp + (uint64_t)d, 8, 0);
+        if (!ra)
+            break;
+        sp += (uint64_t)d + 8;
+        pc = ra;
+    }
+    return n;
+}
+
+/* Frames of the runtime and the standard library at the top of the stack: the program's call is below them. */
+static int runtime_top(struct gc_reader *r, const uintptr_t *pcs, int n, int *mutex, int *rwr, int *rww, int *wg)
+{
+    int top_user = -1, top_nonrt = -1;
+    for (int i = 0; i < n && top_user < 0; i++) {
+        struct lc_pcln_frame f[8];
+        int m = pcln_frames(&r->bin->pcln, i == 0 ? pcs[i] : pcs[i] - 1, f, 8);
+        for (int j = 0; j < m; j++) {
+            const char *fn = f[j].func;
+            if (strncmp(fn, "sync.(*Mutex).", 14) == 0)
+                *mutex = 1;
+            else if (strcmp(fn, "sync.(*RWMutex).RLock") == 0)
+                *rwr = 1;
+            else if (strcmp(fn, "sync.(*RWMutex).Lock") == 0)
+                *rww = 1;
+            else if (strcmp(fn, "sync.(*WaitGroup).Wait") == 0)
+                *wg = 1;
+            if (top_nonrt < 0 && strncmp(fn, "runtime.", 8) != 0)
+                top_nonrt = i;
+            if (!gc_is_std(r, fn, f[j].file))
+                top_user = i;
+        }
+    }
+    return top_user >= 0 ? top_user : top_nonrt >= 0 ? top_nonrt : 0;
+}
+
+/* ---- semaphores -------------------------------------------------------------------------------------------- */
+
+struct sema_map { uint64_t *g, *addr; size_t cap, n; };
+
+static void sema_put(struct sema_map *s, uint64_t g, uint64_t addr)
+{
+    if (!s->cap || s->n * 2 >= s->cap)
+        return;
+    size_t i = (size_t)((g >> 4) * 0x9e3779b97f4a7c15ull) & (s->cap - 1);
+    while (s->g[i] && s->g[i] != g)
+        i = (i + 1) & (s->cap - 1);
+    if (!s->g[i])
+        s->n++;
+    s->g[i] = g;
+    s->addr[i] = addr;
+}
+
+static uint64_t sema_get(const struct sema_map *s, uint64_t g)
+{
+    if (!s->cap)
+        return 0;
+    size_t i = (size_t)((g >> 4) * 0x9e3779b97f4a7c15ull) & (s->cap - 1);
+    for (size_t k = 0; k < s->cap && s->g[i]; k++, i = (i + 1) & (s->cap - 1))
+        if (s->g[i] == g)
+            return s->addr[i];
+    return 0;
+}
+
+/* Every sudog of the semaphore table: the treap of each root (prev/next children), and for each node the list
+ * of further waiters on the same address (waitlink). */
+static void sema_collect(struct gc_reader *r, struct sema_map *s, size_t budget)
+{
+    const struct gc_bin *b = r->bin;
+    if (!b->semtable || b->semtable_size < SEMTAB_SIZE || b->off[GF_sema_treap] < 0)
+        return;
+    size_t esz = b->semtable_size / SEMTAB_SIZE;
+    uint64_t *todo = malloc(sizeof *todo * 4096);
+    if (!todo)
+        return;
+    for (size_t root = 0; root < SEMTAB_SIZE && budget; root++) {
+        size_t nt = 0;
+        uint64_t t = rd(r, b->semtable + root * esz, GF_sema_treap);
+        if (t)
+            todo[nt++] = t;
+        while (nt && budget) {
+            uint64_t node = todo[--nt];
+            budget--;
+            static const int child[2] = { GF_sudog_prev, GF_sudog_next };
+            for (int k = 0; k < 2; k++) {
+                uint64_t c = rd(r, node, child[k]);
+                if (c && nt < 4096)
+                    todo[nt++] = c;
+            }
+            uint64_t addr = rd(r, node, GF_sudog_elem);
+            for (uint64_t w = node; w && budget; w = rd(r, w, GF_sudog_waitlink), budget--)
+                sema_put(s, rd(r, w, GF_sudog_g), addr);
+        }
+    }
+    free(todo);
+}
+
+/* ---- the walk ---------------------------------------------------------------------------------------------- */
+
+static enum gc_state state_of(const struct gc_bin *b, uint32_t st)
+{
+    st &= ~b->st_scan;
+    return st == b->st_runnable ? GS_RUNNABLE : st == b->st_running ? GS_RUNNING : st == b->st_syscall ? GS_SYSCALL
+         : st == b->st_waiting ? GS_WAITING : GS_OTHER;
+}
+
+static void waited_chan(struct gc_reader *r, uint64_t sudog, struct gc_goroutine *o)
+{
+    /* a select waits with one sudog per case, chained by waitlink: the first with a channel */
+    for (int k = 0; sudog && k < 64; k++, sudog = rd(r, sudog, GF_sudog_waitlink)) {
+        uint64_t c = rd(r, sudog, GF_sudog_c);
+        if (!c)
+            continue;
+        o->obj_kind = GO_CHAN;
+        o->obj = c;
+        o->chan_cap = (uint32_t)rd(r, c, GF_hchan_dataqsiz);
+        o->chan_elemsize = (uint32_t)rd(r, c, GF_hchan_elemsize);
+        o->chan_closed = rd(r, c, GF_hchan_closed) != 0;
+        return;
+    }
+}
+
+static void sync_object(struct gc_reader *r, uint64_t sema, int mutex, int rwr, int rww, int wg,
+                        struct gc_goroutine *o)
+{
+    const struct gc_bin *b = r->bin;
+    int wg_sema = b->off[GF_wg_sema] >= 0 ? GF_wg_sema : GF_wg_state2;
+    if (!sema)
+        return;
+    if (rwr && b->off[GF_rw_readersem] >= 0) {
+        o->what = "sync.RWMutex.RLock", o->obj_kind = GO_RWMUTEX, o->obj = sema - (uint64_t)b->off[GF_rw_readersem];
+    } else if (rww) {
+        o->what = "sync.RWMutex.Lock", o->obj_kind = GO_RWMUTEX;
+        /* waiting for the writers' mutex inside it (at offset 0), or for the readers to leave */
+        o->obj = mutex ? sema - (uint64_t)b->off[GF_mutex_sema] : sema - (uint64_t)b->off[GF_rw_writersem];
+    } else if (mutex) {
+        o->what = "sync.Mutex.Lock", o->obj_kind = GO_MUTEX, o->obj = sema - (uint64_t)b->off[GF_mutex_sema];
+    } else if (wg && b->off[wg_sema] >= 0) {
+        o->what = "sync.WaitGroup.Wait", o->obj_kind = GO_WAITGROUP, o->obj = sema - (uint64_t)b->off[wg_sema];
+    } else {
+        o->obj_kind = GO_SEMA, o->obj = sema;
+    }
+    o->wclass = gc_wait_class(o->what);
+}
+
+/* The closure the compiler wraps a go statement's call in (go f(x) runs main.main.func1, which calls f): the
+ * goroutine's first function, at the go statement's own line. Go's own tracebacks show it; it says nothing the
+ * "created by" line does not. */
+static int is_go_wrapper(struct gc_reader *r, uintptr_t pc, uint64_t startpc, uint64_t gopc)
+{
+    const struct lc_pcln *p = &r->bin->pcln;
+    struct lc_pcln_func fn, cr;
+    const char *f1, *f2;
+    if (!gopc || !pcln_func(p, pc - 1, &fn) || fn.entry != startpc || !pcln_func(p, gopc - 1, &cr))
+        return 0;
+    int l1 = pcln_line(p, &fn, pc - 1, &f1), l2 = pcln_line(p, &cr, gopc - 1, &f2);
+    return l1 && l1 == l2 && f1 && f2 && strcmp(f1, f2) == 0;
+}
+
+static int is_system(struct gc_reader *r, uint64_t startpc)
+{
+    struct lc_pcln_func fn;
+    if (!pcln_func(&r->bin->pcln, startpc, &fn))
+        return 0;
+    const char *name = pcln_name(&r->bin->pcln, &fn);
+    return strncmp(name, "runtime.", 8) == 0 && fn.entry != r->rt_main && strcmp(name, "runtime.handleAsyncEvent") != 0;
+}
+
+static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t glen, const struct sema_map *sema,
+                     struct gc_goroutine *o)
+{
+    const struct gc_bin *b = r->bin;
+    memset(o, 0, sizeof *o);
+    o->g = gp;
+    o->goid = gf(r, g, glen, GF_g_goid);
+    o->parent_goid = gf(r, g, glen, GF_g_parentgoid);
+    o->state = state_of(b, (uint32_t)gf(r, g, glen, GF_g_status));
+    o->gopc = gf(r, g, glen, GF_g_gopc);
+    o->startpc = gf(r, g, glen, GF_g_startpc);
+    o->system = is_system(r, o->startpc);
+    uint64_t m = gf(r, g, glen, GF_g_m);
+    if (m && (o->state == GS_RUNNING || o->state == GS_SYSCALL))
+        o->tid = (pid_t)rd(r, m, GF_m_procid);
+    uint64_t pc = gf(r, g, glen, GF_g_sched_pc), sp = gf(r, g, glen, GF_g_sched_sp);
+    if (o->state == GS_SYSCALL) {
+        pc = gf(r, g, glen, GF_g_syscallpc);
+        sp = gf(r, g, glen, GF_g_syscallsp);
+    } else if (o->state == GS_RUNNING) {
+        pc = sp = 0;
+        if (r->regs && o->tid && r->regs(o->tid, &pc, &sp, r->regs_arg) != 0)
+            pc = sp = 0;
+    }
+    o->npcs = pc && sp ? gc_unwind(r, pc, sp, o->pcs, LC_MAX_FRAMES) : 0;
+    int mutex = 0, rwr = 0, rww = 0, wg = 0;
+    o->top = runtime_top(r, o->pcs, o->npcs, &mutex, &rwr, &rww, &wg);
+    if (o->npcs - 1 > o->top && is_go_wrapper(r, o->pcs[o->npcs - 1], o->startpc, o->gopc))
+        o->npcs--;
+    if (o->state != GS_WAITING)
+        return;
+    unsigned reason = (unsigned)gf(r, g, glen, GF_g_waitreason);
+    o->what = reason < GC_NWAIT ? r->wait[reason] : NULL;
+    o->wclass = gc_wait_class(o->what);
+    o->waitsince = (int64_t)gf(r, g, glen, GF_g_waitsince);
+    switch (o->wclass) {
+    case GW_CHAN_RECV: case GW_CHAN_SEND: case GW_SELECT:
+        waited_chan(r, gf(r, g, glen, GF_g_waiting), o);
+        if (o->wclass == GW_SELECT && !o->obj)
+            o->obj_kind = GO_CHAN, o->chan_nil = 1;   /* a select whose every channel is nil */
+        break;
+    case GW_RECV_NIL: case GW_SEND_NIL:
+        o->obj_kind = GO_CHAN, o->chan_nil = 1;
+        break;
+    case GW_SEMA: case GW_SYNC_MUTEX: case GW_SYNC_RWR: case GW_SYNC_RWW: case GW_WAITGROUP:
+        sync_object(r, sema_get(sema, gp), mutex, rwr, rww, wg, o);
+        break;
+    default:
+        break;
+    }
+}
+
+int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *), void *arg)
+{
+    const struct gc_bin *b = r->bin;
+    gc_mem_flush(r->mem);
+    uint64_t n = gc_read_uint(r->mem, b->allglen, 8, ~0ull), arr = gc_read_uint(r->mem, b->allgptr, 8, 0);
+    if (n == ~0ull || !arr || n > MAX_GOROUTINES)
+        return -1;
+    uint64_t *gs = malloc(8 * (n ? n : 1));
+    if (!gs || gc_read(r->mem, arr, gs, 8 * n) != 0) {
+        free(gs);
+        return -1;
+    }
+    struct sema_map sema = { 0 };
+    sema.cap = 64;
+    while (sema.cap < 2 * n)
+        sema.cap *= 2;
+    sema.g = calloc(sema.cap, 8);
+    sema.addr = calloc(sema.cap, 8);
+    if (!sema.g || !sema.addr)
+        sema.cap = 0;
+    sema_collect(r, &sema, 2 * n + 64);
+    size_t glen = g_extent(b);
+    uint8_t gbuf[1024];
+    struct gc_goroutine *o = malloc(sizeof *o);
+    int count = 0;
+    for (uint64_t i = 0; o && i < n && glen <= sizeof gbuf; i++) {
+        if (!gs[i] || gc_read(r->mem, gs[i], gbuf, glen) != 0)
+            continue;
+        uint32_t st = (uint32_t)gf(r, gbuf, glen, GF_g_status) & ~b->st_scan;
+        if (st == b->st_dead || st == 0)
+            continue;
+        read_one(r, gs[i], gbuf, glen, &sema, o);
+        fn(o, arg);
+        count++;
+    }
+    free(o);
+    free(sema.g);
+    free(sema.addr);
+    free(gs);
+    return count;
+}

@@ -1,0 +1,56 @@
+/* The goroutines of a gc-built Go process, read from the runtime's own tables (allgs, the sudogs a goroutine
+ * waits on, the semaphore table): status, Go's wait reason, how long, the stack (unwound with the function
+ * table's frame sizes, as Go's tracebacks do), the channel or sync object, the go statement that made it. */
+#ifndef LC_GC_GOROUTINES_H
+#define LC_GC_GOROUTINES_H
+#include "gc_binary.h"
+#include "gc_mem.h"
+#include "../runtime/stack.h"
+
+enum gc_state { GS_RUNNABLE, GS_RUNNING, GS_SYSCALL, GS_WAITING, GS_OTHER };
+enum gc_obj { GO_NONE, GO_CHAN, GO_MUTEX, GO_RWMUTEX, GO_WAITGROUP, GO_SEMA, GO_COND };
+
+struct gc_goroutine {
+    uint64_t g, goid, parent_goid;
+    enum gc_state state;
+    const char *what;         /* Go's wait reason (refined for sync: "sync.Mutex.Lock"), NULL unless waiting */
+    enum gc_wait wclass;
+    int64_t waitsince;        /* nanotime() when it began to wait, 0 when unknown */
+    uint64_t gopc, startpc;
+    int system;               /* one of the runtime's own goroutines (Go's isSystemGoroutine rule) */
+    /* what it waits on */
+    enum gc_obj obj_kind;
+    uint64_t obj;             /* hchan, or the sync object */
+    int chan_nil, chan_closed;
+    uint32_t chan_cap, chan_elemsize;
+    /* the stack: return addresses (frame 0 is the resume pc), the first `top` of them the runtime's */
+    uintptr_t pcs[LC_MAX_FRAMES];
+    int npcs, top;
+    pid_t tid;                /* thread running it (running or in a system call), 0 otherwise */
+};
+
+/* Registers of a thread that runs a goroutine now (its g.sched is stale): filled by the caller when it can
+ * stop threads (attach), else NULL. Returns 0 with pc/sp set. */
+typedef int (*gc_regs_fn)(pid_t tid, uint64_t *pc, uint64_t *sp, void *arg);
+
+struct gc_reader {
+    const struct gc_bin *bin;
+    struct gc_mem *mem;
+    const char *wait[GC_NWAIT];   /* the binary's own wait reason texts (interned), by number */
+    char goroot[256];             /* GOROOT/src/ as the function table names it ("" with -trimpath) */
+    uint64_t rt_goexit, rt_main, rt_mcall, rt_morestack;
+    gc_regs_fn regs;
+    void *regs_arg;
+};
+
+/* Set up a reader over bin and mem. Returns 0, or -1 with a one-line reason. */
+int gc_reader_init(struct gc_reader *r, const struct gc_bin *bin, struct gc_mem *mem, char *err, size_t errlen);
+void gc_reader_free(struct gc_reader *r);
+/* Call fn for every live goroutine (not dead, not idle). Returns how many, or -1 when the table could not be
+ * read. Reads are best effort: the program runs on while it is read. */
+int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *), void *arg);
+/* Unwind from pc/sp into out (frame 0 = pc); returns how many frames. */
+int gc_unwind(struct gc_reader *r, uint64_t pc, uint64_t sp, uintptr_t *out, int max);
+/* Whether a function (Go name) or file belongs to the Go distribution's own packages. */
+int gc_is_std(const struct gc_reader *r, const char *func, const char *file);
+#endif

@@ -1,0 +1,50 @@
+/* What runs on Go's own threads in a gc-built program: the exit hook (runtime.exit) and the signal handlers.
+ * None of it may touch libc, thread-local storage or the stack protector (see gc_raw.h); it only hands work to
+ * the shim's thread through gc_ctl and waits, bounded, for the answer. gc_family.c sets gc_ctl up at start. */
+#ifndef LC_GC_HOOKS_H
+#define LC_GC_HOOKS_H
+#include <signal.h>
+#include <stdint.h>
+
+enum { GC_REQ_EXIT = 1, GC_REQ_DUMP = 2, GC_REQ_FATAL = 4 };
+enum { GC_EXIT_NONE = 0, GC_EXIT_ASKED, GC_EXIT_DONE };
+
+struct gc_ctl {
+    /* requests to the shim's thread: a bit in pending, then seq bumped and woken */
+    volatile int32_t seq;
+    volatile uint32_t pending;
+    /* the exit in progress */
+    volatile int32_t exit_state;          /* GC_EXIT_* (futex word) */
+    volatile int32_t exit_code;           /* what the program asked for */
+    volatile int32_t exit_status;         /* what to leave with, once GC_EXIT_DONE */
+    volatile int32_t exit_fatal;          /* from the system stack (panic, fatal error): the caller cannot yield */
+    volatile uint64_t exit_owner;         /* the g whose exit is being reported */
+    volatile uint64_t exit_g;             /* the goroutine that exits (the panicking one for a fatal exit) */
+    volatile uint64_t exit_since;         /* when asked (ns, CLOCK_MONOTONIC) */
+    /* a fatal signal being reported */
+    volatile int32_t fatal_sig;
+    volatile int32_t fatal_done;          /* futex word: bumped when its report is written */
+    /* set once at start, read-only afterwards */
+    int thread_up;                        /* the shim's thread runs */
+    uint64_t exit_fn;                     /* runtime.exit: the fake return address of a yield is exit_fn + 1 */
+    uint64_t sleep_fn;                    /* time.Sleep (runtime.timeSleep): how the exiting goroutine yields */
+    int32_t tls_g;                        /* offset of the runtime's g from the thread pointer */
+    int32_t off_g_m, off_m_g0, off_m_gsignal, off_m_curg, off_m_locks;
+    uint64_t panicking;                   /* runtime.panicking (uint32), 0 when unknown */
+    struct sigaction dump_prev;           /* the handler the dump handler forwards to (Go's) */
+    int dump_sig;
+};
+
+extern struct gc_ctl gc_ctl;
+
+/* The code runtime.exit jumps to once patched (the hook owns the process's exit from then on). */
+void lc_gc_exit_tramp(void);
+/* Handler for the fatal signals, installed before the Go runtime starts: Go calls it (its fwdSig) just
+ * before it dies of a signal nobody asked for. It asks for the report, waits for it, and returns. */
+void lc_gc_fatal_handler(int sig, siginfo_t *info, void *uc);
+/* Handler for the dump signal, put in front of Go's once Go has installed its own: asks for a live report,
+ * then passes the signal on to Go's handler (the program's own signal.Notify keeps working). */
+void lc_gc_dump_handler(int sig, siginfo_t *info, void *uc);
+/* Ask the shim's thread for work (any thread; async-signal-safe). */
+void lc_gc_request(uint32_t bit);
+#endif

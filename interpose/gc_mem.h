@@ -1,0 +1,27 @@
+/* Reading another task's memory without faulting: the gc family reads the Go runtime's structures from the
+ * shim's own thread (in the process) or from the attach tool (outside it); any address may be stale. */
+#ifndef LC_GC_MEM_H
+#define LC_GC_MEM_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define GC_MEM_PAGES 64       /* pages kept between reads of one walk (stacks, g records, arrays) */
+
+struct gc_mem {
+    pid_t pid;                /* the process read */
+    int fd;                   /* /proc/PID/mem, opened when process_vm_readv is refused; -1 until then */
+    int no_vm;                /* process_vm_readv refused (seccomp, old kernel): use fd */
+    uint64_t tag[GC_MEM_PAGES];           /* page address + 1, 0 = empty */
+    uint8_t (*page)[4096];                /* GC_MEM_PAGES pages, allocated on first use */
+};
+
+void gc_mem_init(struct gc_mem *m, pid_t pid);
+void gc_mem_close(struct gc_mem *m);
+/* Forget the cached pages: the next reads see the memory as it is now. */
+void gc_mem_flush(struct gc_mem *m);
+/* Copy n bytes at addr into buf; returns 0, or -1 when any of it cannot be read. */
+int gc_read(struct gc_mem *m, uint64_t addr, void *buf, size_t n);
+/* An unsigned value of width 1, 2, 4 or 8 bytes at addr; def when unreadable. */
+uint64_t gc_read_uint(struct gc_mem *m, uint64_t addr, int width, uint64_t def);
+#endif

@@ -1,0 +1,10 @@
+/* Redirecting a Go runtime function to the shim, at start-up only (see gc_patch.c). */
+#ifndef LC_GC_PATCH_H
+#define LC_GC_PATCH_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* If the n (>= 6) bytes at site are exactly expect, make site jump to target: site + 0 is a one-byte no-op and
+ * site + 1 a jump that ends at target with rax clobbered. Returns 0, or -1 (nothing changed). */
+int gc_patch_jump(uint64_t site, const uint8_t *expect, size_t n, void *target);
+#endif
