@@ -7,6 +7,7 @@
 #include "gc_goroutines.h"
 #include "gc_hooks.h"
 #include "gc_patch.h"
+#include "gc_records.h"
 #include "dump.h"
 #include "shim.h"
 #include "../report/symbolize.h"
@@ -18,10 +19,12 @@
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -118,6 +121,41 @@ static void install_fatal(void)
     }
 }
 
+/* The entry and return hooks that give the history Go does not keep: who started each goroutine, where each
+ * channel was made and first closed, a double close or a close of nil even when the panic is recovered. Each
+ * goes in only when its code is exactly what the hook expects; one that does not says so and the rest works. */
+static void install_hooks(const char *path)
+{
+    struct gc_ctl *c = &gc_ctl;
+    c->off_g_goid = bin.off[GF_g_goid];
+    c->off_g_stack_lo = bin.off[GF_g_stack_lo];
+    c->off_g_stack_hi = bin.off[GF_g_stack_hi];
+    c->off_g_sched_bp = bin.off[GF_g_sched_bp];
+    c->off_g_sched_pc = bin.off[GF_g_sched_pc];
+    c->off_hchan_closed = bin.off[GF_hchan_closed];
+    extern int64_t lc_gc_off_g_m, lc_gc_off_m_g0, lc_gc_off_m_gsignal, lc_gc_off_g_sched_sp;
+    lc_gc_off_g_m = bin.off[GF_g_m];
+    lc_gc_off_m_g0 = bin.off[GF_m_g0];
+    lc_gc_off_m_gsignal = bin.off[GF_m_gsignal];
+    lc_gc_off_g_sched_sp = bin.off[GF_g_sched_sp];
+    void *m = mmap(NULL, sizeof *gc_rec, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED)
+        return;
+    gc_rec = m;
+    static const struct { const char *fn; struct gc_hook *h; int ret; } hooks[] = {
+        { "runtime.newproc1", &lc_gc_hook_newproc_out, 1 },
+        { "runtime.newproc1", &lc_gc_hook_newproc_in, 0 },
+        { "runtime.makechan", &lc_gc_hook_makechan_out, 1 },
+        { "runtime.closechan", &lc_gc_hook_closechan_in, 0 },
+    };
+    for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++) {
+        uint64_t fn = gc_bin_func(&bin, hooks[i].fn);
+        int r = !fn ? -1 : hooks[i].ret ? gc_hook_returns(&bin.pcln, fn, hooks[i].h) : gc_hook_entry(fn, hooks[i].h);
+        if (r < 0)
+            note(1, "leakcheck: %s: %s is not the code expected; its history is not recorded\n", path, hooks[i].fn);
+    }
+}
+
 int lc_gc_start(void)
 {
     struct main_info mi = { 0 };
@@ -141,7 +179,7 @@ int lc_gc_start(void)
     }
     struct gc_ctl *c = &gc_ctl;
     c->exit_fn = gc_bin_func(&bin, "runtime.exit");
-    c->sleep_fn = gc_bin_func(&bin, "time.Sleep");
+    c->release_fn = gc_bin_func(&bin, "runtime.entersyscallblock");
     c->off_g_m = bin.off[GF_g_m];
     c->off_m_g0 = bin.off[GF_m_g0];
     c->off_m_gsignal = bin.off[GF_m_gsignal];
@@ -152,12 +190,13 @@ int lc_gc_start(void)
     extern uint64_t lc_gc_yield_ret, lc_gc_yield_fn;
     lc_gc_tls_g = bin.tls_g;
     lc_gc_yield_ret = c->exit_fn + 1;
-    lc_gc_yield_fn = c->sleep_fn;
+    lc_gc_yield_fn = c->release_fn;
     if (!c->exit_fn || gc_patch_jump(c->exit_fn, exit_code_bytes, sizeof exit_code_bytes, lc_gc_exit_tramp) != 0) {
         note(1, "leakcheck: %s: %s runtime.exit is not the code expected; its goroutines are not checked\n",
              path, bin.version);
         return LC_GC_REFUSED;
     }
+    install_hooks(path);
     symbolize_add_go(&bin.pcln, bin.path, reader.goroot);
     install_fatal();
     c->dump_sig = lc_opt.dump_signal > 0 && lc_opt.dump_signal < 64 ? lc_opt.dump_signal : 0;
@@ -188,14 +227,107 @@ static enum lc_obj_kind obj_kind(enum gc_obj k)
     }
 }
 
+
+static stack_id intern(const struct gc_stack *st)
+{
+    return st->n ? stack_intern(st->pc, (int)(st->n < GC_PCS ? st->n : GC_PCS)) : 0;
+}
+
+/* A copy of goid's spawn record, when it still has one. */
+static int spawn_of(uint64_t goid, struct gc_spawn *out)
+{
+    if (!gc_rec || !goid)
+        return 0;
+    const struct gc_spawn *s = &gc_rec->spawn[goid & (GC_SPAWNS - 1)];
+    if (__atomic_load_n(&s->goid, __ATOMIC_ACQUIRE) != goid)
+        return 0;
+    *out = *s;
+    return __atomic_load_n(&s->goid, __ATOMIC_ACQUIRE) == goid;
+}
+
+/* "created by" and its creators: the spawn records of the goroutine and of each creator in turn, else the go
+ * statement's pc the runtime keeps (g.gopc). */
+static void creation_chain(struct lc_task *t, const struct gc_goroutine *o)
+{
+    struct gc_spawn sp;
+    uint64_t goid = o->goid;
+    for (int i = 0; i < LC_CHAIN; i++) {
+        if (!spawn_of(goid, &sp) || !sp.at.n) {
+            if (i == 0 && o->gopc) {
+                uintptr_t gopc = (uintptr_t)o->gopc;
+                t->anc_stack[0] = stack_intern(&gopc, 1);
+                t->anc_id[0] = o->parent_goid;
+            }
+            return;
+        }
+        t->anc_stack[i] = intern(&sp.at);
+        t->anc_id[i] = sp.parent;
+        goid = sp.parent;
+    }
+}
+
+int gc_chanrec_get(uint64_t chan, struct gc_chanrec *out)
+{
+    if (!gc_rec)
+        return 0;
+    uint64_t h = (chan >> 4) * 0x9e3779b97f4a7c15ull;
+    for (unsigned i = 0; i < GC_CHAN_PROBES; i++) {
+        const struct gc_chanrec *e = &gc_rec->chan[(h + i) & (GC_CHANS - 1)];
+        if (__atomic_load_n(&e->key, __ATOMIC_ACQUIRE) != chan)
+            continue;
+        for (int tries = 0; tries < 100; tries++) {
+            uint32_t before = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
+            *out = *e;
+            if (!(before & 1) && __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE) == before && out->key == chan)
+                return 1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/* Misuse the hooks saw since the last drain: findings, with the channel's history. */
+static uint64_t event_read;
+static void drain_events(void)
+{
+    if (!gc_rec)
+        return;
+    uint64_t end = __atomic_load_n(&gc_rec->event_next, __ATOMIC_ACQUIRE);
+    if (end - event_read > GC_EVENTS)
+        event_read = end - GC_EVENTS;     /* the ring went round: the oldest are gone */
+    for (; event_read < end; event_read++) {
+        const struct gc_event *e = &gc_rec->event[event_read % GC_EVENTS];
+        uint32_t want = (uint32_t)(2 * (event_read / GC_EVENTS) + 2);
+        for (int spin = 0; spin < 1000 && __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE) < want; spin++)
+            sched_yield();                /* being written right now */
+        if (__atomic_load_n(&e->seq, __ATOMIC_ACQUIRE) != want)
+            continue;
+        struct gc_event ev = *e;
+        stack_id at = intern(&ev.at);
+        if (ev.kind == GE_CLOSE_NIL) {
+            finding_add(LC_F_CLOSE_NIL, NULL, at, ev.goid, 0, 0, NULL);
+        } else if (ev.kind == GE_DOUBLE_CLOSE) {
+            struct gc_chanrec r;
+            int known = gc_chanrec_get(ev.chan, &r) && r.closed_at.n;
+            finding_add(LC_F_DOUBLE_CLOSE, (const void *)(uintptr_t)ev.chan, at, ev.goid,
+                        known ? intern(&r.closed_at) : 0, known ? r.closed_by : 0, NULL);
+        }
+    }
+}
+
+/* The channel a goroutine waits on, in runtime/'s table with what the hooks know of it. */
 static void note_chan(const struct gc_goroutine *o)
 {
     struct lc_chan ch;
+    struct gc_chanrec r;
     uint64_t key = o->obj;
-    if (!chan_get(key, &ch) || ch.cap != o->chan_cap)
-        chan_new(LC_CH_GO, key, o->chan_elemsize, o->chan_cap, 0, 0);
+    int rec = gc_chanrec_get(key, &r);
+    if (!chan_get(key, &ch) || ch.cap != o->chan_cap || (rec && ch.made_by != r.made_by)) {
+        chan_new(LC_CH_GO, key, o->chan_elemsize, o->chan_cap, rec ? intern(&r.made_at) : 0, rec ? r.made_by : 0);
+        ch.is_closed = 0;
+    }
     if (o->chan_closed && !ch.is_closed)
-        chan_mark_closed(key, 0, 0, NULL);
+        chan_mark_closed(key, rec && r.closed_at.n ? intern(&r.closed_at) : 0, rec ? r.closed_by : 0, NULL);
 }
 
 static void sync_one(const struct gc_goroutine *o, void *arg)
@@ -207,14 +339,12 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
         t = NULL;
     }
     if (!t) {
-        uintptr_t gopc = (uintptr_t)o->gopc;
-        t = task_new(LC_GOROUTINE, o->g, NULL, (void *)(uintptr_t)o->startpc, gopc ? stack_intern(&gopc, 1) : 0);
+        t = task_new(LC_GOROUTINE, o->g, NULL, (void *)(uintptr_t)o->startpc, 0);
         if (!t)
             return;
         t->id = o->goid;
         t->started_ns = last_walk_ns;     /* it was not there at the last walk */
-        if (o->parent_goid)
-            t->anc_id[0] = o->parent_goid;
+        creation_chain(t, o);
         if (o->system)
             task_set_flag(t, LC_TF_INTERNAL, 1);
         if (o->startpc == reader.rt_main)
@@ -271,6 +401,7 @@ static void find_stale(struct lc_task *t, void *arg)
 static int gc_sync(uint64_t exiting_g)
 {
     lc_lock(&walk_lock);
+    drain_events();
     struct sync_ctx c = { .now = lc_now_ns(), .exiting_g = exiting_g };
     c.cap = task_count() + 4096;
     c.seen = malloc(c.cap * sizeof *c.seen);

@@ -5,13 +5,14 @@
  * The exit hook. runtime.exit (12 bytes: load the code, exit_group, ret) is patched to jump here; every way a Go
  * program ends passes through it: main returning, os.Exit, log.Fatal, an unrecovered panic, a fatal error. The
  * first goroutine to arrive owns the exit: it asks the shim's thread for the verdict and waits for the status
- * to leave with. While the thread lets the other goroutines finish (grace_ms), an exit from an ordinary
- * goroutine yields its P by sleeping for a millisecond at a time (time.Sleep, entered as if runtime.exit had
- * called it, so that the goroutine's stack reads as runtime.exit to Go's own unwinder and garbage collector),
- * then comes back here; an exit from the system stack (a panic, a fatal error) just waits. Others arriving
- * meanwhile wait for the owner's status. */
+ * to leave with. An exit from an ordinary goroutine first gives its P back as a blocking system call would
+ * (runtime.entersyscallblock, entered as if runtime.exit had called it, so that the goroutine's stack reads as
+ * runtime.exit to Go's own unwinder and garbage collector), so that the other goroutines can run, finish, and
+ * be collected during the grace period whatever GOMAXPROCS is; an exit from the system stack (a panic, a fatal
+ * error) or from inside the runtime just waits. Others arriving meanwhile wait for the owner's status. */
 #include "gc_hooks.h"
 #include "gc_raw.h"
+#include "gc_records.h"
 
 struct gc_ctl gc_ctl;
 
@@ -21,7 +22,6 @@ volatile int32_t lc_gc_exit_done;         /* futex word: 1 once lc_gc_exit_statu
 volatile int32_t lc_gc_exit_status;
 volatile int32_t lc_gc_late_code;         /* the first non-zero code of another goroutine's exit meanwhile */
 uint64_t lc_gc_yield_ret, lc_gc_yield_fn;
-int64_t lc_gc_yield_ns = 1000000;
 int64_t lc_gc_tls_g = -8;
 #define EXIT_STACK (64 * 1024)
 char lc_gc_exit_stack[EXIT_STACK] __attribute__((aligned(16)));
@@ -64,8 +64,7 @@ __asm__(
     "    movq %r12, %rsp\n"
     "    testl %eax, %eax\n"
     "    jz 4f\n"
-    "    pushq lc_gc_yield_ret(%rip)\n"        /* as if runtime.exit had called time.Sleep */
-    "    movq lc_gc_yield_ns(%rip), %rax\n"
+    "    pushq lc_gc_yield_ret(%rip)\n"        /* as if runtime.exit had called entersyscallblock */
     "    xorps %xmm15, %xmm15\n"               /* Go's zero register */
     "    jmp *lc_gc_yield_fn(%rip)\n"
     "4:  movl lc_gc_exit_status(%rip), %edi\n"
@@ -100,8 +99,8 @@ static void finish(int32_t status)
 
 #define EXIT_BOUND_NS 15000000000ull      /* an exit never waits longer for its report */
 
-/* Called on the exit stack by the owner of the exit. Returns 1 to yield (sleep, then come back), 0 to leave
- * now with lc_gc_exit_status. */
+/* Called on the exit stack by the owner of the exit. Returns 1 to give the P back first (then come back here),
+ * 0 to leave now with lc_gc_exit_status. */
 __attribute__((used)) int lc_gc_exit_step(uint64_t go_sp)
 {
     struct gc_ctl *c = &gc_ctl;
@@ -120,7 +119,7 @@ __attribute__((used)) int lc_gc_exit_step(uint64_t go_sp)
             int panicking = c->panicking ? load32(c->panicking) != 0 : 0;
             if (g == g0 || g == gsig)
                 exiting = load64(m + (uint64_t)c->off_m_curg);
-            fatal = g == g0 || g == gsig || locks != 0 || panicking || !c->sleep_fn;
+            fatal = g == g0 || g == gsig || locks != 0 || panicking || !c->release_fn;
         }
         c->exit_fatal = fatal;
         c->exit_g = exiting;
@@ -141,8 +140,10 @@ __attribute__((used)) int lc_gc_exit_step(uint64_t go_sp)
             finish(c->exit_code);         /* the report did not come: leave as the program asked */
             return 0;
         }
-        if (!c->exit_fatal)
+        if (!c->exit_fatal && !c->exit_released) {
+            c->exit_released = 1;
             return 1;
+        }
         gc_futex_wait(&c->exit_state, GC_EXIT_ASKED, 50000000);
     }
 }
@@ -174,3 +175,190 @@ void lc_gc_dump_handler(int sig, siginfo_t *info, void *uc)
     else if (p->sa_handler != SIG_DFL && p->sa_handler != SIG_IGN)
         p->sa_handler(sig);
 }
+
+/* ---- entry and return hooks --------------------------------------------------------------------------------- */
+
+int64_t lc_gc_off_g_m, lc_gc_off_m_g0, lc_gc_off_m_gsignal, lc_gc_off_g_sched_sp;
+struct gc_records *gc_rec;
+
+/* Save, pick the stack (g0's, unless already on it; none on the signal stack), call, restore. */
+#define TRAMP(name, leave)                                                                        \
+    __asm__(".text\n.globl " name "\n.hidden " name "\n.type " name ", @function\n" name ":\n"     \
+            "    subq $96, %rsp\n"                                                                 \
+            "    movq %rax, 0(%rsp)\n    movq %rbx, 8(%rsp)\n    movq %rcx, 16(%rsp)\n"           \
+            "    movq %rdi, 24(%rsp)\n   movq %rsi, 32(%rsp)\n   movq %r8, 40(%rsp)\n"            \
+            "    movq %r9, 48(%rsp)\n    movq %r10, 56(%rsp)\n   movq %r11, 64(%rsp)\n"           \
+            "    movq %rbp, 72(%rsp)\n   movq %r14, 80(%rsp)\n   leaq 96(%rsp), %rax\n"           \
+            "    movq %rax, 88(%rsp)\n   movq %rsp, %r12\n"                                         \
+            "    movq lc_gc_off_g_m(%rip), %rax\n    movq (%r14,%rax,1), %rax\n"                   \
+            "    testq %rax, %rax\n    jz 9f\n"                                                    \
+            "    movq lc_gc_off_m_gsignal(%rip), %rcx\n    cmpq (%rax,%rcx,1), %r14\n    je 9f\n"  \
+            "    movq lc_gc_off_m_g0(%rip), %rcx\n    movq (%rax,%rcx,1), %rax\n"                  \
+            "    cmpq %rax, %r14\n    je 1f\n"                                                     \
+            "    movq lc_gc_off_g_sched_sp(%rip), %rcx\n    movq (%rax,%rcx,1), %rsp\n"            \
+            "1:  andq $-16, %rsp\n    movq %r13, %rdi\n    movq %r12, %rsi\n    call *(%r13)\n"     \
+            "9:  movq %r12, %rsp\n"                                                                \
+            "    movq 0(%rsp), %rax\n    movq 8(%rsp), %rbx\n    movq 16(%rsp), %rcx\n"           \
+            "    movq 24(%rsp), %rdi\n   movq 32(%rsp), %rsi\n   movq 40(%rsp), %r8\n"            \
+            "    movq 48(%rsp), %r9\n    movq 56(%rsp), %r10\n   movq 64(%rsp), %r11\n"           \
+            "    movq 72(%rsp), %rbp\n   addq $96, %rsp\n    xorps %xmm15, %xmm15\n"              \
+            "    " leave "\n.size " name ", .-" name "\n")
+TRAMP("lc_gc_entry_tramp", "jmp *8(%r13)");
+TRAMP("lc_gc_ret_tramp", "ret");
+
+static uint64_t goid_of(uint64_t g)
+{
+    return g && gc_ctl.off_g_goid >= 0 ? load64(g + (uint64_t)gc_ctl.off_g_goid) : 0;
+}
+
+/* The frames from a return address up the frame-pointer chain, inside [lo, hi) (Go keeps frame pointers on
+ * amd64: [bp] is the caller's bp, [bp+8] its return address). */
+static void fp_walk(uint64_t ra, uint64_t bp, uint64_t g, struct gc_stack *out)
+{
+    uint64_t lo = load64(g + (uint64_t)gc_ctl.off_g_stack_lo), hi = load64(g + (uint64_t)gc_ctl.off_g_stack_hi);
+    uint32_t n = 0;
+    if (ra)
+        out->pc[n++] = ra;
+    while (n < GC_PCS && bp >= lo && bp + 16 <= hi && !(bp & 7)) {
+        uint64_t next = load64(bp), r = load64(bp + 8);
+        if (!r)
+            break;
+        out->pc[n++] = r;
+        if (next <= bp)
+            break;
+        bp = next;
+    }
+    out->n = n;
+}
+
+static void here(uint64_t *regs, struct gc_stack *out)
+{
+    fp_walk(load64(regs[GC_R_SP]), regs[GC_R_BP], regs[GC_R_G], out);
+}
+
+/* The record of channel c; create: a new channel at that address (an old record of it is stale). */
+static struct gc_chanrec *chan_slot(uint64_t c, int create)
+{
+    struct gc_records *r = gc_rec;
+    uint64_t h = (c >> 4) * 0x9e3779b97f4a7c15ull;
+    struct gc_chanrec *oldest = 0;
+    for (unsigned i = 0; i < GC_CHAN_PROBES; i++) {
+        struct gc_chanrec *e = &r->chan[(h + i) & (GC_CHANS - 1)];
+        uint64_t k = __atomic_load_n(&e->key, __ATOMIC_ACQUIRE);
+        if (k == c)
+            return e;
+        if (k == 0 && create) {
+            uint64_t z = 0;
+            if (__atomic_compare_exchange_n(&e->key, &z, c, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+                return e;
+            if (z == c)
+                return e;
+        }
+        if (!oldest || e->stamp < oldest->stamp)
+            oldest = e;
+    }
+    if (!create)
+        return 0;
+    __atomic_add_fetch(&r->lost, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&oldest->key, c, __ATOMIC_RELEASE);   /* the longest-made channel gives way */
+    return oldest;
+}
+
+static void event(uint32_t kind, uint64_t c, uint64_t *regs)
+{
+    struct gc_records *r = gc_rec;
+    uint64_t pos = __atomic_fetch_add(&r->event_next, 1, __ATOMIC_ACQ_REL);
+    struct gc_event *e = &r->event[pos % GC_EVENTS];
+    __atomic_store_n(&e->seq, 1, __ATOMIC_RELEASE);         /* being written */
+    e->kind = kind;
+    e->chan = c;
+    e->goid = goid_of(regs[GC_R_G]);
+    here(regs, &e->at);
+    __atomic_store_n(&e->seq, (uint32_t)(2 * (pos / GC_EVENTS) + 2), __ATOMIC_RELEASE);
+}
+
+static void makechan_out(struct gc_hook *h, uint64_t *regs)
+{
+    (void)h;
+    uint64_t c = regs[GC_R_AX];
+    struct gc_chanrec *e = c ? chan_slot(c, 1) : 0;
+    if (!e)
+        return;
+    __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
+    e->closed = 0;
+    e->closed_at.n = 0;
+    e->closed_by = 0;
+    e->made_by = goid_of(regs[GC_R_G]);
+    e->stamp = __atomic_add_fetch(&gc_rec->chan_clock, 1, __ATOMIC_RELAXED);
+    here(regs, &e->made_at);
+    __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
+}
+
+/* Before the real closechan, which panics on a nil or closed channel (the program may recover). */
+static void closechan_in(struct gc_hook *h, uint64_t *regs)
+{
+    (void)h;
+    uint64_t c = regs[GC_R_AX];
+    if (!c) {
+        event(GE_CLOSE_NIL, 0, regs);
+        return;
+    }
+    struct gc_chanrec *e = chan_slot(c, 1);
+    uint32_t was = e ? __atomic_exchange_n(&e->closed, 1, __ATOMIC_ACQ_REL) : 0;
+    if (was || load32(c + (uint64_t)gc_ctl.off_hchan_closed) != 0) {
+        event(GE_DOUBLE_CLOSE, c, regs);
+        return;
+    }
+    if (e) {
+        __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
+        e->closed_by = goid_of(regs[GC_R_G]);
+        here(regs, &e->closed_at);
+        __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
+    }
+}
+
+/* newproc1(fn, callergp, callerpc) runs on g0 and cannot be rescheduled until it returns: its caller is kept
+ * per g0 between the entry and the return. */
+#define NPEND 1024
+static struct { volatile uint64_t g0, caller; } pend[NPEND];
+
+static void newproc_in(struct gc_hook *h, uint64_t *regs)
+{
+    (void)h;
+    uint64_t g0 = regs[GC_R_G], i = (g0 >> 4) * 0x9e3779b97f4a7c15ull;
+    for (unsigned k = 0; k < 8; k++) {
+        uint64_t z = 0, slot = (i + k) & (NPEND - 1);
+        if (pend[slot].g0 == g0 || __atomic_compare_exchange_n(&pend[slot].g0, &z, g0, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            pend[slot].caller = regs[GC_R_BX];
+            return;
+        }
+    }
+}
+
+static void newproc_out(struct gc_hook *h, uint64_t *regs)
+{
+    (void)h;
+    uint64_t g0 = regs[GC_R_G], i = (g0 >> 4) * 0x9e3779b97f4a7c15ull, caller = 0, newg = regs[GC_R_AX];
+    for (unsigned k = 0; k < 8; k++) {
+        uint64_t slot = (i + k) & (NPEND - 1);
+        if (pend[slot].g0 == g0) {
+            caller = pend[slot].caller;
+            pend[slot].caller = 0;
+            break;
+        }
+    }
+    uint64_t goid = goid_of(newg);
+    if (!newg || !goid)
+        return;
+    struct gc_spawn *s = &gc_rec->spawn[goid & (GC_SPAWNS - 1)];
+    __atomic_store_n(&s->goid, 0, __ATOMIC_RELEASE);
+    s->parent = goid_of(caller);
+    s->at.n = 0;
+    /* the go statement's stack: the caller stopped in systemstack, its state saved in its g.sched */
+    if (caller && s->parent)
+        fp_walk(0, load64(caller + (uint64_t)gc_ctl.off_g_sched_bp), caller, &s->at);
+    __atomic_store_n(&s->goid, goid, __ATOMIC_RELEASE);
+}
+
+struct gc_hook lc_gc_hook_newproc_in = { newproc_in, 0 }, lc_gc_hook_newproc_out = { newproc_out, 0 },
+               lc_gc_hook_makechan_out = { makechan_out, 0 }, lc_gc_hook_closechan_in = { closechan_in, 0 };

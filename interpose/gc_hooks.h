@@ -18,6 +18,7 @@ struct gc_ctl {
     volatile int32_t exit_code;           /* what the program asked for */
     volatile int32_t exit_status;         /* what to leave with, once GC_EXIT_DONE */
     volatile int32_t exit_fatal;          /* from the system stack (panic, fatal error): the caller cannot yield */
+    volatile int32_t exit_released;       /* the exiting goroutine gave its P back */
     volatile uint64_t exit_owner;         /* the g whose exit is being reported */
     volatile uint64_t exit_g;             /* the goroutine that exits (the panicking one for a fatal exit) */
     volatile uint64_t exit_since;         /* when asked (ns, CLOCK_MONOTONIC) */
@@ -27,9 +28,10 @@ struct gc_ctl {
     /* set once at start, read-only afterwards */
     int thread_up;                        /* the shim's thread runs */
     uint64_t exit_fn;                     /* runtime.exit: the fake return address of a yield is exit_fn + 1 */
-    uint64_t sleep_fn;                    /* time.Sleep (runtime.timeSleep): how the exiting goroutine yields */
+    uint64_t release_fn;                  /* runtime.entersyscallblock: how the exiting goroutine lets go of its P */
     int32_t tls_g;                        /* offset of the runtime's g from the thread pointer */
     int32_t off_g_m, off_m_g0, off_m_gsignal, off_m_curg, off_m_locks;
+    int32_t off_g_goid, off_g_stack_lo, off_g_stack_hi, off_g_sched_bp, off_g_sched_pc, off_hchan_closed;
     uint64_t panicking;                   /* runtime.panicking (uint32), 0 when unknown */
     struct sigaction dump_prev;           /* the handler the dump handler forwards to (Go's) */
     int dump_sig;
@@ -47,4 +49,20 @@ void lc_gc_fatal_handler(int sig, siginfo_t *info, void *uc);
 void lc_gc_dump_handler(int sig, siginfo_t *info, void *uc);
 /* Ask the shim's thread for work (any thread; async-signal-safe). */
 void lc_gc_request(uint32_t bit);
+
+/* An entry or return hook on a runtime function. The stub gc_patch.c writes near the site loads the hook's
+ * address into r13 and jumps to lc_gc_entry_tramp or lc_gc_ret_tramp, which save the argument (or result)
+ * registers, call fn on a stack of the runtime's own (g0's), restore them and go on where the site would have:
+ * resume for an entry hook, the caller for a return hook. regs: rax rbx rcx rdi rsi r8 r9 r10 r11 rbp r14;
+ * regs[GC_R_SP] is the stack pointer at the site (the return address is at it). */
+enum { GC_R_AX, GC_R_BX, GC_R_CX, GC_R_DI, GC_R_SI, GC_R_8, GC_R_9, GC_R_10, GC_R_11, GC_R_BP, GC_R_G, GC_R_SP };
+struct gc_hook {
+    void (*fn)(struct gc_hook *h, uint64_t *regs);    /* offset 0: the trampolines call it */
+    uint64_t resume;                                   /* offset 8: an entry hook's continuation */
+};
+void lc_gc_entry_tramp(void);
+void lc_gc_ret_tramp(void);
+/* The hooks (gc_family.c patches them in). */
+extern struct gc_hook lc_gc_hook_newproc_in, lc_gc_hook_newproc_out, lc_gc_hook_makechan_out,
+    lc_gc_hook_closechan_in;
 #endif

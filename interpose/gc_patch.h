@@ -7,4 +7,13 @@
 /* If the n (>= 6) bytes at site are exactly expect, make site jump to target: site + 0 is a one-byte no-op and
  * site + 1 a jump that ends at target with rax clobbered. Returns 0, or -1 (nothing changed). */
 int gc_patch_jump(uint64_t site, const uint8_t *expect, size_t n, void *target);
+
+struct gc_hook;
+struct lc_pcln;
+/* Call h on entry to the Go function at fn, after its stack check (its first instructions must be one).
+ * Returns 0, or -1 (nothing changed). */
+int gc_hook_entry(uint64_t fn, struct gc_hook *h);
+/* Call h at every return of the Go function at fn (each must be the standard epilogue). Returns how many
+ * returns were hooked, or -1 (nothing changed). */
+int gc_hook_returns(const struct lc_pcln *p, uint64_t fn, struct gc_hook *h);
 #endif

@@ -98,6 +98,7 @@ int pcln_func(const struct lc_pcln *p, uint64_t pc, struct lc_pcln_func *fn)
         return 0;
     fn->f = f;
     fn->entry = p->text + rd32(f);
+    fn->end = p->text + rd32(p->ftab + 8 * ((size_t)lo + 1));
     return 1;
 }
 
@@ -118,7 +119,7 @@ int pcln_lookup(const struct lc_pcln *p, const char *name, struct lc_pcln_func *
         const uint8_t *f = func_rec(p, i);
         if (!f)
             continue;
-        struct lc_pcln_func c = { f, p->text + rd32(f) };
+        struct lc_pcln_func c = { f, p->text + rd32(f), p->text + rd32(p->ftab + 8 * ((size_t)i + 1)) };
         if (strcmp(pcln_name(p, &c), name) == 0) {
             *fn = c;
             return 1;

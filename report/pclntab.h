@@ -27,6 +27,7 @@ struct lc_pcln {
 struct lc_pcln_func {
     const uint8_t *f;         /* its _func record */
     uint64_t entry;           /* runtime address */
+    uint64_t end;             /* the next function's entry */
 };
 
 /* One frame at a pc, inlined calls expanded. */

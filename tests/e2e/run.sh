@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end runner: builds every case under tests/e2e/c (C) and tests/e2e/go (Go, gccgo), runs it under
-# build/libleakcheck.so and checks the expectations written in the comment lines of its source:
+# End-to-end runner: builds every case under tests/e2e/c (C) and tests/e2e/go (Go: each case twice, with gccgo
+# as go/NAME and with the gc toolchain as gc/NAME), runs it under build/libleakcheck.so and checks the
+# expectations written in the comment lines of its source:
 #   // OPTIONS: a=1:b=2      LEAKCHECK_OPTIONS for the run
 #   // ENV: NAME=value       extra environment (repeatable)
 #   // ARGS: x y             program arguments (split on blanks)
@@ -10,23 +11,34 @@
 #   // REJECT: ERE           no stderr line matches
 #   // STDOUT: ERE           some stdout line matches
 #   // STDOUT-VARIES         do not compare stdout with an uninstrumented run
-#   // DRIVER: NAME.sh       run NAME.sh (env BIN, LIB, OUT) instead; its stdout is checked like stderr
+#   // DRIVER: NAME.sh       run NAME.sh (env BIN, LIB, OUT, BUILD=gc|gccgo|c) instead; its stdout is checked
+# Go cases only:
+#   // BUILD: gc             build this case with one compiler only (gc: generics; gccgo: libgo-only behaviour)
+#   // GCBUILD: V=x -flag    environment and flags of the gc build (default CGO_ENABLED=0 -buildmode=pie, which
+#                            loads the preload without cgo); a binary no preload enters is run as it is
+#   // GC-KEY: ... / GCCGO-KEY: ...   any line above for one of the two builds only
 # Usage: tests/e2e/run.sh [NAME-or-glob ...]     Output ends with "N passed, N failed".
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 E2E=$ROOT/tests/e2e
 LIB=${LEAKCHECK_LIB:-$ROOT/build/libleakcheck.so}   # override to test another build
-WORK=$ROOT/build/e2e                 # binaries: WORK/c, WORK/go; last run's outputs: WORK/out
+WORK=$ROOT/build/e2e                 # binaries: WORK/c, WORK/go, WORK/gc; last run's outputs: WORK/out
 RUN=$WORK/run.$$                     # this run's scratch (several runners may share the tree)
 TIMEOUT=${LEAKCHECK_E2E_TIMEOUT:-30}
 GCCGO=${GCCGO:-gccgo-12}
+GO=${GO:-go}
+# gc builds: a private cache and no network (the e2e programs import only the standard library)
+export GOCACHE=${GOCACHE:-$ROOT/build/gocache} GOFLAGS=${GOFLAGS:-} GOPROXY=off GOTOOLCHAIN=local GOTELEMETRY=off
+export HOME=${HOME:-$ROOT/build}
 
 # ---- one case ------------------------------------------------------------------------------------------------
-# run_case SRC: writes $RUN/res/LANG-NAME: first line PASS or FAIL, then the lines to print.
+# run_case SRC [BUILD]: writes $RUN/res/LANG-NAME: first line PASS or FAIL, then the lines to print. BUILD is
+# gc or gccgo for a Go case (LANG is then gc or go).
 run_case() {
-    local src=$1 lang name bin out res
+    local src=$1 build=${2:-} lang name bin out res
     lang=$(basename "$(dirname "$src")")
+    [ "$build" = gc ] && lang=gc
     name=${src##*/}; name=${name%.*}
     bin=$WORK/$lang/$name
     out=$RUN/out/$lang-$name
@@ -37,13 +49,20 @@ run_case() {
     fail() { fails+=("$*"); }
 
     # Expectations from the comment lines.
-    local opts="" args="" exitx="" driver="" varies=0 nchecks=0 line key val
+    local opts="" args="" exitx="" driver="" varies=0 nchecks=0 line key val only="" gcbuild=""
     local -a envs=() expects=() counts=() rejects=() stdouts=()
+    local keys='OPTIONS|ENV|ARGS|EXIT|EXPECT|EXPECT-COUNT|REJECT|STDOUT|STDOUT-VARIES|DRIVER|BUILD|GCBUILD'
     while IFS= read -r line; do
-        [[ $line =~ ^//\ ?(OPTIONS|ENV|ARGS|EXIT|EXPECT|EXPECT-COUNT|REJECT|STDOUT|STDOUT-VARIES|DRIVER)(:\ ?(.*))?$ ]] \
-            || continue
-        key=${BASH_REMATCH[1]}; val=${BASH_REMATCH[3]}
+        [[ $line =~ ^//\ ?((GC|GCCGO)-)?($keys)(:\ ?(.*))?$ ]] || continue
+        key=${BASH_REMATCH[3]}; val=${BASH_REMATCH[5]}
+        # a line for one build only
+        if [ -n "${BASH_REMATCH[2]}" ]; then
+            [ "${BASH_REMATCH[2]}" = GC ] && [ "$build" != gc ] && continue
+            [ "${BASH_REMATCH[2]}" = GCCGO ] && [ "$build" != gccgo ] && continue
+        fi
         case $key in
+            BUILD) only=$val ;;
+            GCBUILD) gcbuild=$val ;;
             OPTIONS) opts=$val ;;
             ENV) envs+=("$val") ;;
             ARGS) args=$val ;;
@@ -66,12 +85,27 @@ run_case() {
         *) want=$exitx ;;
     esac
 
+    if [ -n "$only" ] && [ -n "$build" ] && [ "$only" != "$build" ]; then
+        printf 'NONE\n' > "$res"            # not a case of this build
+        return
+    fi
+
     # Build (only when the source is newer than the binary).
     if [ ${#fails[@]} -eq 0 ] && ! [ "$bin" -nt "$src" ]; then
         local rc=0
         # Built under a private name then renamed, so a concurrent run never sees half a binary.
-        if [ "$lang" = go ]; then
+        if [ "$build" = gccgo ]; then
             "$GCCGO" -g -O1 -o "$bin.$$" "$src" > "$out/build.log" 2>&1 || rc=$?
+        elif [ "$build" = gc ]; then
+            local -a genv=(CGO_ENABLED=0) gflags=()
+            [ -n "$gcbuild" ] || gcbuild=-buildmode=pie
+            set -f
+            for val in $gcbuild; do
+                case $val in -*) gflags+=("$val") ;; *=*) genv+=("$val") ;; *) gflags+=("$val") ;; esac
+            done
+            set +f
+            (cd "$(dirname "$src")" && env "${genv[@]}" "$GO" build "${gflags[@]}" -o "$bin.$$" "$src") \
+                > "$out/build.log" 2>&1 || rc=$?
         else
             gcc -g -O0 -pthread -o "$bin.$$" "$src" > "$out/build.log" 2>&1 || rc=$?
         fi
@@ -87,7 +121,7 @@ run_case() {
         if [ -n "$driver" ]; then
             checked=$out/driver.out
             mkdir -p "$out/files"
-            env "${envs[@]}" LEAKCHECK_OPTIONS="$opts" BIN="$bin" LIB="$LIB" OUT="$out/files" \
+            env "${envs[@]}" LEAKCHECK_OPTIONS="$opts" BIN="$bin" LIB="$LIB" OUT="$out/files" BUILD="${build:-c}" \
                 timeout -k 5 "$TIMEOUT" sh "$(dirname "$src")/$driver" > "$checked" 2> "$out/stderr" || status=$?
             # The driver's own complaints are shown with the rest on failure.
             [ -s "$out/stderr" ] && { echo "--- driver stderr:"; cat "$out/stderr"; } >> "$checked"
@@ -140,7 +174,7 @@ $(grep -E -e "$re" "$checked" | head -5 | sed 's/^/      > /')"
     } > "$res"
 }
 
-if [ "${1:-}" = --one ]; then RUN=$2; run_case "$3"; exit 0; fi
+if [ "${1:-}" = --one ]; then RUN=$2; src=$3; run_case "${src%:*}" "$(case $src in *:*) echo "${src##*:}" ;; esac)"; exit 0; fi
 
 # ---- all cases ----------------------------------------------------------------------------------------------
 if ! [ -f "$LIB" ]; then echo "e2e: $LIB not built (make lib)" >&2; exit 2; fi
@@ -159,8 +193,10 @@ for src in "$E2E"/c/*.c "$E2E"/go/*.go; do
         done
         [ $keep -eq 1 ] || continue
     fi
-    if [ "${src##*.}" = go ] && ! command -v "$GCCGO" > /dev/null 2>&1; then
-        echo "skip go/$name: $GCCGO not installed"; continue
+    if [ "${src##*.}" = go ]; then
+        if command -v "$GCCGO" > /dev/null 2>&1; then cases+=("$src:gccgo"); else echo "skip go/$name: $GCCGO not installed"; fi
+        if command -v "$GO" > /dev/null 2>&1; then cases+=("$src:gc"); else echo "skip gc/$name: $GO not installed"; fi
+        continue
     fi
     cases+=("$src")
 done
@@ -170,10 +206,14 @@ if [ ${#cases[@]} -eq 0 ]; then echo "e2e: no case matches: $*" >&2; echo "0 pas
 printf '%s\n' "${cases[@]}" | xargs -d '\n' -P2 -n1 "$BASH" "$0" --one "$RUN"
 
 passed=0; failed=0; skipped=0
-for src in "${cases[@]}"; do
+for c in "${cases[@]}"; do
+    src=${c%:gc*}; src=${src%:gccgo}
     lang=$(basename "$(dirname "$src")"); name=${src##*/}; name=${name%.*}
+    [ "${c##*:}" = gc ] && lang=gc
     res=$RUN/res/$lang-$name
-    if [ -f "$res" ] && [ "$(head -1 "$res")" = PASS ]; then
+    if [ -f "$res" ] && [ "$(head -1 "$res")" = NONE ]; then
+        continue
+    elif [ -f "$res" ] && [ "$(head -1 "$res")" = PASS ]; then
         passed=$((passed + 1)); tail -n +2 "$res"
     elif [ -f "$res" ] && [ "$(head -1 "$res")" = SKIP ]; then
         skipped=$((skipped + 1)); tail -n +2 "$res"

@@ -1,0 +1,55 @@
+/* What the gc family's entry and return hooks write on Go's threads (gc_hooks.c) and the shim's thread reads
+ * (gc_family.c): fixed tables in memory mapped at start-up, written with plain stores and atomics only.
+ * - spawns: for each goroutine started, its parent and the stack of its go statement, by goid;
+ * - channels: where each channel was made and first closed, by its address;
+ * - events: misuse seen as it happened (double close, close of nil), in a ring the shim's thread drains. */
+#ifndef LC_GC_RECORDS_H
+#define LC_GC_RECORDS_H
+#include <stdint.h>
+
+#define GC_PCS 14                         /* frames kept per recorded stack */
+
+struct gc_stack { uint32_t n; uint32_t pad; uintptr_t pc[GC_PCS]; };
+
+#define GC_SPAWNS (1u << 16)              /* direct-mapped by goid: a record lives until goid + GC_SPAWNS */
+struct gc_spawn {
+    volatile uint64_t goid;               /* written last: the record is complete when it matches */
+    uint64_t parent;
+    struct gc_stack at;                   /* the go statement and its callers */
+};
+
+#define GC_CHANS (1u << 15)               /* open addressing by address, GC_CHAN_PROBES probes */
+#define GC_CHAN_PROBES 8
+struct gc_chanrec {
+    volatile uint64_t key;                /* the hchan (0 free); a reused address overwrites its record */
+    volatile uint32_t seq;                /* odd while being written */
+    uint32_t closed;                      /* closed_at is set */
+    uint64_t made_by, closed_by;          /* goids */
+    uint64_t stamp;                       /* age, for eviction */
+    struct gc_stack made_at, closed_at;
+};
+
+enum gc_event_kind { GE_DOUBLE_CLOSE = 1, GE_CLOSE_NIL };
+#define GC_EVENTS 512
+struct gc_event {
+    volatile uint32_t seq;                /* 2 * (ring position / GC_EVENTS) + 2 once written */
+    uint32_t kind;
+    uint64_t chan, goid;
+    struct gc_stack at;
+};
+
+struct gc_records {
+    struct gc_spawn spawn[GC_SPAWNS];
+    struct gc_chanrec chan[GC_CHANS];
+    struct gc_event event[GC_EVENTS];
+    volatile uint64_t event_next;         /* ring position of the next event */
+    volatile uint64_t chan_clock;
+    volatile uint64_t lost;               /* events dropped (ring full), records not kept (table full) */
+};
+
+/* The tables, mapped by gc_family.c at start (MAP_NORESERVE: only what is written costs memory). */
+extern struct gc_records *gc_rec;
+
+/* Reading a channel's record consistently (shim's thread): returns 1 with a copy. */
+int gc_chanrec_get(uint64_t chan, struct gc_chanrec *out);
+#endif
