@@ -29,7 +29,7 @@ all: lib
 # gold is the linker that rewrites those calls.
 $(BUILD)/interpose/gccgo.o $(BUILD)/interpose/gccgo_%.o: EXTRA_CFLAGS := -fsplit-stack
 # Code that runs on the gc Go runtime's own threads: no stack protector (its canary lives in glibc's TLS).
-$(BUILD)/interpose/gc_hooks.o: EXTRA_CFLAGS := -fno-stack-protector -fno-builtin
+$(BUILD)/interpose/gc_hooks.o: EXTRA_CFLAGS := -fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns
 
 $(BUILD)/%.o: %.c $(HEADERS) | $(BUILD)/.setup
 	@mkdir -p $(dir $@)

@@ -133,6 +133,7 @@ static void install_hooks(const char *path)
     c->off_g_sched_bp = bin.off[GF_g_sched_bp];
     c->off_g_sched_pc = bin.off[GF_g_sched_pc];
     c->off_hchan_closed = bin.off[GF_hchan_closed];
+    c->off_type_kind = bin.off[GF_type_kind];
     extern int64_t lc_gc_off_g_m, lc_gc_off_m_g0, lc_gc_off_m_gsignal, lc_gc_off_g_sched_sp;
     lc_gc_off_g_m = bin.off[GF_g_m];
     lc_gc_off_m_g0 = bin.off[GF_m_g0];
@@ -142,15 +143,19 @@ static void install_hooks(const char *path)
     if (m == MAP_FAILED)
         return;
     gc_rec = m;
-    static const struct { const char *fn; struct gc_hook *h; int ret; } hooks[] = {
-        { "runtime.newproc1", &lc_gc_hook_newproc_out, 1 },
-        { "runtime.newproc1", &lc_gc_hook_newproc_in, 0 },
-        { "runtime.makechan", &lc_gc_hook_makechan_out, 1 },
-        { "runtime.closechan", &lc_gc_hook_closechan_in, 0 },
+    enum { ENTRY, RETURN, NOSPLIT };
+    static const struct { const char *fn; struct gc_hook *h; int how; } hooks[] = {
+        { "runtime.newproc1", &lc_gc_hook_newproc_out, RETURN },
+        { "runtime.newproc1", &lc_gc_hook_newproc_in, ENTRY },
+        { "runtime.makechan", &lc_gc_hook_makechan_out, RETURN },
+        { "runtime.closechan", &lc_gc_hook_closechan_in, ENTRY },
+        { "runtime.gopanic", &lc_gc_hook_gopanic_in, ENTRY },
+        { "runtime.fatal", &lc_gc_hook_fatal_in, NOSPLIT },
     };
     for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++) {
         uint64_t fn = gc_bin_func(&bin, hooks[i].fn);
-        int r = !fn ? -1 : hooks[i].ret ? gc_hook_returns(&bin.pcln, fn, hooks[i].h) : gc_hook_entry(fn, hooks[i].h);
+        int r = !fn ? -1 : hooks[i].how == RETURN ? gc_hook_returns(&bin.pcln, fn, hooks[i].h)
+              : hooks[i].how == NOSPLIT ? gc_hook_nosplit_entry(fn, hooks[i].h) : gc_hook_entry(fn, hooks[i].h);
         if (r < 0)
             note(1, "leakcheck: %s: %s is not the code expected; its history is not recorded\n", path, hooks[i].fn);
     }
@@ -286,6 +291,71 @@ int gc_chanrec_get(uint64_t chan, struct gc_chanrec *out)
     return 0;
 }
 
+/* A channel in runtime/'s table with what the hooks know of it (r may be NULL). */
+static void record_chan(uint64_t key, const struct gc_chanrec *r)
+{
+    struct lc_chan ch;
+    const struct gc_bin *b = &bin;
+    uint32_t cap = (uint32_t)gc_read_uint(&mem, key + (uint64_t)b->off[GF_hchan_dataqsiz], 8, 0);
+    uint32_t esz = (uint32_t)gc_read_uint(&mem, key + (uint64_t)b->off[GF_hchan_elemsize], b->width[GF_hchan_elemsize], 0);
+    int closed = gc_read_uint(&mem, key + (uint64_t)b->off[GF_hchan_closed], 4, 0) != 0;
+    if (!chan_get(key, &ch) || ch.cap != cap || (r && ch.made_by != r->made_by)) {
+        chan_new(LC_CH_GO, key, esz, cap, r ? intern(&r->made_at) : 0, r ? r->made_by : 0);
+        ch.is_closed = 0;
+    }
+    if (closed && !ch.is_closed)
+        chan_mark_closed(key, r && r->closed_at.n ? intern(&r->closed_at) : 0, r ? r->closed_by : 0, NULL);
+}
+
+/* The first word of an event's frames that is a closed channel, a WaitGroup gone negative, an unlocked
+ * mutex: the object a panic's or fatal error's message is about (read here, where a bad word cannot fault). */
+static uint64_t object_of(const struct gc_event *e, int msg)
+{
+    const struct gc_bin *b = &bin;
+    int wg = b->off[GF_wg_sema] >= 0 ? GF_wg_sema : GF_wg_state2;
+    for (int i = 0; i < GC_WORDS; i++) {
+        uint64_t w = e->words[i];
+        if (w < 4096 || (w & 7))
+            continue;
+        if (msg == GM_SEND_CLOSED) {
+            struct gc_chanrec r;
+            if (gc_chanrec_get(w, &r) && gc_read_uint(&mem, w + (uint64_t)b->off[GF_hchan_closed], 4, 0))
+                return w;
+        } else if (msg == GM_NEG_WAITGROUP) {
+            /* the counter is the high half of the 64-bit state word before the semaphore */
+            int64_t st = (int64_t)gc_read_uint(&mem, w + (uint64_t)b->off[wg] - 8, 8, 0);
+            if (b->off[wg] >= 8 && (int32_t)(st >> 32) < 0)
+                return w;
+        } else if (msg == GM_UNLOCK_UNLOCKED) {
+            if ((int32_t)gc_read_uint(&mem, w, 4, 0) == -1)
+                return w;                 /* the state word after the unlock that went below zero */
+        }
+    }
+    return 0;
+}
+
+static void message_finding(const struct gc_event *e, stack_id at)
+{
+    uint64_t obj = object_of(e, (int)e->msg);
+    const void *o = (const void *)(uintptr_t)obj;
+    if (e->msg == GM_SEND_CLOSED) {
+        struct gc_chanrec r;
+        int known = obj && gc_chanrec_get(obj, &r);
+        char note[40] = "";
+        uint64_t q = obj ? gc_read_uint(&mem, obj + (uint64_t)bin.off[GF_hchan_qcount], 8, 0) : 0;
+        if (obj && gc_read_uint(&mem, obj + (uint64_t)bin.off[GF_hchan_dataqsiz], 8, 0))
+            snprintf(note, sizeof note, "%llu buffered", (unsigned long long)q);
+        if (obj)
+            record_chan(obj, known ? &r : NULL);
+        finding_add(LC_F_SEND_CLOSED, o, at, e->goid, known ? intern(&r.closed_at) : 0, known ? r.closed_by : 0,
+                    note);
+    } else if (e->msg == GM_NEG_WAITGROUP) {
+        finding_add(LC_F_NEG_WAITGROUP, o, at, e->goid, 0, 0, "counter < 0");
+    } else if (e->msg == GM_UNLOCK_UNLOCKED) {
+        finding_add(LC_F_UNLOCK_UNLOCKED, o, at, e->goid, 0, 0, NULL);
+    }
+}
+
 /* Misuse the hooks saw since the last drain: findings, with the channel's history. */
 static uint64_t event_read;
 static void drain_events(void)
@@ -306,28 +376,23 @@ static void drain_events(void)
         stack_id at = intern(&ev.at);
         if (ev.kind == GE_CLOSE_NIL) {
             finding_add(LC_F_CLOSE_NIL, NULL, at, ev.goid, 0, 0, NULL);
+        } else if (ev.kind == GE_PANIC || ev.kind == GE_FATAL) {
+            message_finding(&ev, at);
         } else if (ev.kind == GE_DOUBLE_CLOSE) {
             struct gc_chanrec r;
             int known = gc_chanrec_get(ev.chan, &r) && r.closed_at.n;
+            record_chan(ev.chan, known ? &r : NULL);
             finding_add(LC_F_DOUBLE_CLOSE, (const void *)(uintptr_t)ev.chan, at, ev.goid,
                         known ? intern(&r.closed_at) : 0, known ? r.closed_by : 0, NULL);
         }
     }
 }
 
-/* The channel a goroutine waits on, in runtime/'s table with what the hooks know of it. */
+/* The channel a goroutine waits on. */
 static void note_chan(const struct gc_goroutine *o)
 {
-    struct lc_chan ch;
     struct gc_chanrec r;
-    uint64_t key = o->obj;
-    int rec = gc_chanrec_get(key, &r);
-    if (!chan_get(key, &ch) || ch.cap != o->chan_cap || (rec && ch.made_by != r.made_by)) {
-        chan_new(LC_CH_GO, key, o->chan_elemsize, o->chan_cap, rec ? intern(&r.made_at) : 0, rec ? r.made_by : 0);
-        ch.is_closed = 0;
-    }
-    if (o->chan_closed && !ch.is_closed)
-        chan_mark_closed(key, rec && r.closed_at.n ? intern(&r.closed_at) : 0, rec ? r.closed_by : 0, NULL);
+    record_chan(o->obj, gc_chanrec_get(o->obj, &r) ? &r : NULL);
 }
 
 static void sync_one(const struct gc_goroutine *o, void *arg)

@@ -264,17 +264,77 @@ static struct gc_chanrec *chan_slot(uint64_t c, int create)
     return oldest;
 }
 
-static void event(uint32_t kind, uint64_t c, uint64_t *regs)
+static void event_msg(uint32_t kind, uint32_t msg, uint64_t c, uint64_t *regs)
 {
     struct gc_records *r = gc_rec;
     uint64_t pos = __atomic_fetch_add(&r->event_next, 1, __ATOMIC_ACQ_REL);
     struct gc_event *e = &r->event[pos % GC_EVENTS];
     __atomic_store_n(&e->seq, 1, __ATOMIC_RELEASE);         /* being written */
     e->kind = kind;
+    e->msg = msg;
     e->chan = c;
+    e->g = regs[GC_R_G];
     e->goid = goid_of(regs[GC_R_G]);
     here(regs, &e->at);
+    if (msg) {                            /* the callers' frames: the object the message is about is there */
+        uint64_t sp = regs[GC_R_SP], hi = load64(e->g + (uint64_t)gc_ctl.off_g_stack_hi);
+        for (unsigned i = 0; i < GC_WORDS; i++)
+            e->words[i] = sp + 8 * (i + 1) + 8 <= hi ? load64(sp + 8 * (i + 1)) : 0;
+    }
     __atomic_store_n(&e->seq, (uint32_t)(2 * (pos / GC_EVENTS) + 2), __ATOMIC_RELEASE);
+}
+
+static void event(uint32_t kind, uint64_t c, uint64_t *regs)
+{
+    event_msg(kind, 0, c, regs);
+}
+
+/* Which of the runtime's messages the Go string (p, n) is. */
+static uint32_t message(uint64_t p, uint64_t n)
+{
+    static const struct { const char *text; uint32_t msg; } m[] = {
+        { "send on closed channel", GM_SEND_CLOSED },
+        { "sync: negative WaitGroup counter", GM_NEG_WAITGROUP },
+        { "sync: unlock of unlocked mutex", GM_UNLOCK_UNLOCKED },
+        { "concurrent map writes", GM_MAP_WRITES },
+        { "concurrent map read and map write", GM_MAP_READ_WRITE },
+        { "concurrent map iteration and map write", GM_MAP_ITER_WRITE },
+        { "all goroutines are asleep - deadlock!", GM_ALL_ASLEEP },
+    };
+    if (!p || n == 0 || n > 64)
+        return 0;
+    for (unsigned i = 0; i < sizeof m / sizeof m[0]; i++) {
+        const char *t = m[i].text;
+        uint64_t k = 0;
+        while (k < n && t[k] && t[k] == *(const volatile char *)(uintptr_t)(p + k))
+            k++;
+        if (k == n && !t[k])
+            return m[i].msg;
+    }
+    return 0;
+}
+
+/* gopanic(e any): a panic whose value is one of the runtime's or sync's strings (a plainError is a string). */
+static void gopanic_in(struct gc_hook *h, uint64_t *regs)
+{
+    (void)h;
+    uint64_t typ = regs[GC_R_AX], data = regs[GC_R_BX];
+    if (!typ || !data || gc_ctl.off_type_kind < 0)
+        return;
+    if ((*(const volatile uint8_t *)(uintptr_t)(typ + (uint64_t)gc_ctl.off_type_kind) & 31) != 24)
+        return;                           /* not of kind string */
+    uint32_t msg = message(load64(data), load64(data + 8));
+    if (msg)
+        event_msg(GE_PANIC, msg, 0, regs);
+}
+
+/* fatal(s string): the errors Go does not let a program recover from (map races, sync misuse, deadlock). */
+static void fatal_in(struct gc_hook *h, uint64_t *regs)
+{
+    (void)h;
+    uint32_t msg = message(regs[GC_R_AX], regs[GC_R_BX]);
+    if (msg)
+        event_msg(GE_FATAL, msg, 0, regs);
 }
 
 static void makechan_out(struct gc_hook *h, uint64_t *regs)
@@ -361,4 +421,5 @@ static void newproc_out(struct gc_hook *h, uint64_t *regs)
 }
 
 struct gc_hook lc_gc_hook_newproc_in = { newproc_in, 0 }, lc_gc_hook_newproc_out = { newproc_out, 0 },
-               lc_gc_hook_makechan_out = { makechan_out, 0 }, lc_gc_hook_closechan_in = { closechan_in, 0 };
+               lc_gc_hook_makechan_out = { makechan_out, 0 }, lc_gc_hook_closechan_in = { closechan_in, 0 },
+               lc_gc_hook_gopanic_in = { gopanic_in, 0 }, lc_gc_hook_fatal_in = { fatal_in, 0 };

@@ -32,6 +32,7 @@ struct gc_ctl {
     int32_t tls_g;                        /* offset of the runtime's g from the thread pointer */
     int32_t off_g_m, off_m_g0, off_m_gsignal, off_m_curg, off_m_locks;
     int32_t off_g_goid, off_g_stack_lo, off_g_stack_hi, off_g_sched_bp, off_g_sched_pc, off_hchan_closed;
+    int32_t off_type_kind;
     uint64_t panicking;                   /* runtime.panicking (uint32), 0 when unknown */
     struct sigaction dump_prev;           /* the handler the dump handler forwards to (Go's) */
     int dump_sig;
@@ -64,5 +65,5 @@ void lc_gc_entry_tramp(void);
 void lc_gc_ret_tramp(void);
 /* The hooks (gc_family.c patches them in). */
 extern struct gc_hook lc_gc_hook_newproc_in, lc_gc_hook_newproc_out, lc_gc_hook_makechan_out,
-    lc_gc_hook_closechan_in;
+    lc_gc_hook_closechan_in, lc_gc_hook_gopanic_in, lc_gc_hook_fatal_in;
 #endif

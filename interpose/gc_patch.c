@@ -173,6 +173,31 @@ int gc_hook_entry(uint64_t fn, struct gc_hook *h)
     return write_site(fn, code, sizeof code);
 }
 
+/* A function without a stack check (//go:nosplit): its first instructions, moved to the stub, must be the
+ * frame set-up (subq $N, %rsp; movq %rbp, N-8(%rsp)), which runs the same anywhere. */
+int gc_hook_nosplit_entry(uint64_t fn, struct gc_hook *h)
+{
+    const uint8_t *c = (const uint8_t *)(uintptr_t)fn;
+    size_t len;
+    if (c[0] == 0x48 && c[1] == 0x83 && c[2] == 0xec && c[4] == 0x48 && c[5] == 0x89 && c[6] == 0x6c &&
+        c[7] == 0x24 && c[8] == (uint8_t)(c[3] - 8))
+        len = 9;
+    else
+        return -1;
+    uint8_t *stub = stub_begin(fn, 23 + len + 5);
+    if (!stub)
+        return -1;
+    put_call(stub, h, lc_gc_entry_tramp);
+    memcpy(stub + 23, c, len);
+    stub[23 + len] = 0xe9;
+    put_rel32(stub + 24 + len, (uint64_t)(uintptr_t)stub + 28 + len, fn + len);
+    stub_done();
+    h->resume = (uint64_t)(uintptr_t)stub + 23;     /* the displaced instructions, then back */
+    uint8_t code[5] = { 0xe9 };
+    put_rel32(code + 1, fn + 5, (uint64_t)(uintptr_t)stub);
+    return write_site(fn, code, sizeof code);
+}
+
 /* The epilogue at ret: movq N-8(%rsp), %rbp; addq $N, %rsp; ret, in its 8- or 32-bit displacement forms.
  * Returns the offset of its first byte before ret, 0 when the bytes are not that. */
 static size_t epilogue(const uint8_t *c, size_t ret)

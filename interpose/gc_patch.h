@@ -13,6 +13,8 @@ struct lc_pcln;
 /* Call h on entry to the Go function at fn, after its stack check (its first instructions must be one).
  * Returns 0, or -1 (nothing changed). */
 int gc_hook_entry(uint64_t fn, struct gc_hook *h);
+/* The same for a function without a stack check (//go:nosplit) that begins by setting its frame up. */
+int gc_hook_nosplit_entry(uint64_t fn, struct gc_hook *h);
 /* Call h at every return of the Go function at fn (each must be the standard epilogue). Returns how many
  * returns were hooked, or -1 (nothing changed). */
 int gc_hook_returns(const struct lc_pcln *p, uint64_t fn, struct gc_hook *h);

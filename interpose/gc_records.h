@@ -29,13 +29,18 @@ struct gc_chanrec {
     struct gc_stack made_at, closed_at;
 };
 
-enum gc_event_kind { GE_DOUBLE_CLOSE = 1, GE_CLOSE_NIL };
-#define GC_EVENTS 512
+enum gc_event_kind { GE_DOUBLE_CLOSE = 1, GE_CLOSE_NIL, GE_PANIC, GE_FATAL };
+/* The runtime's messages an event of kind GE_PANIC or GE_FATAL is taken for (others are not recorded). */
+enum gc_msg { GM_SEND_CLOSED = 1, GM_NEG_WAITGROUP, GM_UNLOCK_UNLOCKED, GM_MAP_WRITES, GM_MAP_READ_WRITE,
+              GM_MAP_ITER_WRITE, GM_ALL_ASLEEP };
+#define GC_WORDS 40                       /* stack words above the panic, where the object's address is */
+#define GC_EVENTS 256
 struct gc_event {
     volatile uint32_t seq;                /* 2 * (ring position / GC_EVENTS) + 2 once written */
-    uint32_t kind;
-    uint64_t chan, goid;
+    uint32_t kind, msg, pad;
+    uint64_t chan, goid, g;
     struct gc_stack at;
+    uint64_t words[GC_WORDS];             /* GE_PANIC, GE_FATAL: the callers' frames, for the object */
 };
 
 struct gc_records {

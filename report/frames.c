@@ -44,7 +44,7 @@ static const char *const system_src[] = { "/usr/include/*", "/usr/lib/gcc/*" };
 
 int frames_is_program(const struct lc_frame *f)
 {
-    if (!f->file)
+    if (!f->file || symbolize_is_go_std(f))
         return 0;
     for (size_t i = 0; i < sizeof system_src / sizeof system_src[0]; i++)
         if (fnmatch(system_src[i], f->file, 0) == 0)
