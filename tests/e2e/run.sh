@@ -61,7 +61,7 @@ run_case() {
             [ "${BASH_REMATCH[2]}" = GCCGO ] && [ "$build" != gccgo ] && continue
         fi
         case $key in
-            BUILD) only=$val ;;
+            BUILD) only=${val%% *} ;;
             GCBUILD) gcbuild=$val ;;
             OPTIONS) opts=$val ;;
             ENV) envs+=("$val") ;;

@@ -6,7 +6,7 @@
 // EXPECT: ^    main\.\(\*cache\)\.put +.*mutex_never_unlocked\.go:38( |$)
 // EXPECT: ^    main\.refresher +.*mutex_never_unlocked\.go:44( |$)
 // EXPECT: ^  created by main\.main +.*mutex_never_unlocked\.go:52 +\(goroutine 1\)
-// EXPECT: ^  held by goroutine 1 for [0-9]+\.[0-9]{2}s, locked at main\.\(\*cache\)\.load +.*mutex_never_unlocked\.go:28$
+// GCCGO-EXPECT: ^  held by goroutine 1 for [0-9]+\.[0-9]{2}s, locked at main\.\(\*cache\)\.load +.*mutex_never_unlocked\.go:28$
 // EXPECT: ^leakcheck: 1 leaked, 0 misuse; exit status 66$
 // EXPECT-COUNT: 1 ^\[
 // STDOUT: ^load failed: empty key$

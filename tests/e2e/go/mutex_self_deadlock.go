@@ -2,14 +2,17 @@
 // Reported at once as a self-deadlock with both lock sites, and the blocked goroutine names itself as holder.
 // OPTIONS: grace_ms=100
 // EXIT: 66
-// EXPECT: ^leakcheck: found unexpected goroutines \(1 leaked in 1 groups?, 1 misuse\)$
+// GCCGO-EXPECT: ^leakcheck: found unexpected goroutines \(1 leaked in 1 groups?, 1 misuse\)$
+// GC-EXPECT: ^leakcheck: found unexpected goroutines \(1 leaked in 1 groups?\)$
 // EXPECT: ^\[1 goroutine blocked for [0-9]+\.[0-9]{2}s in sync\.Mutex\.Lock on mutex 0x[0-9a-f]+\]$
-// EXPECT: ^    main\.\(\*account\)\.total +.*mutex_self_deadlock\.go:26( |$)
-// EXPECT: ^  held by this same goroutine for [0-9]+\.[0-9]{2}s \(self-deadlock\), locked at main\.\(\*account\)\.deposit +.*mutex_self_deadlock\.go:32$
-// EXPECT: ^\[self-deadlock on mutex 0x[0-9a-f]+ \(sync\.Mutex\.Lock\)\]$
-// EXPECT: ^  at: +main\.\(\*account\)\.total +.*mutex_self_deadlock\.go:26 +\(goroutine [0-9]+\)$
-// EXPECT: ^  locked at: main\.\(\*account\)\.deposit +.*mutex_self_deadlock\.go:32 +\(goroutine [0-9]+\)$
-// EXPECT: ^leakcheck: 1 leaked, 1 misuse; exit status 66$
+// EXPECT: ^    main\.\(\*account\)\.total +.*mutex_self_deadlock\.go:29( |$)
+// GCCGO-EXPECT: ^  held by this same goroutine for [0-9]+\.[0-9]{2}s \(self-deadlock\), locked at main\.\(\*account\)\.deposit +.*mutex_self_deadlock\.go:35$
+// GCCGO-EXPECT: ^\[self-deadlock on mutex 0x[0-9a-f]+ \(sync\.Mutex\.Lock\)\]$
+// GCCGO-EXPECT: ^  at: +main\.\(\*account\)\.total +.*mutex_self_deadlock\.go:29 +\(goroutine [0-9]+\)$
+// GCCGO-EXPECT: ^  locked at: main\.\(\*account\)\.deposit +.*mutex_self_deadlock\.go:35 +\(goroutine [0-9]+\)$
+// GCCGO-EXPECT: ^leakcheck: 1 leaked, 1 misuse; exit status 66$
+// GC-EXPECT: ^    main\.\(\*account\)\.deposit +.*mutex_self_deadlock\.go:37( |$)
+// GC-EXPECT: ^leakcheck: 1 leaked, 0 misuse; exit status 66$
 package main
 
 import (

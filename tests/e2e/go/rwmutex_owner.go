@@ -4,7 +4,7 @@
 // EXIT: 66
 // EXPECT: ^leakcheck: found unexpected goroutines \(2 leaked in 2 groups\)$
 // EXPECT-COUNT: 2 ^\[1 goroutine blocked for [0-9]+\.[0-9]{2}s in sync\.RWMutex\.RLock on rwlock 0x[0-9a-f]+\]$
-// EXPECT-COUNT: 2 ^  held by goroutine [0-9]+ \(exited\) for [0-9]+\.[0-9]{2}s, locked at main\.\(\*config\)\.reload +.*rwmutex_owner\.go:25$
+// GCCGO-EXPECT-COUNT: 2 ^  held by goroutine [0-9]+ \(exited\) for [0-9]+\.[0-9]{2}s, locked at main\.\(\*config\)\.reload +.*rwmutex_owner\.go:25$
 // EXPECT: ^leakcheck: 2 leaked, 0 misuse; exit status 66$
 // STDOUT: ^reload failed: no source$
 package main
