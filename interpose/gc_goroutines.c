@@ -265,20 +265,6 @@ static void sync_object(struct gc_reader *r, uint64_t sema, int mutex, int rwr, 
     o->wclass = gc_wait_class(o->what);
 }
 
-/* The closure the compiler wraps a go statement's call in (go f(x) runs main.main.func1, which calls f): the
- * goroutine's first function, at the go statement's own line. Go's own tracebacks show it; it says nothing the
- * "created by" line does not. */
-static int is_go_wrapper(struct gc_reader *r, uintptr_t pc, uint64_t startpc, uint64_t gopc)
-{
-    const struct lc_pcln *p = &r->bin->pcln;
-    struct lc_pcln_func fn, cr;
-    const char *f1, *f2;
-    if (!gopc || !pcln_func(p, pc - 1, &fn) || fn.entry != startpc || !pcln_func(p, gopc - 1, &cr))
-        return 0;
-    int l1 = pcln_line(p, &fn, pc - 1, &f1), l2 = pcln_line(p, &cr, gopc - 1, &f2);
-    return l1 && l1 == l2 && f1 && f2 && strcmp(f1, f2) == 0;
-}
-
 static int is_system(struct gc_reader *r, uint64_t startpc)
 {
     struct lc_pcln_func fn;
@@ -315,8 +301,6 @@ static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t 
     o->npcs = pc && sp ? gc_unwind(r, pc, sp, o->pcs, LC_MAX_FRAMES) : 0;
     int mutex = 0, rwr = 0, rww = 0, wg = 0;
     o->top = runtime_top(r, o->pcs, o->npcs, &mutex, &rwr, &rww, &wg);
-    if (o->npcs - 1 > o->top && is_go_wrapper(r, o->pcs[o->npcs - 1], o->startpc, o->gopc))
-        o->npcs--;
     if (o->state != GS_WAITING)
         return;
     unsigned reason = (unsigned)gf(r, g, glen, GF_g_waitreason);

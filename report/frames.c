@@ -70,7 +70,7 @@ static int collect(stack_id id, struct lc_frame *out)
         while (k == 0 && j < m - 1 && symbolize_is_go_std(&inl[j]))
             j++;
         for (; j < m && k < LC_FRAMES_MAX; j++) {
-            if (frames_is_plumbing(&inl[j]))
+            if (frames_is_plumbing(&inl[j]) || inl[j].wrapper)
                 continue;
             if (frames_is_program(&inl[j]))
                 last_program = k;

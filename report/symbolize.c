@@ -282,6 +282,7 @@ static int go_resolve(uintptr_t pc, int exact, struct sym_entry *e)
             if (f[i].wrapper && e->n + (n - i) > 1)
                 continue;                  /* compiler-made wrappers: Go's tracebacks leave them out too */
             struct lc_frame *o = &e->f[e->n++];
+            o->wrapper = f[i].wrapper;
             o->pc = pc;
             o->func = sym_intern(f[i].func);
             o->file = sym_intern(f[i].file);

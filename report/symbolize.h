@@ -10,6 +10,7 @@ struct lc_frame {
     const char *file;         /* NULL when unknown; path as DWARF gives it */
     int line;                 /* 0 when unknown */
     const char *module;       /* shared object or executable path */
+    int wrapper;              /* compiler-generated (a gc build's go-statement and method wrappers): not shown */
 };
 
 /* pc is a return address (the caller's pc is pc-1 for line lookup) unless exact is set. */
