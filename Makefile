@@ -2,6 +2,7 @@
 .PHONY: all lib demo check unit unit-asan e2e bench stress fuzz install clean setup
 # Keep every object, including the ASan ones make would treat as intermediate.
 .SECONDARY:
+.SECONDEXPANSION:
 .DEFAULT_GOAL := all
 
 BUILD   ?= build
@@ -54,12 +55,24 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libcore.a $(HEADERS)
+# test_gc also takes the gc family's readers, and reads a gc-built program in two builds.
+UNIT_EXTRA_test_gc := interpose/gc_binary.c interpose/gc_goroutines.c interpose/gc_mem.c
+GO_ENV     := GOCACHE=$(CURDIR)/$(BUILD)/gocache GOPROXY=off GOTOOLCHAIN=local GOTELEMETRY=off GOFLAGS=
+GO_TARGETS := $(BUILD)/unit/go/target $(BUILD)/unit/go/target-stripped
+UNIT_ENV   := TARGET=$(BUILD)/unit/go/target TARGET_STRIPPED=$(BUILD)/unit/go/target-stripped
+$(BUILD)/unit/go/target: tests/unit/go/target.go | $(BUILD)/.setup
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -o $@ $< $(BUILD)/libcore.a $(CHECK_LIBS) $(PKG_LIBS) -ldl -pthread
+	cd tests/unit/go && $(GO_ENV) CGO_ENABLED=0 go build -o $(CURDIR)/$@ target.go
+$(BUILD)/unit/go/target-stripped: tests/unit/go/target.go | $(BUILD)/.setup
+	@mkdir -p $(dir $@)
+	cd tests/unit/go && $(GO_ENV) CGO_ENABLED=0 go build -buildmode=pie -ldflags=-s -o $(CURDIR)/$@ target.go
 
-unit: $(UNIT_BIN)
-	@for t in $(UNIT_BIN); do CK_VERBOSITY=normal $$t || exit 1; done
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libcore.a $(HEADERS) $$(UNIT_EXTRA_$$*)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -o $@ $< $(UNIT_EXTRA_$*) $(BUILD)/libcore.a $(CHECK_LIBS) $(PKG_LIBS) -ldl -pthread
+
+unit: $(UNIT_BIN) $(GO_TARGETS)
+	@for t in $(UNIT_BIN); do $(UNIT_ENV) CK_VERBOSITY=normal $$t || exit 1; done
 
 # The same unit tests against an ASan+UBSan build of runtime/ and report/.
 ASAN_DIR   := $(BUILD)/asan
@@ -68,11 +81,12 @@ ASAN_OBJ   := $(patsubst %.c,$(ASAN_DIR)/%.o,$(CORE_SRC))
 $(ASAN_DIR)/%.o: %.c $(HEADERS) | $(BUILD)/.setup
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -O1 -c $< -o $@
-$(ASAN_DIR)/unit/%: tests/unit/%.c $(ASAN_OBJ) $(HEADERS)
+$(ASAN_DIR)/unit/%: tests/unit/%.c $(ASAN_OBJ) $(HEADERS) $$(UNIT_EXTRA_$$*)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -O1 -o $@ $< $(ASAN_OBJ) $(CHECK_LIBS) $(PKG_LIBS) -ldl -pthread
-unit-asan: $(patsubst tests/unit/%.c,$(ASAN_DIR)/unit/%,$(UNIT_SRC))
-	@for t in $^; do CK_VERBOSITY=normal CK_FORK=no $$t || exit 1; done
+	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -O1 -o $@ $< $(UNIT_EXTRA_$*) $(ASAN_OBJ) $(CHECK_LIBS) $(PKG_LIBS) -ldl -pthread
+ASAN_UNIT_BIN := $(patsubst tests/unit/%.c,$(ASAN_DIR)/unit/%,$(UNIT_SRC))
+unit-asan: $(ASAN_UNIT_BIN) $(GO_TARGETS)
+	@for t in $(ASAN_UNIT_BIN); do $(UNIT_ENV) CK_VERBOSITY=normal CK_FORK=no $$t || exit 1; done
 
 e2e: lib
 	@tests/e2e/run.sh

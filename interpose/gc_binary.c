@@ -24,6 +24,11 @@ const char *gc_layout_struct(int field)
     return field >= 0 && field < GF__COUNT ? fields[field].st : "";
 }
 
+int gc_layout_off119(int field)
+{
+    return field >= 0 && field < GF__COUNT ? fields[field].off119 : -1;
+}
+
 static const char build_magic[] = "\xff Go buildinf:";
 
 /* ---- the file ---------------------------------------------------------------------------------------------- */
@@ -78,7 +83,8 @@ static void read_loads(struct gc_bin *b, Elf *elf)
         if (!gelf_getphdr(elf, (int)i, &ph))
             continue;
         if (ph.p_type == PT_LOAD)
-            b->load[b->nload++] = (struct gc_load){ ph.p_vaddr, ph.p_filesz, ph.p_offset };
+            b->load[b->nload++] = (struct gc_load){ ph.p_vaddr, ph.p_filesz, ph.p_offset, ph.p_memsz,
+                                                    (ph.p_flags & PF_W) != 0 };
         else if (ph.p_type == PT_TLS)     /* the executable's TLS block ends at the thread pointer */
             b->tls_g = -(int64_t)((ph.p_memsz + (ph.p_align ? ph.p_align : 1) - 1) & ~((ph.p_align ? ph.p_align : 1) - 1));
     }
@@ -197,32 +203,106 @@ static void read_symbols(struct gc_bin *b, Elf *elf, uint64_t *gofunc)
     }
 }
 
+int gc_load_bias(pid_t pid, const char *path, uint64_t *bias)
+{
+    char p[64];
+    snprintf(p, sizeof p, "/proc/%d/auxv", (int)pid);
+    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    uint64_t av[2], entry = 0;
+    if (fd < 0)
+        return -1;
+    while (read(fd, av, sizeof av) == (ssize_t)sizeof av && av[0] != 0)
+        if (av[0] == 9)                   /* AT_ENTRY */
+            entry = av[1];
+    close(fd);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    Elf64_Ehdr eh;
+    int ok = fd >= 0 && read(fd, &eh, sizeof eh) == (ssize_t)sizeof eh && memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (!ok || !entry)
+        return -1;
+    *bias = entry - eh.e_entry;
+    return 0;
+}
+
 uint64_t gc_bin_func(const struct gc_bin *b, const char *name)
 {
     struct lc_pcln_func fn;
     return pcln_lookup(&b->pcln, name, &fn) ? fn.entry : 0;
 }
 
-/* Stripped binaries: runtime.forEachGRace begins by loading allglen, then allgptr (atomicAllG), each with a
- * rip-relative mov: take the first two such loads of its code. */
-static void allg_from_code(struct gc_bin *b)
+/* The addresses the first rip-relative instructions of opcode op (0x8b mov, 0x8d lea; 64-bit operand) in the
+ * first bytes of function fn refer to; returns how many (at most max). */
+static int rip_refs(const struct gc_bin *b, const char *fn_name, uint8_t op, uint64_t *out, int max)
 {
-    uint64_t fn = gc_bin_func(b, "runtime.forEachGRace");
-    const uint8_t *code = fn ? gc_bin_at(b, fn, 64) : NULL;
-    uint64_t found[2];
+    uint64_t fn = gc_bin_func(b, fn_name);
+    const uint8_t *code = fn ? gc_bin_at(b, fn, 1024) : NULL;
     int k = 0;
-    for (int i = 0; code && i + 7 <= 64 && k < 2; i++) {
-        /* REX.W (48 or 4c) 8b, ModRM with mod 00 and r/m 101 (rip-relative) */
-        if ((code[i] == 0x48 || code[i] == 0x4c) && code[i + 1] == 0x8b && (code[i + 2] & 0xc7) == 0x05) {
+    for (int i = 0; code && i + 7 <= 1024 && k < max; i++) {
+        /* REX.W (48 or 4c), the opcode, ModRM with mod 00 and r/m 101 (rip-relative) */
+        if ((code[i] == 0x48 || code[i] == 0x4c) && code[i + 1] == op && (code[i + 2] & 0xc7) == 0x05) {
             int32_t disp;
             memcpy(&disp, code + i + 3, 4);
-            found[k++] = fn + (uint64_t)i + 7 + (uint64_t)(int64_t)disp;
+            out[k++] = fn + (uint64_t)i + 7 + (uint64_t)(int64_t)disp;
             i += 6;
         }
     }
-    if (k == 2) {
-        b->allglen = found[0];
-        b->allgptr = found[1];
+    return k;
+}
+
+/* Whether the runtime address addr is in the executable's writable data (where the runtime's variables are). */
+static int in_data(const struct gc_bin *b, uint64_t addr)
+{
+    for (int i = 0; i < b->nload; i++)
+        if (b->load[i].writable && addr - b->bias >= b->load[i].vaddr &&
+            addr - b->bias < b->load[i].vaddr + b->load[i].memsz)
+            return 1;
+    return 0;
+}
+
+/* Stripped binaries: runtime.forEachGRace begins by loading allglen, then allgptr (atomicAllG);
+ * runtime.semacquire1 first takes the address of semtable (semtable.rootFor, inlined). */
+#define SEMTAB_BYTES (251 * 64)           /* [semTabSize]struct{ root semaRoot; pad to a cache line } */
+static void vars_from_code(struct gc_bin *b)
+{
+    uint64_t a[2];
+    if (rip_refs(b, "runtime.forEachGRace", 0x8b, a, 2) == 2 && in_data(b, a[0]) && in_data(b, a[1])) {
+        b->allglen = a[0];
+        b->allgptr = a[1];
+    }
+    if (!b->semtable && b->major == 1 && b->minor == 19 && rip_refs(b, "runtime.semacquire1", 0x8d, a, 1) == 1 &&
+        in_data(b, a[0])) {
+        b->semtable = a[0];
+        b->semtable_size = SEMTAB_BYTES;
+    }
+}
+
+/* Stripped binaries: runtime.firstmoduledata begins with the address of the function table's header, then
+ * the function name table as a slice (its address is the header's plus funcnameOffset). The file holds
+ * link-time addresses, in the writable segments. */
+static void moduledata_from_data(struct gc_bin *b)
+{
+    uint64_t hdr = 0;
+    for (int i = 0; i < b->nload && !hdr; i++) {
+        const struct gc_load *l = &b->load[i];
+        size_t off = (size_t)(b->pcln.hdr - b->image);
+        if (off >= l->offset && off < l->offset + l->filesz)
+            hdr = l->vaddr + (off - l->offset);
+    }
+    uint64_t names = hdr + (uint64_t)(b->pcln.names - b->pcln.hdr);
+    for (int i = 0; i < b->nload && hdr; i++) {
+        const struct gc_load *l = &b->load[i];
+        for (uint64_t off = 0; off + 16 <= l->filesz; off += 8) {
+            const uint8_t *w = b->image + l->offset + off;
+            uint64_t a, n;
+            memcpy(&a, w, 8);
+            memcpy(&n, w + 8, 8);
+            if (a == hdr && n == names) {
+                b->firstmoduledata = l->vaddr + off + b->bias;
+                return;
+            }
+        }
     }
 }
 
@@ -445,8 +525,10 @@ int gc_bin_open(struct gc_bin *b, const char *path, uint64_t bias, char *err, si
         }
         layout_fallback(b);
     }
-    if (!b->allglen || !b->allgptr)
-        allg_from_code(b);
+    if (!b->firstmoduledata)
+        moduledata_from_data(b);
+    if (b->stripped)
+        vars_from_code(b);
     if (!b->allglen || !b->allgptr) {
         snprintf(err, errlen, "%s: cannot find the runtime's goroutine list", b->version);
         goto out;

@@ -6,6 +6,7 @@
 #define LC_GC_BINARY_H
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "../report/pclntab.h"
 
 /* Field ids, from gc_layout.inc. */
@@ -23,7 +24,7 @@ enum gc_wait { GW_OTHER = 0, GW_CHAN_RECV, GW_CHAN_SEND, GW_RECV_NIL, GW_SEND_NI
 #define GC_NWAIT 64
 
 #define GC_MAX_LOAD 8
-struct gc_load { uint64_t vaddr, filesz, offset; };
+struct gc_load { uint64_t vaddr, filesz, offset, memsz; int writable; };
 
 struct gc_bin {
     const uint8_t *image;     /* the ELF file, mapped read-only */
@@ -56,12 +57,16 @@ int gc_bin_open(struct gc_bin *b, const char *path, uint64_t bias, char *err, si
 void gc_bin_close(struct gc_bin *b);
 /* Whether the file at path is a gc-built Go executable (its build info); quick, no parsing beyond that. */
 int gc_bin_is_go(const char *path, char *version, size_t vlen);
+/* The load bias of the executable at path as process pid runs it (its entry point against the file's). */
+int gc_load_bias(pid_t pid, const char *path, uint64_t *bias);
 /* Entry address of a function by its Go name ("runtime.closechan"), 0 when missing. */
 uint64_t gc_bin_func(const struct gc_bin *b, const char *name);
 /* Local pointer to n bytes of the file at runtime address addr (initialised data and code only), or NULL. */
 const uint8_t *gc_bin_at(const struct gc_bin *b, uint64_t addr, size_t n);
 /* The runtime struct a field belongs to ("runtime.g"). */
 const char *gc_layout_struct(int field);
+/* The built-in (Go 1.19) offset of a field, -1 when none. */
+int gc_layout_off119(int field);
 /* The class of a wait reason by its text ("chan receive" ...). */
 enum gc_wait gc_wait_class(const char *text);
 /* Go 1.19's wait reason texts, by number: the fallback when the binary's own table cannot be read. */

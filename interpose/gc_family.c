@@ -461,12 +461,80 @@ static void find_stale(struct lc_task *t, void *arg)
         c->out[c->n++] = t;
 }
 
-/* Read every goroutine into the task table; drop the records of goroutines gone. Returns the number of user
- * goroutines still running, or -1 when the runtime's table could not be read. */
-static int gc_sync(uint64_t exiting_g)
+/* ---- the stacks of running goroutines ---------------------------------------------------------------------- */
+
+#define SAMPLE_WAIT_NS 50000000u          /* how long sampled threads get to answer */
+
+static void want_sample(pid_t tid, uint64_t curg, void *arg)
+{
+    struct gc_sampling *s = &gc_sampling;
+    (void)arg;
+    if (tid > 0 && curg && curg != reader.on_system_stack && s->n < GC_SAMPLE_MAX)
+        s->slot[s->n++] = (struct gc_sample){ .tid = tid };
+}
+
+static int sample_regs(pid_t tid, uint64_t *pc, uint64_t *sp, void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < gc_sampling.n; i++) {
+        struct gc_sample *e = &gc_sampling.slot[i];
+        if (e->tid == tid && __atomic_load_n(&e->done, __ATOMIC_ACQUIRE)) {
+            *pc = e->pc;
+            *sp = e->sp;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static struct sigaction sample_prev;
+
+/* Stop every thread that runs a goroutine in a handler of ours, registers saved, until sample_end(): the
+ * signal is the last real-time one, whose handler is Go's only while no sampling is going on. */
+static int sample_begin(void)
+{
+    struct gc_sampling *s = &gc_sampling;
+    memset(s, 0, sizeof *s);
+    if (gc_threads(&reader, want_sample, NULL) < 0 || s->n == 0)
+        return 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = lc_gc_sample_handler;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+    sigfillset(&sa.sa_mask);
+    if (sigaction(SIGRTMAX, &sa, &sample_prev) != 0)
+        return 0;
+    int sent = 0;
+    pid_t pid = getpid();
+    for (int i = 0; i < s->n; i++)
+        if (syscall(SYS_tgkill, pid, s->slot[i].tid, SIGRTMAX) == 0)
+            sent++;
+    uint64_t end = lc_now_ns() + SAMPLE_WAIT_NS;
+    for (int32_t got; (got = __atomic_load_n(&s->arrived, __ATOMIC_ACQUIRE)) < sent && lc_now_ns() < end;) {
+        struct timespec ts = { 0, 2000000 };
+        syscall(SYS_futex, &s->arrived, FUTEX_WAIT_PRIVATE, got, &ts, NULL, 0);
+    }
+    reader.regs = sample_regs;
+    return 1;
+}
+
+static void sample_end(void)
+{
+    reader.regs = NULL;
+    __atomic_store_n(&gc_sampling.release, 1, __ATOMIC_RELEASE);
+    syscall(SYS_futex, &gc_sampling.release, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
+    sigaction(SIGRTMAX, &sample_prev, NULL);
+}
+
+/* Read every goroutine into the task table; drop the records of goroutines gone. sample: stop the threads
+ * running goroutines for their stacks (for a report, not for the grace period's polling). Returns the number
+ * of user goroutines still running, or -1 when the runtime's table could not be read. */
+static int gc_sync(uint64_t exiting_g, int sample)
 {
     lc_lock(&walk_lock);
     drain_events();
+    reader.on_system_stack = gc_ctl.exit_fatal ? gc_ctl.exit_g : 0;
+    int sampled = sample && sample_begin();
     struct sync_ctx c = { .now = lc_now_ns(), .exiting_g = exiting_g };
     c.cap = task_count() + 4096;
     c.seen = malloc(c.cap * sizeof *c.seen);
@@ -482,6 +550,8 @@ static int gc_sync(uint64_t exiting_g)
             free(st.out);
         }
     }
+    if (sampled)
+        sample_end();
     free(c.seen);
     if (n >= 0)
         last_walk_ns = c.now;
@@ -492,7 +562,7 @@ static int gc_sync(uint64_t exiting_g)
 void lc_gc_refresh(void)
 {
     if (active)
-        gc_sync(gc_ctl.exit_state != GC_EXIT_NONE ? gc_ctl.exit_g : 0);
+        gc_sync(gc_ctl.exit_state != GC_EXIT_NONE ? gc_ctl.exit_g : 0, 1);
 }
 
 /* ---- the thread --------------------------------------------------------------------------------------------- */
@@ -503,7 +573,7 @@ static void do_exit(void)
     extern volatile int32_t lc_gc_late_code;
     uint64_t end = lc_now_ns() + (uint64_t)lc_opt.grace_ms * 1000000u;
     /* the grace period: running goroutines get time to finish (not for a fatal exit: the program is dead) */
-    while (!c->exit_fatal && gc_sync(c->exit_g) > 0 && lc_now_ns() < end) {
+    while (!c->exit_fatal && gc_sync(c->exit_g, 0) > 0 && lc_now_ns() < end) {
         struct timespec ts = { 0, 5 * 1000000 };
         nanosleep(&ts, NULL);
     }
@@ -559,7 +629,7 @@ static void *gc_thread(void *arg)
         if (now >= next_tick) {
             /* the slow tick: note who blocks since when; at most 1% of a core on it */
             dump_handler_check();
-            gc_sync(0);
+            gc_sync(0, 0);
             uint64_t cost = lc_now_ns() - now;
             tick = cost * 100 > tick ? cost * 100 : tick < 1000000000u ? tick * 2 : tick;
             next_tick = lc_now_ns() + tick;

@@ -136,7 +136,7 @@ static int runtime_top(struct gc_reader *r, const uintptr_t *pcs, int n, int *mu
     int top_user = -1, top_nonrt = -1;
     for (int i = 0; i < n && top_user < 0; i++) {
         struct lc_pcln_frame f[8];
-        int m = pcln_frames(&r->bin->pcln, i == 0 ? pcs[i] : pcs[i] - 1, f, 8);
+        int m = pcln_frames(&r->bin->pcln, pcs[i] - 1, f, 8);
         for (int j = 0; j < m; j++) {
             const char *fn = f[j].func;
             if (strncmp(fn, "sync.(*Mutex).", 14) == 0)
@@ -247,8 +247,6 @@ static void sync_object(struct gc_reader *r, uint64_t sema, int mutex, int rwr, 
 {
     const struct gc_bin *b = r->bin;
     int wg_sema = b->off[GF_wg_sema] >= 0 ? GF_wg_sema : GF_wg_state2;
-    if (!sema)
-        return;
     if (rwr && b->off[GF_rw_readersem] >= 0) {
         o->what = "sync.RWMutex.RLock", o->obj_kind = GO_RWMUTEX, o->obj = sema - (uint64_t)b->off[GF_rw_readersem];
     } else if (rww) {
@@ -262,6 +260,8 @@ static void sync_object(struct gc_reader *r, uint64_t sema, int mutex, int rwr, 
     } else {
         o->obj_kind = GO_SEMA, o->obj = sema;
     }
+    if (!sema)
+        o->obj_kind = GO_NONE, o->obj = 0;      /* the semaphore table could not be read: the wait only */
     o->wclass = gc_wait_class(o->what);
 }
 
@@ -290,15 +290,21 @@ static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t 
     if (m && (o->state == GS_RUNNING || o->state == GS_SYSCALL))
         o->tid = (pid_t)rd(r, m, GF_m_procid);
     uint64_t pc = gf(r, g, glen, GF_g_sched_pc), sp = gf(r, g, glen, GF_g_sched_sp);
+    int exact = 0;
     if (o->state == GS_SYSCALL) {
         pc = gf(r, g, glen, GF_g_syscallpc);
         sp = gf(r, g, glen, GF_g_syscallsp);
-    } else if (o->state == GS_RUNNING) {
+    } else if (o->state == GS_RUNNING && gp != r->on_system_stack) {
+        /* its registers, when the caller could sample its thread; the pc is then not a return address: one
+         * past it is stored, as every frame is looked up one byte back */
         pc = sp = 0;
         if (r->regs && o->tid && r->regs(o->tid, &pc, &sp, r->regs_arg) != 0)
             pc = sp = 0;
+        exact = pc != 0;
     }
     o->npcs = pc && sp ? gc_unwind(r, pc, sp, o->pcs, LC_MAX_FRAMES) : 0;
+    if (exact && o->npcs)
+        o->pcs[0]++;
     int mutex = 0, rwr = 0, rww = 0, wg = 0;
     o->top = runtime_top(r, o->pcs, o->npcs, &mutex, &rwr, &rww, &wg);
     if (o->state != GS_WAITING)
@@ -322,6 +328,20 @@ static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t 
     default:
         break;
     }
+}
+
+int gc_threads(struct gc_reader *r, void (*fn)(pid_t tid, uint64_t curg, void *arg), void *arg)
+{
+    const struct gc_bin *b = r->bin;
+    if (!b->allm)
+        return -1;
+    int n = 0;
+    for (uint64_t m = gc_read_uint(r->mem, b->allm, 8, 0); m && n < 100000; m = rd(r, m, GF_m_alllink), n++) {
+        uint64_t curg = rd(r, m, GF_m_curg);
+        uint32_t st = curg ? (uint32_t)rd(r, curg, GF_g_status) & ~b->st_scan : 0;
+        fn((pid_t)rd(r, m, GF_m_procid), st == b->st_running ? curg : 0, arg);
+    }
+    return n;
 }
 
 int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *), void *arg)

@@ -41,6 +41,7 @@ struct gc_reader {
     uint64_t rt_goexit, rt_main, rt_mcall, rt_morestack;
     gc_regs_fn regs;
     void *regs_arg;
+    uint64_t on_system_stack;     /* a running goroutine whose g.sched is valid (it is in a fatal exit) */
 };
 
 /* Set up a reader over bin and mem. Returns 0, or -1 with a one-line reason. */
@@ -49,6 +50,9 @@ void gc_reader_free(struct gc_reader *r);
 /* Call fn for every live goroutine (not dead, not idle). Returns how many, or -1 when the table could not be
  * read. Reads are best effort: the program runs on while it is read. */
 int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *), void *arg);
+/* Call fn for every thread (M) of the runtime: its kernel tid and the goroutine it runs (0 when none, or when
+ * that goroutine is not running Go code). Returns how many, -1 when the list cannot be read. */
+int gc_threads(struct gc_reader *r, void (*fn)(pid_t tid, uint64_t curg, void *arg), void *arg);
 /* Unwind from pc/sp into out (frame 0 = pc); returns how many frames. */
 int gc_unwind(struct gc_reader *r, uint64_t pc, uint64_t sp, uintptr_t *out, int max);
 /* Whether a function (Go name) or file belongs to the Go distribution's own packages. */

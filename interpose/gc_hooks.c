@@ -13,6 +13,7 @@
 #include "gc_hooks.h"
 #include "gc_raw.h"
 #include "gc_records.h"
+#include <ucontext.h>
 
 struct gc_ctl gc_ctl;
 
@@ -174,6 +175,34 @@ void lc_gc_dump_handler(int sig, siginfo_t *info, void *uc)
         p->sa_sigaction(sig, info, uc);
     else if (p->sa_handler != SIG_DFL && p->sa_handler != SIG_IGN)
         p->sa_handler(sig);
+}
+
+/* ---- sampling running goroutines -------------------------------------------------------------------------- */
+
+struct gc_sampling gc_sampling;
+#define SAMPLE_HOLD_NS 300000000ull        /* a sampled thread waits at most this long to be let go */
+
+void lc_gc_sample_handler(int sig, siginfo_t *info, void *ucv)
+{
+    (void)sig, (void)info;
+    struct gc_sampling *s = &gc_sampling;
+    int32_t tid = (int32_t)gc_sys6(GC_SYS_gettid, 0, 0, 0, 0, 0, 0);
+    const ucontext_t *uc = ucv;
+    for (int i = 0; i < s->n; i++) {
+        struct gc_sample *e = &s->slot[i];
+        if (e->tid != tid || e->done)
+            continue;
+        e->pc = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+        e->sp = (uint64_t)uc->uc_mcontext.gregs[REG_RSP];
+        e->bp = (uint64_t)uc->uc_mcontext.gregs[REG_RBP];
+        __atomic_store_n(&e->done, 1, __ATOMIC_RELEASE);
+        __atomic_add_fetch(&s->arrived, 1, __ATOMIC_SEQ_CST);
+        gc_futex_wake(&s->arrived);
+        uint64_t end = gc_now_ns() + SAMPLE_HOLD_NS;
+        while (!__atomic_load_n(&s->release, __ATOMIC_ACQUIRE) && gc_now_ns() < end)
+            gc_futex_wait(&s->release, 0, 20000000);
+        return;
+    }
 }
 
 /* ---- entry and return hooks --------------------------------------------------------------------------------- */

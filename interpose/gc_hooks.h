@@ -48,6 +48,24 @@ void lc_gc_fatal_handler(int sig, siginfo_t *info, void *uc);
 /* Handler for the dump signal, put in front of Go's once Go has installed its own: asks for a live report,
  * then passes the signal on to Go's handler (the program's own signal.Notify keeps working). */
 void lc_gc_dump_handler(int sig, siginfo_t *info, void *uc);
+/* Sampling the threads that run goroutines (their g.sched is stale while they run): the shim's thread sends
+ * each one the sample signal; the handler stores the interrupted registers in its slot and waits there,
+ * bounded, until the shim's thread has read the goroutines (so that the picture is of one moment). */
+#define GC_SAMPLE_MAX 256
+struct gc_sample {
+    volatile int32_t tid;                 /* the thread asked (0: free slot) */
+    volatile int32_t done;                /* set by the handler once pc/sp/bp are stored */
+    uint64_t pc, sp, bp;
+};
+struct gc_sampling {
+    struct gc_sample slot[GC_SAMPLE_MAX];
+    int n;
+    volatile int32_t arrived;             /* futex word: handlers that stored their registers */
+    volatile int32_t release;             /* futex word: 1 once the threads may go on */
+};
+extern struct gc_sampling gc_sampling;
+void lc_gc_sample_handler(int sig, siginfo_t *info, void *uc);
+
 /* Ask the shim's thread for work (any thread; async-signal-safe). */
 void lc_gc_request(uint32_t bit);
 
