@@ -509,6 +509,11 @@ int gc_bin_open(struct gc_bin *b, const char *path, uint64_t bias, char *err, si
         goto out;
     b->text_lo = b->pcln.lo;
     b->text_hi = b->pcln.hi;
+    for (int i = 0; i < b->nload; i++) {       /* where the running image has the table */
+        size_t off = (size_t)(b->pcln.hdr - b->image);
+        if (off >= b->load[i].offset && off < b->load[i].offset + b->load[i].filesz)
+            b->pcln_addr = b->load[i].vaddr + (off - b->load[i].offset) + b->bias;
+    }
     uint64_t gofunc = 0;
     b->st_runnable = 1, b->st_running = 2, b->st_syscall = 3, b->st_waiting = 4, b->st_dead = 6;
     b->st_scan = 0x1000;

@@ -39,6 +39,7 @@ struct gc_bin {
     struct gc_load load[GC_MAX_LOAD];     /* PT_LOAD segments: runtime address -> file offset */
     int nload;
     struct lc_pcln pcln;
+    uint64_t pcln_addr;           /* runtime address of the function table's header (the running image's) */
     uint64_t text_lo, text_hi;    /* the executable's code (runtime addresses) */
     /* runtime variables (runtime addresses; 0 when not found) */
     uint64_t allgs, allglen, allgptr, allm, wait_strings, semtable, firstmoduledata, panicking;

@@ -196,6 +196,13 @@ int lc_gc_start(void)
     lc_gc_tls_g = bin.tls_g;
     lc_gc_yield_ret = c->exit_fn + 1;
     lc_gc_yield_fn = c->release_fn;
+    /* The exiting goroutine gives its P back from a frame that reads as runtime.exit's; the collector scans
+     * it then, and runtime.exit, written in assembly, has argument bytes but no map of them: its function
+     * table record says it has none (only the exit hook ever stands in its frame). */
+    struct lc_pcln_func xf;
+    if (c->release_fn && (!pcln_func(&bin.pcln, c->exit_fn, &xf) || !bin.pcln_addr ||
+                          gc_patch_word(bin.pcln_addr + (uint64_t)(xf.f - bin.pcln.hdr) + 8, 4, 0) != 0))
+        c->release_fn = lc_gc_yield_fn = 0;       /* then the exit waits where it is, holding its P */
     if (!c->exit_fn || gc_patch_jump(c->exit_fn, exit_code_bytes, sizeof exit_code_bytes, lc_gc_exit_tramp) != 0) {
         note(1, "leakcheck: %s: %s runtime.exit is not the code expected; its goroutines are not checked\n",
              path, bin.version);
@@ -356,6 +363,27 @@ static void message_finding(const struct gc_event *e, stack_id at)
     }
 }
 
+/* Misuse counted by site: each new occurrence since the last drain becomes one more of its finding. */
+static uint64_t site_seen[GC_SITES];
+static void drain_sites(void)
+{
+    for (unsigned i = 0; i < GC_SITES; i++) {
+        const struct gc_site *s = &gc_rec->site[i];
+        uint64_t n = __atomic_load_n(&s->count, __ATOMIC_ACQUIRE);
+        if (n == site_seen[i] || !__atomic_load_n(&s->ready, __ATOMIC_ACQUIRE))
+            continue;
+        stack_id at = intern(&s->at);
+        if (s->kind == GE_DOUBLE_CLOSE && site_seen[i] == 0) {
+            struct gc_chanrec r;
+            record_chan(s->chan, gc_chanrec_get(s->chan, &r) ? &r : NULL);
+        }
+        stack_id first = s->kind == GE_DOUBLE_CLOSE ? intern(&s->first) : 0;
+        for (; site_seen[i] < n; site_seen[i]++)
+            finding_add(s->kind == GE_DOUBLE_CLOSE ? LC_F_DOUBLE_CLOSE : LC_F_CLOSE_NIL,
+                        (const void *)(uintptr_t)s->chan, at, s->goid, first, first ? s->first_goid : 0, NULL);
+    }
+}
+
 /* Misuse the hooks saw since the last drain: findings, with the channel's history. */
 static uint64_t event_read;
 static void drain_events(void)
@@ -373,19 +401,10 @@ static void drain_events(void)
         if (__atomic_load_n(&e->seq, __ATOMIC_ACQUIRE) != want)
             continue;
         struct gc_event ev = *e;
-        stack_id at = intern(&ev.at);
-        if (ev.kind == GE_CLOSE_NIL) {
-            finding_add(LC_F_CLOSE_NIL, NULL, at, ev.goid, 0, 0, NULL);
-        } else if (ev.kind == GE_PANIC || ev.kind == GE_FATAL) {
-            message_finding(&ev, at);
-        } else if (ev.kind == GE_DOUBLE_CLOSE) {
-            struct gc_chanrec r;
-            int known = gc_chanrec_get(ev.chan, &r) && r.closed_at.n;
-            record_chan(ev.chan, known ? &r : NULL);
-            finding_add(LC_F_DOUBLE_CLOSE, (const void *)(uintptr_t)ev.chan, at, ev.goid,
-                        known ? intern(&r.closed_at) : 0, known ? r.closed_by : 0, NULL);
-        }
+        if (ev.kind == GE_PANIC || ev.kind == GE_FATAL)
+            message_finding(&ev, intern(&ev.at));
     }
+    drain_sites();
 }
 
 /* The channel a goroutine waits on. */
@@ -427,11 +446,12 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
             task_block(t, o->what, ok, obj, site);
             /* it blocked after the last walk saw it otherwise: at most that long ago */
             t->since_ns = last_walk_ns && last_walk_ns > t->started_ns ? last_walk_ns : t->started_ns;
-            if (o->chan_nil) {
-                task_set_flag(t, LC_TF_NILCHAN, 1);
-                finding_add(LC_F_NIL_CHAN, NULL, site, t->id, 0, 0,
-                            o->wclass == GW_RECV_NIL ? "receive" : o->wclass == GW_SEND_NIL ? "send" : "select");
-            }
+        } else if (o->chan_nil && !(t->flags & LC_TF_NILCHAN)) {
+            /* a nil channel blocks forever: said once it is seen twice in the same wait (a select caught
+             * between enqueueing on its channels and parking must not be taken for one on nil channels) */
+            task_set_flag(t, LC_TF_NILCHAN, 1);
+            finding_add(LC_F_NIL_CHAN, NULL, site, t->id, 0, 0,
+                        o->wclass == GW_RECV_NIL ? "receive" : o->wclass == GW_SEND_NIL ? "send" : "select");
         }
         if (ok == LC_OBJ_CHAN && o->obj)
             note_chan(o);

@@ -226,18 +226,34 @@ static enum gc_state state_of(const struct gc_bin *b, uint32_t st)
          : st == b->st_waiting ? GS_WAITING : GS_OTHER;
 }
 
+/* Fields of an object read whole, fresh: sudogs are recycled and channels change under the walk. */
+static int read_obj(struct gc_reader *r, uint64_t addr, int first, int last, uint8_t *buf, size_t len)
+{
+    size_t n = 0;
+    for (int f = first; f <= last; f++)
+        if (r->bin->off[f] >= 0 && (size_t)r->bin->off[f] + r->bin->width[f] > n)
+            n = (size_t)r->bin->off[f] + r->bin->width[f];
+    return n <= len && gc_read_fresh(r->mem, addr, buf, n) == 0 ? (int)n : -1;
+}
+
 static void waited_chan(struct gc_reader *r, uint64_t sudog, struct gc_goroutine *o)
 {
+    uint8_t sg[256], hc[256];
+    int ns, nh;
     /* a select waits with one sudog per case, chained by waitlink: the first with a channel */
-    for (int k = 0; sudog && k < 64; k++, sudog = rd(r, sudog, GF_sudog_waitlink)) {
-        uint64_t c = rd(r, sudog, GF_sudog_c);
+    for (int k = 0; sudog && k < 64; k++, sudog = gf(r, sg, (size_t)ns, GF_sudog_waitlink)) {
+        if ((ns = read_obj(r, sudog, GF_sudog_g, GF_sudog_c, sg, sizeof sg)) < 0)
+            return;
+        uint64_t c = gf(r, sg, (size_t)ns, GF_sudog_c);
         if (!c)
             continue;
+        if ((nh = read_obj(r, c, GF_hchan_qcount, GF_hchan_closed, hc, sizeof hc)) < 0)
+            return;
         o->obj_kind = GO_CHAN;
         o->obj = c;
-        o->chan_cap = (uint32_t)rd(r, c, GF_hchan_dataqsiz);
-        o->chan_elemsize = (uint32_t)rd(r, c, GF_hchan_elemsize);
-        o->chan_closed = rd(r, c, GF_hchan_closed) != 0;
+        o->chan_cap = (uint32_t)gf(r, hc, (size_t)nh, GF_hchan_dataqsiz);
+        o->chan_elemsize = (uint32_t)gf(r, hc, (size_t)nh, GF_hchan_elemsize);
+        o->chan_closed = gf(r, hc, (size_t)nh, GF_hchan_closed) != 0;
         return;
     }
 }

@@ -265,7 +265,19 @@ static void here(uint64_t *regs, struct gc_stack *out)
     fp_walk(load64(regs[GC_R_SP]), regs[GC_R_BP], regs[GC_R_G], out);
 }
 
-/* The record of channel c; create: a new channel at that address (an old record of it is stale). */
+/* A slot taken for channel c: whatever it held is another channel's. */
+static struct gc_chanrec *chan_claimed(struct gc_chanrec *e)
+{
+    __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
+    e->closed = 0;
+    e->closed_at.n = e->made_at.n = 0;
+    e->closed_by = e->made_by = 0;
+    e->stamp = __atomic_add_fetch(&gc_rec->chan_clock, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
+    return e;
+}
+
+/* The record of channel c (create: take a slot for it when it has none). */
 static struct gc_chanrec *chan_slot(uint64_t c, int create)
 {
     struct gc_records *r = gc_rec;
@@ -279,7 +291,7 @@ static struct gc_chanrec *chan_slot(uint64_t c, int create)
         if (k == 0 && create) {
             uint64_t z = 0;
             if (__atomic_compare_exchange_n(&e->key, &z, c, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-                return e;
+                return chan_claimed(e);
             if (z == c)
                 return e;
         }
@@ -290,7 +302,7 @@ static struct gc_chanrec *chan_slot(uint64_t c, int create)
         return 0;
     __atomic_add_fetch(&r->lost, 1, __ATOMIC_RELAXED);
     __atomic_store_n(&oldest->key, c, __ATOMIC_RELEASE);   /* the longest-made channel gives way */
-    return oldest;
+    return chan_claimed(oldest);
 }
 
 static void event_msg(uint32_t kind, uint32_t msg, uint64_t c, uint64_t *regs)
@@ -311,11 +323,6 @@ static void event_msg(uint32_t kind, uint32_t msg, uint64_t c, uint64_t *regs)
             e->words[i] = sp + 8 * (i + 1) + 8 <= hi ? load64(sp + 8 * (i + 1)) : 0;
     }
     __atomic_store_n(&e->seq, (uint32_t)(2 * (pos / GC_EVENTS) + 2), __ATOMIC_RELEASE);
-}
-
-static void event(uint32_t kind, uint64_t c, uint64_t *regs)
-{
-    event_msg(kind, 0, c, regs);
 }
 
 /* Which of the runtime's messages the Go string (p, n) is. */
@@ -373,14 +380,49 @@ static void makechan_out(struct gc_hook *h, uint64_t *regs)
     struct gc_chanrec *e = c ? chan_slot(c, 1) : 0;
     if (!e)
         return;
+    if (e->made_by || e->made_at.n || e->closed)
+        chan_claimed(e);                  /* a new channel where a collected one was */
     __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
-    e->closed = 0;
-    e->closed_at.n = 0;
-    e->closed_by = 0;
     e->made_by = goid_of(regs[GC_R_G]);
-    e->stamp = __atomic_add_fetch(&gc_rec->chan_clock, 1, __ATOMIC_RELAXED);
     here(regs, &e->made_at);
     __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
+}
+
+static uint64_t stack_hash(uint64_t h, const struct gc_stack *st)
+{
+    for (uint32_t i = 0; i < st->n && i < GC_PCS; i++)
+        h = (h ^ st->pc[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* Count one occurrence of misuse at its site (the first one keeps the details; first: the channel's record,
+ * when it knew of the first close). */
+static void site_count(uint32_t kind, uint64_t c, uint64_t *regs, const struct gc_chanrec *first)
+{
+    struct gc_stack at;
+    here(regs, &at);
+    /* by where it happens: the first close shown is that of the first occurrence */
+    uint64_t key = stack_hash(0xcbf29ce484222325ull ^ kind, &at) | 1;
+    for (unsigned i = 0; i < GC_SITE_PROBES; i++) {
+        struct gc_site *s = &gc_rec->site[(key + i) & (GC_SITES - 1)];
+        uint64_t k = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE), z = 0;
+        if (k != key && !(k == 0 && __atomic_compare_exchange_n(&s->key, &z, key, 0, __ATOMIC_ACQ_REL,
+                                                                 __ATOMIC_ACQUIRE)))
+            continue;
+        if (k != key) {                   /* ours: the example */
+            s->kind = kind;
+            s->chan = c;
+            s->goid = goid_of(regs[GC_R_G]);
+            s->first_goid = first ? first->closed_by : 0;
+            s->at = at;
+            if (first)
+                s->first = first->closed_at;
+            __atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE);
+        }
+        __atomic_add_fetch(&s->count, 1, __ATOMIC_ACQ_REL);
+        return;
+    }
+    __atomic_add_fetch(&gc_rec->lost, 1, __ATOMIC_RELAXED);
 }
 
 /* Before the real closechan, which panics on a nil or closed channel (the program may recover). */
@@ -389,13 +431,13 @@ static void closechan_in(struct gc_hook *h, uint64_t *regs)
     (void)h;
     uint64_t c = regs[GC_R_AX];
     if (!c) {
-        event(GE_CLOSE_NIL, 0, regs);
+        site_count(GE_CLOSE_NIL, 0, regs, 0);
         return;
     }
     struct gc_chanrec *e = chan_slot(c, 1);
     uint32_t was = e ? __atomic_exchange_n(&e->closed, 1, __ATOMIC_ACQ_REL) : 0;
     if (was || load32(c + (uint64_t)gc_ctl.off_hchan_closed) != 0) {
-        event(GE_DOUBLE_CLOSE, c, regs);
+        site_count(GE_DOUBLE_CLOSE, c, regs, was ? e : 0);   /* a record made just now knows nothing */
         return;
     }
     if (e) {

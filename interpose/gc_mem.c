@@ -80,6 +80,11 @@ int gc_read(struct gc_mem *m, uint64_t addr, void *buf, size_t n)
     return 0;
 }
 
+int gc_read_fresh(struct gc_mem *m, uint64_t addr, void *buf, size_t n)
+{
+    return read_raw(m, addr, buf, n);
+}
+
 uint64_t gc_read_uint(struct gc_mem *m, uint64_t addr, int width, uint64_t def)
 {
     uint8_t b[8] = { 0 };

@@ -22,6 +22,8 @@ void gc_mem_close(struct gc_mem *m);
 void gc_mem_flush(struct gc_mem *m);
 /* Copy n bytes at addr into buf; returns 0, or -1 when any of it cannot be read. */
 int gc_read(struct gc_mem *m, uint64_t addr, void *buf, size_t n);
+/* The same, around the page cache: for objects that change from one moment to the next (a sudog, a channel). */
+int gc_read_fresh(struct gc_mem *m, uint64_t addr, void *buf, size_t n);
 /* An unsigned value of width 1, 2, 4 or 8 bytes at addr; def when unreadable. */
 uint64_t gc_read_uint(struct gc_mem *m, uint64_t addr, int width, uint64_t def);
 #endif

@@ -4,7 +4,9 @@
 #include "gc_patch.h"
 #include "gc_hooks.h"
 #include "../report/pclntab.h"
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -88,6 +90,49 @@ static int write_site(uint64_t site, const uint8_t *code, size_t n)
     memcpy((void *)(uintptr_t)site, code, n);
     set_prot(site, n, PROT_READ | PROT_EXEC);
     __builtin___clear_cache((char *)(uintptr_t)site, (char *)(uintptr_t)site + n);
+    return 0;
+}
+
+/* The protection of the mapping that holds addr, from /proc/self/maps; -1 when not found. */
+static int prot_of(uint64_t addr)
+{
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC), prot = -1;
+    if (fd < 0)
+        return -1;
+    char buf[8192], line[512];
+    size_t ll = 0;
+    ssize_t n;
+    while (prot < 0 && (n = read(fd, buf, sizeof buf)) > 0) {
+        for (ssize_t i = 0; i < n && prot < 0; i++) {
+            if (buf[i] != '\n') {
+                if (ll < sizeof line - 1)
+                    line[ll++] = buf[i];
+                continue;
+            }
+            line[ll] = 0;
+            ll = 0;
+            unsigned long lo, hi;
+            char perms[8];
+            if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 && addr >= lo && addr < hi)
+                prot = (perms[0] == 'r' ? PROT_READ : 0) | (perms[1] == 'w' ? PROT_WRITE : 0) |
+                       (perms[2] == 'x' ? PROT_EXEC : 0);
+        }
+    }
+    close(fd);
+    return prot;
+}
+
+int gc_patch_word(uint64_t addr, uint32_t expect, uint32_t value)
+{
+    int prot = prot_of(addr);
+    if (prot < 0 || !(prot & PROT_READ) || *(const volatile uint32_t *)(uintptr_t)addr != expect)
+        return -1;
+    long pg = sysconf(_SC_PAGESIZE);
+    uint64_t lo = addr & ~(uint64_t)(pg - 1);
+    if (mprotect((void *)(uintptr_t)lo, (size_t)pg, prot | PROT_WRITE) != 0)
+        return -1;
+    *(volatile uint32_t *)(uintptr_t)addr = value;
+    mprotect((void *)(uintptr_t)lo, (size_t)pg, prot);   /* as it was */
     return 0;
 }
 

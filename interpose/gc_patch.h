@@ -8,6 +8,9 @@
  * site + 1 a jump that ends at target with rax clobbered. Returns 0, or -1 (nothing changed). */
 int gc_patch_jump(uint64_t site, const uint8_t *expect, size_t n, void *target);
 
+/* The 32-bit word at addr becomes value, if it is expect. Returns 0, or -1 (nothing changed). */
+int gc_patch_word(uint64_t addr, uint32_t expect, uint32_t value);
+
 struct gc_hook;
 struct lc_pcln;
 /* Call h on entry to the Go function at fn, after its stack check (its first instructions must be one).

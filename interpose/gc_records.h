@@ -30,6 +30,7 @@ struct gc_chanrec {
 };
 
 enum gc_event_kind { GE_DOUBLE_CLOSE = 1, GE_CLOSE_NIL, GE_PANIC, GE_FATAL };
+/* GE_DOUBLE_CLOSE and GE_CLOSE_NIL go to the site table; the ring has the rare ones (GE_PANIC, GE_FATAL). */
 /* The runtime's messages an event of kind GE_PANIC or GE_FATAL is taken for (others are not recorded). */
 enum gc_msg { GM_SEND_CLOSED = 1, GM_NEG_WAITGROUP, GM_UNLOCK_UNLOCKED, GM_MAP_WRITES, GM_MAP_READ_WRITE,
               GM_MAP_ITER_WRITE, GM_ALL_ASLEEP };
@@ -43,10 +44,23 @@ struct gc_event {
     uint64_t words[GC_WORDS];             /* GE_PANIC, GE_FATAL: the callers' frames, for the object */
 };
 
+/* Misuse that can repeat at a rate (a double close in a loop): counted by site, so that none is lost. */
+#define GC_SITES 1024
+#define GC_SITE_PROBES 16
+struct gc_site {
+    volatile uint64_t key;                /* hash of the kind and both stacks (0 free) */
+    volatile uint64_t count;
+    volatile uint32_t ready;              /* the example below is complete */
+    uint32_t kind;
+    uint64_t chan, goid, first_goid;      /* the first occurrence */
+    struct gc_stack at, first;            /* where it happened; for a double close, where the first close was */
+};
+
 struct gc_records {
     struct gc_spawn spawn[GC_SPAWNS];
     struct gc_chanrec chan[GC_CHANS];
     struct gc_event event[GC_EVENTS];
+    struct gc_site site[GC_SITES];
     volatile uint64_t event_next;         /* ring position of the next event */
     volatile uint64_t chan_clock;
     volatile uint64_t lost;               /* events dropped (ring full), records not kept (table full) */

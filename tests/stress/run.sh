@@ -99,5 +99,60 @@ else
     echo "FAIL go: build failed"; cat "$out/build.log"; failed=1
 fi
 
+# ---- Go: goroutines (gc) ---------------------------------------------------------------------------------
+# The same program built by the go toolchain (position-independent, so that the preload enters it).
+GO=${GO:-go}
+export GOCACHE=${GOCACHE:-$ROOT/build/gocache} GOPROXY=off GOTOOLCHAIN=local GOTELEMETRY=off GOFLAGS=
+out=$WORK/gc
+mkdir -p "$out"
+if [ "$ONLY" = c ] || [ "$ONLY" = go ]; then
+    echo "SKIP gc: STRESS_ONLY=$ONLY"
+elif ! command -v "$GO" > /dev/null 2>&1; then
+    echo "SKIP gc: $GO not installed"
+elif (cd "$HERE" && CGO_ENABLED=0 "$GO" build -buildmode=pie -o "$WORK/churn_gc" churn.go) 2> "$out/build.log"; then
+    echo "stress gc: ${SECS}s of churn, SIGUSR1 every 20 ms (at most 400)"
+    export LEAKCHECK_OPTIONS="grace_ms=100:log_path=$out/lc"
+    run_under_dumps "$out" 400 0.02 $((SECS + 30)) "$WORK/churn_gc" $((SECS * 1000)) 500
+    pid=$(sed -n 's/^pid //p' "$out/stdout")
+    digest "$out" "$out/lc.$pid" > "$out/digest"
+    check gc "$out/digest" \
+        '^exit status 66$' '^stdout: churn: ok,' '^stdout: settled 7$' \
+        '^live reports: [1-9][0-9]+$' \
+        '^last live report: leakcheck: live report \(pid [0-9]+, 8 tasks\)$' \
+        '^verdict: leakcheck: found unexpected goroutines \(7 leaked in 4 groups\)$' \
+        '^verdict: \[3 goroutines blocked for [0-9.]+s( \(newest [0-9.]+s\))? in chan receive on chan 0x' \
+        '^verdict: \[2 goroutines blocked for [0-9.]+s( \(newest [0-9.]+s\))? in chan send on chan 0x' \
+        '^verdict: \[1 goroutine blocked for [0-9.]+s in sync\.Mutex\.Lock on mutex 0x' \
+        '^verdict: \[1 goroutine blocked for [0-9.]+s in select' \
+        '^verdict: leakcheck: 7 leaked, 0 misuse; exit status 66$' '^stderr: empty$'
+else
+    echo "FAIL gc: build failed"; cat "$out/build.log"; failed=1
+fi
+
+# ---- Go: channel hooks under a busy collector (gc) --------------------------------------------------------
+out=$WORK/gcclose
+mkdir -p "$out"
+if [ "$ONLY" = c ] || [ "$ONLY" = go ]; then
+    echo "SKIP gc close churn: STRESS_ONLY=$ONLY"
+elif ! command -v "$GO" > /dev/null 2>&1; then
+    echo "SKIP gc close churn: $GO not installed"
+elif (cd "$HERE" && CGO_ENABLED=0 "$GO" build -buildmode=pie -o "$WORK/closechurn" closechurn.go) 2> "$out/build.log"; then
+    echo "stress gc close churn: ${SECS}s of make and close, GOGC=5, SIGUSR1 every 50 ms (at most 100)"
+    export LEAKCHECK_OPTIONS="grace_ms=100:log_path=$out/lc"
+    GOGC=5 run_under_dumps "$out" 100 0.05 $((SECS + 30)) "$WORK/closechurn" $((SECS * 1000))
+    pid=$(sed -n 's/^pid //p' "$out/stdout")
+    digest "$out" "$out/lc.$pid" > "$out/digest"
+    doubles=$(sed -n 's/^stdout: closechurn: ok, [0-9]* channels, \([0-9]*\) double closes$/\1/p' "$out/digest")
+    # every double close the program made (it counts them) is in the one finding of its site, with that count
+    check "gc close churn" "$out/digest" \
+        '^exit status 66$' '^stdout: closechurn: ok,' '^live reports: [1-9][0-9]*$' \
+        "^verdict: leakcheck: found misuse \(0 leaked in 0 groups, 1 misuse\)$" \
+        "^verdict: \[double close of chan 0x[0-9a-f]+ \(${doubles:-x} times\)\]$" \
+        '^verdict:   second close: main\.closeAgain ' '^verdict:   first close: +main\.churn ' \
+        '^stderr: empty$'
+else
+    echo "FAIL gc close churn: build failed"; cat "$out/build.log"; failed=1
+fi
+
 [ $failed -eq 0 ] && echo "stress: all clean" || echo "stress: FAILED"
 exit $failed
