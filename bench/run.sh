@@ -11,7 +11,8 @@
 #                the C microbenchmarks, with reduced iteration counts, as extra ratio columns (or BENCH_PEERS=1)
 #   --no-real    skip the real-program rows (or BENCH_REAL=0); they install pigz/xz/zstd via scripts/setup bench
 #   --rounds N   plain/shim pairs per timing benchmark (default 5, or BENCH_ROUNDS)
-#   NAME         only these benchmarks (c_mutex, go_pipeline, pigz, ...)
+#   NAME         only these benchmarks (c_mutex, go_pipeline, gc_unbuf, pigz, ...); gc_NAME rows run
+#                bench/go_NAME.go built by the go toolchain, go_NAME rows the same program built by gccgo
 # Environment: LEAKCHECK_LIB (default build/libleakcheck.so), GCCGO (default gccgo-12), BENCH_MEM_ROUNDS
 # (default 1: the memory benchmarks are slow and steady), BENCH_REAL_ROUNDS (default 3), BENCH_TIMEOUT
 # (seconds per run, default 60).
@@ -21,6 +22,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LIB=${LEAKCHECK_LIB:-$ROOT/build/libleakcheck.so}
 OUT=$ROOT/build/bench
 GCCGO=${GCCGO:-gccgo-12}
+GO=${GO:-go}
 ROUNDS=${BENCH_ROUNDS:-5}
 MEM_ROUNDS=${BENCH_MEM_ROUNDS:-1}
 TIMEOUT=${BENCH_TIMEOUT:-60}
@@ -58,8 +60,15 @@ BENCHES=(
     "go_buf|Go buffered chan ping-pong|ns_per_op|-||"
     "go_select|Go select ping-pong|ns_per_op|1.3||"
     "go_pipeline|Go pipeline 1M items (ms wall)|ms_wall|1.15||"
+    "go_makeclose|Go chan make+close|ns_per_op|-||"
+    "gc_spawn|gc Go goroutine spawn+exit|ns_per_op|-||"
+    "gc_unbuf|gc Go unbuffered chan ping-pong|ns_per_op|1.02||"
+    "gc_select|gc Go select ping-pong|ns_per_op|1.02||"
+    "gc_pipeline|gc Go pipeline 1M items (ms wall)|ms_wall|1.02||"
+    "gc_makeclose|gc Go chan make+close (ns more)|ns_per_op|+300||"
     "c_mem|C memory, 1000 blocked threads|bytes_per_task|+256|||1000 leak"
     "go_mem|Go memory, 100k blocked goroutines|bytes_per_task|+256|||100000 leak"
+    "gc_mem|gc Go memory, 100k blocked goroutines|bytes_per_task|+256|||100000 leak"
 )
 
 VAL=""            # run_one's results: the metric,
@@ -91,6 +100,12 @@ build() {
         src=$ROOT/bench/$name.c
         [ "$bin" -nt "$src" ] && [ "$bin" -nt "$ROOT/bench/bench.h" ] && return 0
         gcc "${CFLAGS[@]}" -o "$bin" "$src" 2>"$OUT/$name.build.log" && return 0
+    elif [ "${name#gc_}" != "$name" ]; then
+        # gc rows: the same Go program as go_*, built by the go toolchain (PIE, so that the preload enters it)
+        src=$ROOT/bench/go_${name#gc_}.go
+        [ "$bin" -nt "$src" ] && return 0
+        (cd "$ROOT/bench" && CGO_ENABLED=0 GOCACHE="${GOCACHE:-$ROOT/build/gocache}" GOFLAGS= \
+            "$GO" build -buildmode=pie -o "$bin" "$src") 2>"$OUT/$name.build.log" && return 0
     else
         src=$ROOT/bench/$name.go
         [ "$bin" -nt "$src" ] && return 0
@@ -209,10 +224,14 @@ if [ ! -f "$LIB" ]; then
     exit 1
 fi
 build_helper runwait || { echo "bench/run.sh: cannot build bench/runwait.c" >&2; exit 1; }
-HAVE_GO=1
+HAVE_GO=1 HAVE_GC=1
 if ! command -v "$GCCGO" >/dev/null; then
     HAVE_GO=0
-    NOTES+=("Go rows skipped: $GCCGO not found")
+    NOTES+=("gccgo rows skipped: $GCCGO not found")
+fi
+if ! command -v "$GO" >/dev/null; then
+    HAVE_GC=0
+    NOTES+=("gc rows skipped: $GO not found")
 fi
 [ "$PEERS" = 1 ] && detect_peers
 
@@ -237,7 +256,7 @@ for spec in "${BENCHES[@]}"; do
     IFS='|' read -r name label metric target tsan_n hg_n args <<<"$spec"
     wanted "$name" || continue
     case $target in -) tgt=- ;; +*) tgt="${target}B" ;; *) tgt="<=${target}x" ;; esac
-    if [ "${name#go_}" != "$name" ] && [ $HAVE_GO = 0 ]; then
+    if { [ "${name#go_}" != "$name" ] && [ $HAVE_GO = 0 ]; } || { [ "${name#gc_}" != "$name" ] && [ $HAVE_GC = 0 ]; }; then
         row "$label" - - - "" "$tgt" "skipped" ""; echo; continue
     fi
     build "$name" || { row "$label" - - - "" "$tgt" "no build" ""; echo; continue; }
@@ -304,7 +323,7 @@ for spec in "${BENCHES[@]}"; do
             NOTES+=("$name $mode: $(grep -v exiting_real_ns "$OUT/$name.$mode.out" | tr '\n' ' ')")
         done
         # the exit report must name every task, in one group
-        noun=threads; [ "${name#go_}" != "$name" ] && noun=goroutines
+        noun=threads; [ "${name#c_}" = "$name" ] && noun=goroutines
         rep=$(ls -t "$OUT/$name.report".* 2>/dev/null | head -n 1)
         want="found unexpected $noun (${argv[0]} leaked in 1 groups)"
         if [ -n "$rep" ] && grep -qF "$want" "$rep"; then chk="ok"

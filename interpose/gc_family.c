@@ -134,11 +134,12 @@ static void install_hooks(const char *path)
     c->off_g_sched_pc = bin.off[GF_g_sched_pc];
     c->off_hchan_closed = bin.off[GF_hchan_closed];
     c->off_type_kind = bin.off[GF_type_kind];
-    extern int64_t lc_gc_off_g_m, lc_gc_off_m_g0, lc_gc_off_m_gsignal, lc_gc_off_g_sched_sp;
+    extern int64_t lc_gc_off_g_m, lc_gc_off_m_g0, lc_gc_off_m_gsignal, lc_gc_off_g_sched_sp, lc_gc_off_g_stack_lo;
     lc_gc_off_g_m = bin.off[GF_g_m];
     lc_gc_off_m_g0 = bin.off[GF_m_g0];
     lc_gc_off_m_gsignal = bin.off[GF_m_gsignal];
     lc_gc_off_g_sched_sp = bin.off[GF_g_sched_sp];
+    lc_gc_off_g_stack_lo = bin.off[GF_g_stack_lo];
     void *m = mmap(NULL, sizeof *gc_rec, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED)
         return;
@@ -146,7 +147,6 @@ static void install_hooks(const char *path)
     enum { ENTRY, RETURN, NOSPLIT };
     static const struct { const char *fn; struct gc_hook *h; int how; } hooks[] = {
         { "runtime.newproc1", &lc_gc_hook_newproc_out, RETURN },
-        { "runtime.newproc1", &lc_gc_hook_newproc_in, ENTRY },
         { "runtime.makechan", &lc_gc_hook_makechan_out, RETURN },
         { "runtime.closechan", &lc_gc_hook_closechan_in, ENTRY },
         { "runtime.gopanic", &lc_gc_hook_gopanic_in, ENTRY },
@@ -240,9 +240,27 @@ static enum lc_obj_kind obj_kind(enum gc_obj k)
 }
 
 
-static stack_id intern(const struct gc_stack *st)
+int gc_depot_get(gc_sid id, struct gc_stack *out)
 {
-    return st->n ? stack_intern(st->pc, (int)(st->n < GC_PCS ? st->n : GC_PCS)) : 0;
+    if (!gc_rec || id == 0 || id > GC_DEPOT)
+        return 0;
+    const struct gc_depot_entry *e = &gc_rec->depot[id - 1];
+    if (!__atomic_load_n(&e->ready, __ATOMIC_ACQUIRE))
+        return 0;
+    *out = e->st;
+    return out->n <= GC_PCS;
+}
+
+/* runtime/'s id of a depot stack (interned once: the depot never changes an entry once ready). */
+static stack_id depot_ids[GC_DEPOT];
+static stack_id intern(gc_sid id)
+{
+    struct gc_stack st;
+    if (!id || id > GC_DEPOT)
+        return 0;
+    if (!depot_ids[id - 1] && gc_depot_get(id, &st) && st.n)
+        depot_ids[id - 1] = stack_intern(st.pc, (int)st.n);
+    return depot_ids[id - 1];
 }
 
 /* A copy of goid's spawn record, when it still has one. */
@@ -264,7 +282,7 @@ static void creation_chain(struct lc_task *t, const struct gc_goroutine *o)
     struct gc_spawn sp;
     uint64_t goid = o->goid;
     for (int i = 0; i < LC_CHAIN; i++) {
-        if (!spawn_of(goid, &sp) || !sp.at.n) {
+        if (!spawn_of(goid, &sp) || !sp.at) {
             if (i == 0 && o->gopc) {
                 uintptr_t gopc = (uintptr_t)o->gopc;
                 t->anc_stack[0] = stack_intern(&gopc, 1);
@@ -272,7 +290,7 @@ static void creation_chain(struct lc_task *t, const struct gc_goroutine *o)
             }
             return;
         }
-        t->anc_stack[i] = intern(&sp.at);
+        t->anc_stack[i] = intern(sp.at);
         t->anc_id[i] = sp.parent;
         goid = sp.parent;
     }
@@ -282,11 +300,11 @@ int gc_chanrec_get(uint64_t chan, struct gc_chanrec *out)
 {
     if (!gc_rec)
         return 0;
-    uint64_t h = (chan >> 4) * 0x9e3779b97f4a7c15ull;
-    for (unsigned i = 0; i < GC_CHAN_PROBES; i++) {
-        const struct gc_chanrec *e = &gc_rec->chan[(h + i) & (GC_CHANS - 1)];
-        if (__atomic_load_n(&e->key, __ATOMIC_ACQUIRE) != chan)
+    unsigned base = (unsigned)((chan >> 4) * 0x9e3779b97f4a7c15ull >> 40) & (GC_CHANS - 1) & ~(GC_CHAN_PROBES - 1u);
+    for (unsigned i = base; i < base + GC_CHAN_PROBES; i++) {
+        if (__atomic_load_n(&gc_rec->chan_key[i], __ATOMIC_ACQUIRE) != chan)
             continue;
+        const struct gc_chanrec *e = &gc_rec->chan[i];
         for (int tries = 0; tries < 100; tries++) {
             uint32_t before = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
             *out = *e;
@@ -307,11 +325,11 @@ static void record_chan(uint64_t key, const struct gc_chanrec *r)
     uint32_t esz = (uint32_t)gc_read_uint(&mem, key + (uint64_t)b->off[GF_hchan_elemsize], b->width[GF_hchan_elemsize], 0);
     int closed = gc_read_uint(&mem, key + (uint64_t)b->off[GF_hchan_closed], 4, 0) != 0;
     if (!chan_get(key, &ch) || ch.cap != cap || (r && ch.made_by != r->made_by)) {
-        chan_new(LC_CH_GO, key, esz, cap, r ? intern(&r->made_at) : 0, r ? r->made_by : 0);
+        chan_new(LC_CH_GO, key, esz, cap, r ? intern(r->made_at) : 0, r ? r->made_by : 0);
         ch.is_closed = 0;
     }
     if (closed && !ch.is_closed)
-        chan_mark_closed(key, r && r->closed_at.n ? intern(&r->closed_at) : 0, r ? r->closed_by : 0, NULL);
+        chan_mark_closed(key, r ? intern(r->closed_at) : 0, r ? r->closed_by : 0, NULL);
 }
 
 /* The first word of an event's frames that is a closed channel, a WaitGroup gone negative, an unlocked
@@ -354,7 +372,7 @@ static void message_finding(const struct gc_event *e, stack_id at)
             snprintf(note, sizeof note, "%llu buffered", (unsigned long long)q);
         if (obj)
             record_chan(obj, known ? &r : NULL);
-        finding_add(LC_F_SEND_CLOSED, o, at, e->goid, known ? intern(&r.closed_at) : 0, known ? r.closed_by : 0,
+        finding_add(LC_F_SEND_CLOSED, o, at, e->goid, known ? intern(r.closed_at) : 0, known ? r.closed_by : 0,
                     note);
     } else if (e->msg == GM_NEG_WAITGROUP) {
         finding_add(LC_F_NEG_WAITGROUP, o, at, e->goid, 0, 0, "counter < 0");
@@ -372,12 +390,12 @@ static void drain_sites(void)
         uint64_t n = __atomic_load_n(&s->count, __ATOMIC_ACQUIRE);
         if (n == site_seen[i] || !__atomic_load_n(&s->ready, __ATOMIC_ACQUIRE))
             continue;
-        stack_id at = intern(&s->at);
+        stack_id at = intern(s->at);
         if (s->kind == GE_DOUBLE_CLOSE && site_seen[i] == 0) {
             struct gc_chanrec r;
             record_chan(s->chan, gc_chanrec_get(s->chan, &r) ? &r : NULL);
         }
-        stack_id first = s->kind == GE_DOUBLE_CLOSE ? intern(&s->first) : 0;
+        stack_id first = s->kind == GE_DOUBLE_CLOSE ? intern(s->first) : 0;
         for (; site_seen[i] < n; site_seen[i]++)
             finding_add(s->kind == GE_DOUBLE_CLOSE ? LC_F_DOUBLE_CLOSE : LC_F_CLOSE_NIL,
                         (const void *)(uintptr_t)s->chan, at, s->goid, first, first ? s->first_goid : 0, NULL);
@@ -402,7 +420,7 @@ static void drain_events(void)
             continue;
         struct gc_event ev = *e;
         if (ev.kind == GE_PANIC || ev.kind == GE_FATAL)
-            message_finding(&ev, intern(&ev.at));
+            message_finding(&ev, intern(ev.at));
     }
     drain_sites();
 }

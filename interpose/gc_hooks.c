@@ -207,10 +207,11 @@ void lc_gc_sample_handler(int sig, siginfo_t *info, void *ucv)
 
 /* ---- entry and return hooks --------------------------------------------------------------------------------- */
 
-int64_t lc_gc_off_g_m, lc_gc_off_m_g0, lc_gc_off_m_gsignal, lc_gc_off_g_sched_sp;
+int64_t lc_gc_off_g_m, lc_gc_off_m_g0, lc_gc_off_m_gsignal, lc_gc_off_g_sched_sp, lc_gc_off_g_stack_lo;
 struct gc_records *gc_rec;
 
-/* Save, pick the stack (g0's, unless already on it; none on the signal stack), call, restore. */
+/* Save, pick the stack (the goroutine's own when 4 KiB are left on it, else g0's; none on the signal stack),
+ * call, restore. The hooks need well under 1 KiB. */
 #define TRAMP(name, leave)                                                                        \
     __asm__(".text\n.globl " name "\n.hidden " name "\n.type " name ", @function\n" name ":\n"     \
             "    subq $96, %rsp\n"                                                                 \
@@ -222,6 +223,8 @@ struct gc_records *gc_rec;
             "    movq lc_gc_off_g_m(%rip), %rax\n    movq (%r14,%rax,1), %rax\n"                   \
             "    testq %rax, %rax\n    jz 9f\n"                                                    \
             "    movq lc_gc_off_m_gsignal(%rip), %rcx\n    cmpq (%rax,%rcx,1), %r14\n    je 9f\n"  \
+            "    movq lc_gc_off_g_stack_lo(%rip), %rcx\n    movq (%r14,%rcx,1), %rcx\n"             \
+            "    addq $4096, %rcx\n    cmpq %rcx, %rsp\n    ja 1f\n"      /* room enough: stay */    \
             "    movq lc_gc_off_m_g0(%rip), %rcx\n    movq (%rax,%rcx,1), %rax\n"                  \
             "    cmpq %rax, %r14\n    je 1f\n"                                                     \
             "    movq lc_gc_off_g_sched_sp(%rip), %rcx\n    movq (%rax,%rcx,1), %rsp\n"            \
@@ -260,49 +263,149 @@ static void fp_walk(uint64_t ra, uint64_t bp, uint64_t g, struct gc_stack *out)
     out->n = n;
 }
 
-static void here(uint64_t *regs, struct gc_stack *out)
+static uint64_t stack_hash(uint64_t h, const struct gc_stack *st)
 {
-    fp_walk(load64(regs[GC_R_SP]), regs[GC_R_BP], regs[GC_R_G], out);
+    for (uint32_t i = 0; i < st->n && i < GC_PCS; i++)
+        h = (h ^ st->pc[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static int same_stack(const struct gc_stack *a, const volatile struct gc_stack *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (uint32_t i = 0; i < a->n; i++)
+        if (a->pc[i] != b->pc[i])
+            return 0;
+    return 1;
+}
+
+/* The depot's id of st, storing it the first time. */
+static gc_sid depot_put(const struct gc_stack *st)
+{
+    if (!st->n)
+        return 0;
+    uint64_t h = stack_hash(0xcbf29ce484222325ull, st) | 1;
+    for (unsigned i = 0; i < GC_DEPOT_PROBES; i++) {
+        unsigned slot = (unsigned)(h + i) & (GC_DEPOT - 1);
+        struct gc_depot_entry *e = &gc_rec->depot[slot];
+        uint64_t k = __atomic_load_n(&e->hash, __ATOMIC_ACQUIRE), z = 0;
+        if (k == h) {
+            /* the same hash: the same stack once its frames are there (a claimer is writing them now) */
+            for (int spin = 0; spin < 1000 && !__atomic_load_n(&e->ready, __ATOMIC_ACQUIRE); spin++)
+                __builtin_ia32_pause();
+            if (__atomic_load_n(&e->ready, __ATOMIC_ACQUIRE) && same_stack(st, &e->st))
+                return slot + 1;
+            continue;
+        }
+        if (k == 0 && __atomic_compare_exchange_n(&e->hash, &z, h, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            e->st = *st;
+            __atomic_store_n(&e->ready, 1, __ATOMIC_RELEASE);
+            return slot + 1;
+        }
+    }
+    __atomic_add_fetch(&gc_rec->lost, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+/* The stack at a hook's site, in the depot. */
+static gc_sid here(uint64_t *regs)
+{
+    struct gc_stack st;
+    fp_walk(load64(regs[GC_R_SP]), regs[GC_R_BP], regs[GC_R_G], &st);
+    return depot_put(&st);
+}
+
+/* A cheap, uncontended age for eviction: the time-stamp counter. */
+static uint64_t stamp(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+/* A record is written by one hook at a time (a channel is made once, and closed by one goroutine but in a
+ * double close): its seq is odd while it is. */
+static void write_begin(struct gc_chanrec *e)
+{
+    __atomic_store_n(&e->seq, e->seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static void write_end(struct gc_chanrec *e)
+{
+    __atomic_store_n(&e->seq, e->seq + 1, __ATOMIC_RELEASE);
 }
 
 /* A slot taken for channel c: whatever it held is another channel's. */
-static struct gc_chanrec *chan_claimed(struct gc_chanrec *e)
+static struct gc_chanrec *chan_claimed(unsigned slot, uint64_t c)
 {
-    __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
+    struct gc_chanrec *e = &gc_rec->chan[slot];
+    gc_rec->chan_stamp[slot] = stamp();
+    write_begin(e);
+    e->key = c;
     e->closed = 0;
-    e->closed_at.n = e->made_at.n = 0;
+    e->closed_at = e->made_at = 0;
     e->closed_by = e->made_by = 0;
-    e->stamp = __atomic_add_fetch(&gc_rec->chan_clock, 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
+    write_end(e);
     return e;
 }
 
-/* The record of channel c (create: take a slot for it when it has none). */
+/* The record of channel c (create: take a slot for it when it has none). Probes stay in one aligned group
+ * of GC_CHAN_PROBES keys. */
 static struct gc_chanrec *chan_slot(uint64_t c, int create)
 {
     struct gc_records *r = gc_rec;
-    uint64_t h = (c >> 4) * 0x9e3779b97f4a7c15ull;
-    struct gc_chanrec *oldest = 0;
-    for (unsigned i = 0; i < GC_CHAN_PROBES; i++) {
-        struct gc_chanrec *e = &r->chan[(h + i) & (GC_CHANS - 1)];
-        uint64_t k = __atomic_load_n(&e->key, __ATOMIC_ACQUIRE);
+    unsigned base = (unsigned)((c >> 4) * 0x9e3779b97f4a7c15ull >> 40) & (GC_CHANS - 1) & ~(GC_CHAN_PROBES - 1u);
+    unsigned oldest = base;
+    for (unsigned i = base; i < base + GC_CHAN_PROBES; i++) {
+        uint64_t k = __atomic_load_n(&r->chan_key[i], __ATOMIC_ACQUIRE);
         if (k == c)
-            return e;
+            return &r->chan[i];
         if (k == 0 && create) {
             uint64_t z = 0;
-            if (__atomic_compare_exchange_n(&e->key, &z, c, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-                return chan_claimed(e);
+            if (__atomic_compare_exchange_n(&r->chan_key[i], &z, c, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+                return chan_claimed(i, c);
             if (z == c)
-                return e;
+                return &r->chan[i];
         }
-        if (!oldest || e->stamp < oldest->stamp)
-            oldest = e;
+        if (r->chan_stamp[i] < r->chan_stamp[oldest])
+            oldest = i;
     }
     if (!create)
         return 0;
     __atomic_add_fetch(&r->lost, 1, __ATOMIC_RELAXED);
-    __atomic_store_n(&oldest->key, c, __ATOMIC_RELEASE);   /* the longest-made channel gives way */
-    return chan_claimed(oldest);
+    __atomic_store_n(&r->chan_key[oldest], c, __ATOMIC_RELEASE);   /* the longest-made channel gives way */
+    return chan_claimed(oldest, c);
+}
+
+
+/* Count one occurrence of misuse at its site (the first one keeps the details; first: the channel's record,
+ * when it knew of the first close). */
+static void site_count(uint32_t kind, uint64_t c, uint64_t *regs, const struct gc_chanrec *first)
+{
+    gc_sid at = here(regs);
+    /* by where it happens: the first close shown is that of the first occurrence */
+    uint64_t key = ((uint64_t)kind << 32 | at) * 0x9e3779b97f4a7c15ull | 1;
+    for (unsigned i = 0; i < GC_SITE_PROBES; i++) {
+        struct gc_site *s = &gc_rec->site[(key + i) & (GC_SITES - 1)];
+        uint64_t k = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE), z = 0;
+        if (k != key && !(k == 0 && __atomic_compare_exchange_n(&s->key, &z, key, 0, __ATOMIC_ACQ_REL,
+                                                                 __ATOMIC_ACQUIRE)))
+            continue;
+        if (k != key) {                   /* ours: the example */
+            s->kind = kind;
+            s->chan = c;
+            s->goid = goid_of(regs[GC_R_G]);
+            s->first_goid = first ? first->closed_by : 0;
+            s->at = at;
+            s->first = first ? first->closed_at : 0;
+            __atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE);
+        }
+        __atomic_add_fetch(&s->count, 1, __ATOMIC_ACQ_REL);
+        return;
+    }
+    __atomic_add_fetch(&gc_rec->lost, 1, __ATOMIC_RELAXED);
 }
 
 static void event_msg(uint32_t kind, uint32_t msg, uint64_t c, uint64_t *regs)
@@ -316,7 +419,7 @@ static void event_msg(uint32_t kind, uint32_t msg, uint64_t c, uint64_t *regs)
     e->chan = c;
     e->g = regs[GC_R_G];
     e->goid = goid_of(regs[GC_R_G]);
-    here(regs, &e->at);
+    e->at = here(regs);
     if (msg) {                            /* the callers' frames: the object the message is about is there */
         uint64_t sp = regs[GC_R_SP], hi = load64(e->g + (uint64_t)gc_ctl.off_g_stack_hi);
         for (unsigned i = 0; i < GC_WORDS; i++)
@@ -380,49 +483,15 @@ static void makechan_out(struct gc_hook *h, uint64_t *regs)
     struct gc_chanrec *e = c ? chan_slot(c, 1) : 0;
     if (!e)
         return;
-    if (e->made_by || e->made_at.n || e->closed)
-        chan_claimed(e);                  /* a new channel where a collected one was */
-    __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
+    write_begin(e);                       /* a new channel, maybe where a collected one was */
+    e->key = c;
+    e->closed = 0;
+    e->closed_at = 0;
+    e->closed_by = 0;
+    gc_rec->chan_stamp[e - gc_rec->chan] = stamp();
     e->made_by = goid_of(regs[GC_R_G]);
-    here(regs, &e->made_at);
-    __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
-}
-
-static uint64_t stack_hash(uint64_t h, const struct gc_stack *st)
-{
-    for (uint32_t i = 0; i < st->n && i < GC_PCS; i++)
-        h = (h ^ st->pc[i]) * 0x100000001b3ull;
-    return h;
-}
-
-/* Count one occurrence of misuse at its site (the first one keeps the details; first: the channel's record,
- * when it knew of the first close). */
-static void site_count(uint32_t kind, uint64_t c, uint64_t *regs, const struct gc_chanrec *first)
-{
-    struct gc_stack at;
-    here(regs, &at);
-    /* by where it happens: the first close shown is that of the first occurrence */
-    uint64_t key = stack_hash(0xcbf29ce484222325ull ^ kind, &at) | 1;
-    for (unsigned i = 0; i < GC_SITE_PROBES; i++) {
-        struct gc_site *s = &gc_rec->site[(key + i) & (GC_SITES - 1)];
-        uint64_t k = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE), z = 0;
-        if (k != key && !(k == 0 && __atomic_compare_exchange_n(&s->key, &z, key, 0, __ATOMIC_ACQ_REL,
-                                                                 __ATOMIC_ACQUIRE)))
-            continue;
-        if (k != key) {                   /* ours: the example */
-            s->kind = kind;
-            s->chan = c;
-            s->goid = goid_of(regs[GC_R_G]);
-            s->first_goid = first ? first->closed_by : 0;
-            s->at = at;
-            if (first)
-                s->first = first->closed_at;
-            __atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE);
-        }
-        __atomic_add_fetch(&s->count, 1, __ATOMIC_ACQ_REL);
-        return;
-    }
-    __atomic_add_fetch(&gc_rec->lost, 1, __ATOMIC_RELAXED);
+    e->made_at = here(regs);
+    write_end(e);
 }
 
 /* Before the real closechan, which panics on a nil or closed channel (the program may recover). */
@@ -441,56 +510,38 @@ static void closechan_in(struct gc_hook *h, uint64_t *regs)
         return;
     }
     if (e) {
-        __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
+        write_begin(e);
         e->closed_by = goid_of(regs[GC_R_G]);
-        here(regs, &e->closed_at);
-        __atomic_add_fetch(&e->seq, 1, __ATOMIC_ACQ_REL);
+        e->closed_at = here(regs);
+        write_end(e);
     }
 }
 
-/* newproc1(fn, callergp, callerpc) runs on g0 and cannot be rescheduled until it returns: its caller is kept
- * per g0 between the entry and the return. */
-#define NPEND 1024
-static struct { volatile uint64_t g0, caller; } pend[NPEND];
-
-static void newproc_in(struct gc_hook *h, uint64_t *regs)
-{
-    (void)h;
-    uint64_t g0 = regs[GC_R_G], i = (g0 >> 4) * 0x9e3779b97f4a7c15ull;
-    for (unsigned k = 0; k < 8; k++) {
-        uint64_t z = 0, slot = (i + k) & (NPEND - 1);
-        if (pend[slot].g0 == g0 || __atomic_compare_exchange_n(&pend[slot].g0, &z, g0, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-            pend[slot].caller = regs[GC_R_BX];
-            return;
-        }
-    }
-}
-
+/* newproc1 runs on the system stack of the goroutine that executes the go statement: at its return, the
+ * thread's current goroutine (m.curg) is the creator. */
 static void newproc_out(struct gc_hook *h, uint64_t *regs)
 {
     (void)h;
-    uint64_t g0 = regs[GC_R_G], i = (g0 >> 4) * 0x9e3779b97f4a7c15ull, caller = 0, newg = regs[GC_R_AX];
-    for (unsigned k = 0; k < 8; k++) {
-        uint64_t slot = (i + k) & (NPEND - 1);
-        if (pend[slot].g0 == g0) {
-            caller = pend[slot].caller;
-            pend[slot].caller = 0;
-            break;
-        }
-    }
+    uint64_t g0 = regs[GC_R_G], newg = regs[GC_R_AX];
+    uint64_t m = load64(g0 + (uint64_t)gc_ctl.off_g_m), caller = m ? load64(m + (uint64_t)gc_ctl.off_m_curg) : 0;
+    if (caller == g0)
+        caller = 0;
     uint64_t goid = goid_of(newg);
     if (!newg || !goid)
         return;
     struct gc_spawn *s = &gc_rec->spawn[goid & (GC_SPAWNS - 1)];
     __atomic_store_n(&s->goid, 0, __ATOMIC_RELEASE);
     s->parent = goid_of(caller);
-    s->at.n = 0;
+    s->at = 0;
     /* the go statement's stack: the caller stopped in systemstack, its state saved in its g.sched */
-    if (caller && s->parent)
-        fp_walk(0, load64(caller + (uint64_t)gc_ctl.off_g_sched_bp), caller, &s->at);
+    if (caller && s->parent) {
+        struct gc_stack st;
+        fp_walk(0, load64(caller + (uint64_t)gc_ctl.off_g_sched_bp), caller, &st);
+        s->at = depot_put(&st);
+    }
     __atomic_store_n(&s->goid, goid, __ATOMIC_RELEASE);
 }
 
-struct gc_hook lc_gc_hook_newproc_in = { newproc_in, 0 }, lc_gc_hook_newproc_out = { newproc_out, 0 },
+struct gc_hook lc_gc_hook_newproc_out = { newproc_out, 0 },
                lc_gc_hook_makechan_out = { makechan_out, 0 }, lc_gc_hook_closechan_in = { closechan_in, 0 },
                lc_gc_hook_gopanic_in = { gopanic_in, 0 }, lc_gc_hook_fatal_in = { fatal_in, 0 };

@@ -82,6 +82,6 @@ struct gc_hook {
 void lc_gc_entry_tramp(void);
 void lc_gc_ret_tramp(void);
 /* The hooks (gc_family.c patches them in). */
-extern struct gc_hook lc_gc_hook_newproc_in, lc_gc_hook_newproc_out, lc_gc_hook_makechan_out,
+extern struct gc_hook lc_gc_hook_newproc_out, lc_gc_hook_makechan_out,
     lc_gc_hook_closechan_in, lc_gc_hook_gopanic_in, lc_gc_hook_fatal_in;
 #endif

@@ -2,7 +2,9 @@
  * (gc_family.c): fixed tables in memory mapped at start-up, written with plain stores and atomics only.
  * - spawns: for each goroutine started, its parent and the stack of its go statement, by goid;
  * - channels: where each channel was made and first closed, by its address;
- * - events: misuse seen as it happened (double close, close of nil), in a ring the shim's thread drains. */
+ * - sites: misuse that may repeat at any rate (double close, close of nil), counted by where it happens;
+ * - events: the rare rest (panics and fatal errors worth a finding), in a ring the shim's thread drains;
+ * - the depot: every stack these record, once. */
 #ifndef LC_GC_RECORDS_H
 #define LC_GC_RECORDS_H
 #include <stdint.h>
@@ -11,22 +13,33 @@
 
 struct gc_stack { uint32_t n; uint32_t pad; uintptr_t pc[GC_PCS]; };
 
+/* The stacks the hooks record, each stored once (open addressing by hash) and named by index + 1: records
+ * hold these ids, so that a channel or goroutine record is small, and the stacks, few, stay in the cache. */
+#define GC_DEPOT (1u << 14)
+#define GC_DEPOT_PROBES 32
+struct gc_depot_entry {
+    volatile uint64_t hash;               /* 0 free; written first (claim), then the frames, then ready */
+    volatile uint32_t ready;
+    struct gc_stack st;
+};
+typedef uint32_t gc_sid;                  /* 0: none (not recorded, or the depot was full) */
+
 #define GC_SPAWNS (1u << 16)              /* direct-mapped by goid: a record lives until goid + GC_SPAWNS */
 struct gc_spawn {
     volatile uint64_t goid;               /* written last: the record is complete when it matches */
     uint64_t parent;
-    struct gc_stack at;                   /* the go statement and its callers */
+    gc_sid at;                            /* the go statement and its callers */
+    uint32_t pad;
 };
 
-#define GC_CHANS (1u << 15)               /* open addressing by address, GC_CHAN_PROBES probes */
+#define GC_CHANS (1u << 15)               /* open addressing by address, GC_CHAN_PROBES probes in one line */
 #define GC_CHAN_PROBES 8
 struct gc_chanrec {
-    volatile uint64_t key;                /* the hchan (0 free); a reused address overwrites its record */
+    volatile uint64_t key;                /* the hchan this record is of (as chan_key[] said when written) */
     volatile uint32_t seq;                /* odd while being written */
     uint32_t closed;                      /* closed_at is set */
     uint64_t made_by, closed_by;          /* goids */
-    uint64_t stamp;                       /* age, for eviction */
-    struct gc_stack made_at, closed_at;
+    gc_sid made_at, closed_at;
 };
 
 enum gc_event_kind { GE_DOUBLE_CLOSE = 1, GE_CLOSE_NIL, GE_PANIC, GE_FATAL };
@@ -40,7 +53,8 @@ struct gc_event {
     volatile uint32_t seq;                /* 2 * (ring position / GC_EVENTS) + 2 once written */
     uint32_t kind, msg, pad;
     uint64_t chan, goid, g;
-    struct gc_stack at;
+    gc_sid at;
+    uint32_t pad2;
     uint64_t words[GC_WORDS];             /* GE_PANIC, GE_FATAL: the callers' frames, for the object */
 };
 
@@ -53,22 +67,28 @@ struct gc_site {
     volatile uint32_t ready;              /* the example below is complete */
     uint32_t kind;
     uint64_t chan, goid, first_goid;      /* the first occurrence */
-    struct gc_stack at, first;            /* where it happened; for a double close, where the first close was */
+    gc_sid at, first;                     /* where it happened; for a double close, where the first close was */
 };
 
 struct gc_records {
+    struct gc_depot_entry depot[GC_DEPOT];
     struct gc_spawn spawn[GC_SPAWNS];
+    /* the channel table: keys (hchan, 0 free) and ages (for eviction) apart from the records, so that a
+     * lookup reads one cache line of each; a reused address overwrites its record */
+    volatile uint64_t chan_key[GC_CHANS] __attribute__((aligned(64)));
+    uint64_t chan_stamp[GC_CHANS] __attribute__((aligned(64)));
     struct gc_chanrec chan[GC_CHANS];
     struct gc_event event[GC_EVENTS];
     struct gc_site site[GC_SITES];
     volatile uint64_t event_next;         /* ring position of the next event */
-    volatile uint64_t chan_clock;
     volatile uint64_t lost;               /* events dropped (ring full), records not kept (table full) */
 };
 
 /* The tables, mapped by gc_family.c at start (MAP_NORESERVE: only what is written costs memory). */
 extern struct gc_records *gc_rec;
 
+/* A stack of the depot by id (shim's thread): returns 1 with a copy. */
+int gc_depot_get(gc_sid id, struct gc_stack *out);
 /* Reading a channel's record consistently (shim's thread): returns 1 with a copy. */
 int gc_chanrec_get(uint64_t chan, struct gc_chanrec *out);
 #endif
