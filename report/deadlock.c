@@ -347,7 +347,8 @@ void deadlock_print(struct lc_bufw *w, const struct lc_snapshot *s, const struct
         if (a->obj_kind == LC_OBJ_THREAD)
             bw_printf(w, " on %s %llu\n", noun(b), (unsigned long long)b->id);
         else
-            bw_printf(w, " on %s 0x%lx\n", a->obj_kind == LC_OBJ_RWLOCK ? "rwlock" : "mutex",
+            bw_printf(w, " on %s 0x%lx\n",
+                      task_obj_name(a->obj_kind == LC_OBJ_RWLOCK ? LC_OBJ_RWLOCK : LC_OBJ_MUTEX, 0),
                       (unsigned long)(uintptr_t)a->obj);
         int n = frames_of(a->site, fr, text_depth());
         for (int k = 0; k < n; k++) {

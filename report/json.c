@@ -22,16 +22,8 @@ static const char *const reason_names[] = {
     [LC_REASON_EXIT] = "exit", [LC_REASON_SIGNAL] = "signal", [LC_REASON_DUMP] = "dump",
     [LC_REASON_PERIODIC] = "periodic", [LC_REASON_DEADLOCK] = "deadlock", [LC_REASON_ALERT] = "alert",
 };
-static const char *const obj_names[] = {
-    [LC_OBJ_NONE] = "none", [LC_OBJ_THREAD] = "thread", [LC_OBJ_MUTEX] = "mutex", [LC_OBJ_RWLOCK] = "rwlock",
-    [LC_OBJ_COND] = "cond", [LC_OBJ_SEM] = "sem", [LC_OBJ_BARRIER] = "barrier", [LC_OBJ_FD] = "fd",
-    [LC_OBJ_CHAN] = "chan", [LC_OBJ_WAITGROUP] = "WaitGroup", [LC_OBJ_TIMER] = "timer", [LC_OBJ_OTHER] = "object",
-};
 static const char *const state_names[] = { [LC_RUNNING] = "running", [LC_BLOCKED] = "blocked",
                                            [LC_FINISHED] = "finished" };
-static const char *const chan_kinds[] = { [LC_CH_GO] = "chan", [LC_CH_PIPE] = "pipe",
-                                          [LC_CH_SOCKETPAIR] = "socketpair", [LC_CH_EVENTFD] = "eventfd" };
-
 #define NAME(table, i) ((unsigned)(i) < sizeof table / sizeof table[0] && table[i] ? table[i] : "unknown")
 
 static void put_frame(struct jw *j, const char *key, const struct lc_frame *f)
@@ -74,7 +66,8 @@ static void put_object(struct jw *j, const struct lc_snapshot *s, const struct l
         return;
     }
     jw_open(j, "object", '{');
-    jw_str(j, "kind", NAME(obj_names, t->obj_kind));
+    const char *kind = task_obj_name(t->obj_kind, 0);
+    jw_str(j, "kind", kind ? kind : "unknown");
     if (t->obj_kind == LC_OBJ_FD) {
         int fd = (int)(intptr_t)t->obj;
         const struct lc_chan *c = text_chan_by_fd(s, fd);
@@ -180,7 +173,8 @@ static void put_group(struct jw *j, const struct lc_snapshot *s, const struct lc
 static void put_chan(struct jw *j, const struct lc_chan *c)
 {
     jw_open(j, NULL, '{');
-    jw_str(j, "kind", NAME(chan_kinds, c->kind));
+    const char *kind = chan_kind_name(c->kind);
+    jw_str(j, "kind", kind ? kind : "unknown");
     if (c->kind == LC_CH_GO) {
         jw_hex(j, "address", c->key);
         jw_u64(j, "capacity", c->cap);
@@ -210,19 +204,12 @@ static void put_chan(struct jw *j, const struct lc_chan *c)
 /* The kind of object a finding is about. */
 static const char *finding_obj(unsigned kind)
 {
-    switch (kind) {
-    case LC_F_DOUBLE_CLOSE: case LC_F_CLOSE_NIL: case LC_F_SEND_CLOSED: case LC_F_NIL_CHAN:
-        return "chan";
-    case LC_F_NEG_WAITGROUP:
-        return "WaitGroup";
-    case LC_F_FD_DOUBLE_CLOSE: case LC_F_FD_USE_AFTER_CLOSE: case LC_F_FD_BAD_CLOSE: case LC_F_EPIPE:
-        return "fd";
-    case LC_F_UNLOCK_UNLOCKED: case LC_F_MUTEX_NOT_OWNER: case LC_F_MUTEX_DESTROY_LOCKED:
-    case LC_F_EXIT_HOLDING_LOCK: case LC_F_SELF_DEADLOCK: case LC_F_LOCK_ORDER: case LC_F_DEADLOCK:
-        return "lock";
-    default:
-        return NULL;
-    }
+    static const char *const objects[LC_F__COUNT] = {
+#define FINDING(id, name, title, object, style, prefix, label0, label1, task) [LC_F_##id] = object,
+#include "../runtime/findings.inc"
+#undef FINDING
+    };
+    return kind < LC_F__COUNT ? objects[kind] : NULL;
 }
 
 static void put_finding(struct jw *j, const struct lc_judgement *jd, const struct lc_finding *f, size_t i)

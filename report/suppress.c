@@ -21,14 +21,9 @@
 enum { K_LEAK = LC_F__COUNT, K_LEAK_TOP, K_LEAK_CREATED_BY, K_MISUSE, K__COUNT };
 
 static const char *const kind_ids[K__COUNT] = {
-    [LC_F_DOUBLE_CLOSE] = "double_close", [LC_F_CLOSE_NIL] = "close_nil", [LC_F_SEND_CLOSED] = "send_closed",
-    [LC_F_NIL_CHAN] = "nil_chan", [LC_F_NEG_WAITGROUP] = "neg_waitgroup",
-    [LC_F_UNLOCK_UNLOCKED] = "unlock_unlocked", [LC_F_FD_DOUBLE_CLOSE] = "fd_double_close",
-    [LC_F_FD_USE_AFTER_CLOSE] = "fd_use_after_close", [LC_F_FD_BAD_CLOSE] = "fd_bad_close",
-    [LC_F_EPIPE] = "epipe", [LC_F_MUTEX_NOT_OWNER] = "mutex_not_owner",
-    [LC_F_MUTEX_DESTROY_LOCKED] = "mutex_destroy_locked", [LC_F_EXIT_HOLDING_LOCK] = "exit_holding_lock",
-    [LC_F_SELF_DEADLOCK] = "self_deadlock", [LC_F_LOCK_ORDER] = "lock_order", [LC_F_DEADLOCK] = "deadlock",
-    [LC_F_BUSY_SPIN] = "busy_spin",
+#define FINDING(id, name, title, object, style, prefix, label0, label1, task) [LC_F_##id] = #name,
+#include "../runtime/findings.inc"
+#undef FINDING
     [K_LEAK] = "leak", [K_LEAK_TOP] = "leak_top", [K_LEAK_CREATED_BY] = "leak_created_by", [K_MISUSE] = "misuse",
 };
 

@@ -5,7 +5,16 @@
 #include <uthash.h>
 #include "stack.h"
 
-enum lc_chan_kind { LC_CH_GO = 0, LC_CH_PIPE, LC_CH_SOCKETPAIR, LC_CH_EVENTFD };
+/* The kinds of channel, once: X(ID, name) makes LC_CH_<ID>; chan_kind_name() names them in reports. */
+#define LC_CHAN_KINDS(X) X(GO, "chan") X(PIPE, "pipe") X(SOCKETPAIR, "socketpair") X(EVENTFD, "eventfd")
+enum lc_chan_kind {
+#define LC_CHAN_KIND_ENUM(id, name) LC_CH_##id,
+    LC_CHAN_KINDS(LC_CHAN_KIND_ENUM)
+#undef LC_CHAN_KIND_ENUM
+    LC_CH__COUNT
+};
+/* "chan", "pipe", ...; NULL for an unknown kind. */
+const char *chan_kind_name(unsigned kind);
 #define LC_FDCHAN_KEY_UNIQUE (1ull << 40)
 
 struct lc_chan {

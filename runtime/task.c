@@ -13,6 +13,17 @@ static uint64_t next_id = 1, next_gen = 1;
 
 void task_table_init(void) {}
 
+static const char *const obj_names[LC_OBJ__COUNT][2] = {
+#define OBJECT(id, name, plural) [LC_OBJ_##id] = { name, plural },
+#include "objects.inc"
+#undef OBJECT
+};
+
+const char *task_obj_name(unsigned kind, int plural)
+{
+    return kind < LC_OBJ__COUNT ? obj_names[kind][plural != 0] : NULL;
+}
+
 /* A record goes as soon as nobody can need it: its thread ended, detached, and its creator filed it. */
 static int reapable(const struct lc_task *t)
 {

@@ -11,11 +11,16 @@
 enum lc_task_kind { LC_THREAD = 0, LC_GOROUTINE = 1 };
 enum lc_task_state { LC_RUNNING = 0, LC_BLOCKED = 1, LC_FINISHED = 2 };
 
-/* What kind of object a blocked task waits on: lets report/ build the wait-for graph and name objects. */
+/* What kind of object a blocked task waits on (objects.inc): lets the wait-for analysis follow it and reports
+ * name it. */
 enum lc_obj_kind {
-    LC_OBJ_NONE = 0, LC_OBJ_THREAD, LC_OBJ_MUTEX, LC_OBJ_RWLOCK, LC_OBJ_COND, LC_OBJ_SEM, LC_OBJ_BARRIER,
-    LC_OBJ_FD, LC_OBJ_CHAN, LC_OBJ_WAITGROUP, LC_OBJ_TIMER, LC_OBJ_OTHER
+#define OBJECT(id, name, plural) LC_OBJ_##id,
+#include "objects.inc"
+#undef OBJECT
+    LC_OBJ__COUNT
 };
+/* The name of an object kind ("mutex"), or its plural ("mutexes"); NULL for an unknown kind. */
+const char *task_obj_name(unsigned kind, int plural);
 
 enum lc_task_flags {
     LC_TF_MAIN = 1 << 0,      /* the program's main thread / main goroutine: never a leak */
