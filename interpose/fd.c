@@ -14,10 +14,10 @@
  *
  * In Go programs (gccgo) these wrappers only forward: they would run on goroutine stack segments, and Go's own
  * fds are non-blocking, polled by the runtime, and closed through the os package. */
-#include "shim.h"
-#include "dump.h"
+#include "blocking_call.h"
 #include "fd.h"
-#include "ownfd.h"
+#include "lifecycle.h"
+#include "../runtime/shim_fd.h"
 #include "../runtime/fdtab.h"
 #include "../runtime/finding.h"
 #include "../runtime/stack.h"
@@ -38,6 +38,9 @@
 
 enum { DIR_READ = 0, DIR_WRITE = 1, DIR_WAIT = 2 };
 #define FD_ACTIVE() (LC_ACTIVE() && !lc_is_go)
+/* For wrappers of calls that create fds: fds made while the shim itself runs are moved up. */
+#define LC_HIDE_PAIR(r, fds) do { if ((r) == 0 && lc_in_shim) { (fds)[0] = lc_fd_hide((fds)[0]); \
+                                  (fds)[1] = lc_fd_hide((fds)[1]); } } while (0)
 
 static inline uint64_t self_id(void)
 {
@@ -308,8 +311,17 @@ WRAP_IO(ssize_t, recv, (int fd, void *b, size_t n, int f), (fd, b, n, f), fd, DI
         f & MSG_DONTWAIT ? IO_NONBLOCK : 0)
 WRAP_IO(ssize_t, send, (int fd, const void *b, size_t n, int f), (fd, b, n, f), fd, DIR_WRITE, SEND_FLAGS(f))
 
-/* After a fork, pipes made before it may have ends open in the other process too. */
-__attribute__((constructor)) static void fd_atfork(void)
+/* The shim's own opens (libdw reading ELF and debug files) are moved out of the program's fd range. */
+LC_REAL_DECL(int, open, (const char *, int, ...));
+LC_EXPORT int open(const char *path, int flags, ...)
 {
-    pthread_atfork(NULL, fdtab_note_fork, fdtab_note_fork);
+    mode_t mode = 0;
+    if (flags & (O_CREAT | O_TMPFILE)) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = (mode_t)va_arg(ap, int);
+        va_end(ap);
+    }
+    int fd = LC_REAL(open)(path, flags, mode);
+    return lc_in_shim ? lc_fd_hide(fd) : fd;
 }

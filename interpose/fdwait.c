@@ -2,7 +2,7 @@
  * waits without a timeout and every fd it waits on is a channel end: a wait that also covers a socket, a
  * terminal or a timeout can be ended from outside the process, and is not shown as blocked. The object
  * named is the first channel fd of the set. */
-#include "shim.h"
+#include "blocking_call.h"
 #include "fd.h"
 #include "../runtime/alloc.h"
 #include "../runtime/fdtab.h"

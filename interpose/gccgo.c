@@ -9,15 +9,13 @@
  * - Cheap path first: a stack is captured only when a goroutine really parks, and a goroutine that parks again
  *   at the same call site and depth reuses the site it captured last time. */
 #include "gccgo_int.h"
+#include "signals.h"
 #include "../runtime/finding.h"
 #include "../runtime/lock.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* Defined by process.c when it wants to know that libgo has installed its signal handlers (so it can put its
- * own dump handler back on top of them). */
-void lc_go_runtime_started(void) __attribute__((weak));
 
 static void *(*real_go_go)(void (*)(void *), void *);
 static void (*real_goexit1)(void);
@@ -162,8 +160,7 @@ __attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, ui
     if (!go_started && go_goid(self) != 0) {
         /* The first spawn from a goroutine: libgo's m0 has been through initsig by now. */
         go_started = 1;
-        if (lc_go_runtime_started)
-            lc_go_runtime_started();
+        signals_go_started();     /* the shim's handlers back in front of libgo's */
     }
     if (!go_started && go_goid(self) == 0 && go_rt_main && (uintptr_t)fn == go_rt_main)
         atexit(exit_release_p);       /* C main, about to start runtime.main */

@@ -4,8 +4,8 @@
  * ending with locks held. Misuse is reported, never corrected: every call returns what glibc returns.
  * glibc keeps the owner's tid in pthread_mutex_t.__data.__owner and a writer's in the rwlock's __cur_writer:
  * read only for a mutex the caller passes in, which the program must keep valid across the call. */
-#include "shim.h"
-#include "deadlock_watch.h"
+#include "blocking_call.h"
+#include "lifecycle.h"
 #include "mutex.h"
 #include "../runtime/finding.h"
 #include "../runtime/lockset.h"
@@ -301,10 +301,4 @@ void lc_locks_thread_end(struct lc_task *t, stack_id where)
     }
     lockset_free(ls);
     lc_in_shim--;
-}
-
-/* The graph lock is held across fork (it is a leaf: nothing is taken under it). */
-__attribute__((constructor)) static void locks_atfork(void)
-{
-    pthread_atfork(lockset_lock_all, lockset_unlock_all, lockset_unlock_all);
 }

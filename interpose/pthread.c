@@ -1,7 +1,8 @@
 /* POSIX threads: creation, the end of a thread, join/detach, and every blocking synchronisation call.
  * A blocking call first tries its non-blocking form, so the uncontended path costs one extra branch; only a
  * call that would really block pays for a stack and is shown as "blocked in X on O since T". */
-#include "shim.h"
+#include "blocking_call.h"
+#include "lifecycle.h"
 #include "mutex.h"
 #include "../runtime/alloc.h"
 #include "../runtime/stack.h"

@@ -1,5 +1,5 @@
-/* The bracket every blocking wrapper puts around the real call. */
-#include "shim.h"
+/* The bracket every blocking wrapper of the C-thread families puts around the real call. */
+#include "blocking_call.h"
 #include "../runtime/stack.h"
 
 LC_TLS struct lc_task *lc_self;
