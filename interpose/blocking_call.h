@@ -3,6 +3,7 @@
 #ifndef LC_BLOCKING_CALL_H
 #define LC_BLOCKING_CALL_H
 #include "resolve.h"
+#include "../runtime/actor.h"
 #include "../runtime/task.h"
 
 /* The task running on this thread (a pthread), NULL for threads the shim does not track. */
@@ -12,4 +13,11 @@ extern LC_TLS struct lc_task *lc_self;
  * lc_block_end, or NULL when the thread is not tracked. Both preserve errno. */
 struct lc_task *lc_block_begin(const char *what, enum lc_obj_kind ok, const void *obj);
 void lc_block_end(struct lc_task *t);
+
+/* The program's stack here, the shim's own frames at the top dropped however many there are (for the runtime's
+ * event functions). lc_site_init() finds the shim's code once, at start-up. */
+stack_id lc_site(void);
+void lc_site_init(void);
+/* The calling thread as the actor of an event. */
+#define LC_THREAD_ACTOR ((struct lc_actor){ lc_self ? lc_self->id : 0, lc_site })
 #endif

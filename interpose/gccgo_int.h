@@ -9,6 +9,7 @@
 #define LC_GCCGO_INT_H
 #include <stdint.h>
 #include "resolve.h"
+#include "../runtime/actor.h"
 #include "../runtime/task.h"
 #include "../runtime/stack.h"
 
@@ -126,13 +127,28 @@ static inline void go_pend_set(uint8_t kind, const char *what, uint8_t obj_kind,
 }
 void go_pend_clear(void);
 
-/* Define a wrapper under the internal name runtime.lc_<name> and export it as the Go symbol sym (an alias).
- * Go's own tracebacks hide frames named runtime.<lowercase>, so a crash traceback reads as it would without
- * the shim; a wrapper named like the sync function it replaces would show up twice. (Wrappers of runtime.*
- * functions need not: their own names are hidden already.) */
+/* A wrapper of the Go function sym, its symbol spelled once:
+ *     GO_WRAPPER(void, go_closechan, "runtime.closechan", (void *c)) { ...; GO_NEXT(go_closechan)(c); }
+ * GO_NEXT(name) is the real function (libgo's), resolved out of line on first use so that the wrapper itself
+ * calls no ordinary C. Wrappers of runtime.* functions carry the symbol's own name: Go's tracebacks hide frames
+ * named runtime.<lowercase>. Others (GO_WRAPPER_ALIAS) are defined as runtime.lc_<name> and exported under sym
+ * by an alias, so that a crash traceback reads as it would without the shim (a wrapper named like the sync
+ * function it replaces would show up twice). */
 #define GO_WRAPPER_NAME(name) "runtime.lc_" #name
-#define GO_EXPORT_AS(name, sym) \
-    __asm__(".globl " sym "\n\t.type " sym ", @function\n\t.set " sym ", " GO_WRAPPER_NAME(name))
+#define GO_WRAPPER_DECL(ret, name, sym, params) static ret(*real_##name) params; static const char sym_##name[] = sym
+#define GO_WRAPPER(ret, name, sym, params)                                                                       \
+    GO_WRAPPER_DECL(ret, name, sym, params);                                                                   \
+    LC_EXPORT ret name params __asm__(sym);                                                                    \
+    ret name params
+#define GO_WRAPPER_ALIAS(ret, name, sym, params)                                                                 \
+    GO_WRAPPER_DECL(ret, name, sym, params);                                                                   \
+    ret name params __asm__(GO_WRAPPER_NAME(name));                                                            \
+    __asm__(".globl " sym "\n\t.type " sym ", @function\n\t.set " sym ", " GO_WRAPPER_NAME(name));           \
+    ret name params
+#define GO_NEXT(name) GO_REAL(real_##name, sym_##name)
+
+/* The running goroutine as the actor of an event (runtime/actor.h). */
+#define GO_ACTOR ((struct lc_actor){ go_cur_id(), go_stack })
 
 /* One wrapper per file, for the split-stack check. */
 void go_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t ev, intptr_t skip) __asm__("runtime.gopark");
@@ -148,7 +164,6 @@ void go_sync_init(void);              /* where sync's semaphore callers are */
  * another goroutine showing up on the thread, which can only undercount). */
 struct go_spin { void *g; uint32_t nb, drops; };
 extern LC_TLS struct go_spin go_spin;
-#define GO_SPIN_N 100000u             /* that many without parking: a busy spin */
 static inline void go_spin_reset(void) { go_spin.g = NULL; }
 
 /* ---- gccgo_mutex.c ---------------------------------------------------------------------------------------- */

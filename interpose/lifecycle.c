@@ -99,6 +99,7 @@ __attribute__((constructor)) static void lifecycle_start(void)
         return;
     lc_in_shim++;
     load_options();
+    lc_site_init();
     /* A copy of stderr for programs that close fd 2 before they exit. Not kept in fork children: a daemon
      * closing its stdio there must let its parent see EOF. */
     stderr_copy = lc_fd_hide((int)syscall(SYS_fcntl, STDERR_FILENO, F_DUPFD_CLOEXEC, 0));

@@ -86,8 +86,8 @@ static void on_signal(int sig)
 {
     int e = errno;
     if (signals_is_fatal(sig)) {
-        if (shim_thread_stopping() && !lc_is_go)   /* already exiting: nobody will report it, die as the default would */
-            signals_die(sig);
+        if (shim_thread_stopping() && !lc_is_go)
+            signals_die(sig);           /* already exiting: nobody will report it, die as the default would */
         else if (first_fatal())
             wake(sig);
         else if (!lc_is_go)             /* no thread to report, or a second fatal signal: die now */

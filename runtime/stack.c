@@ -137,6 +137,17 @@ __attribute__((noinline)) stack_id stack_capture(int skip)
     return stack_intern((const uintptr_t *)(buf + drop), n - drop);
 }
 
+__attribute__((noinline)) stack_id stack_capture_below(uintptr_t lo, uintptr_t hi)
+{
+    void *buf[LC_MAX_FRAMES + 16];
+    int want = max_depth + 16, n = stack_walk(buf, want), drop = 0;
+    while (drop < n && (uintptr_t)buf[drop] - lo < hi - lo)
+        drop++;
+    if (n - drop > max_depth)
+        n = drop + max_depth;
+    return n > drop ? stack_intern((const uintptr_t *)(buf + drop), n - drop) : 0;
+}
+
 int stack_get(stack_id id, const uintptr_t **pcs)
 {
     if (id == 0 || id >= PAGE * NPAGE)
