@@ -5,7 +5,7 @@
 #include "blocking_call.h"
 #include "shim_thread.h"
 #include "signals.h"
-#include "../report/deadlock.h"
+#include "../runtime/deadlock.h"
 #include "../runtime/lock.h"
 #include "../runtime/options.h"
 #include "../runtime/runtime.h"

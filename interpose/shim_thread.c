@@ -6,7 +6,7 @@
 #include "lifecycle.h"
 #include "resolve.h"
 #include "signals.h"
-#include "../report/deadlock.h"
+#include "../runtime/deadlock.h"
 #include "../report/report.h"
 #include "../runtime/lock.h"
 #include "../runtime/options.h"
