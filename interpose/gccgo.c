@@ -60,7 +60,8 @@ static struct gslot *slot_for(void *g)
     return slot_fill(g, goid, b);
 }
 
-struct lc_task *go_task(void *g)
+/* The task of g, NULL when not tracked (per-thread cache). */
+static struct lc_task *go_task(void *g)
 {
     return g ? slot_for(g)->t : NULL;
 }

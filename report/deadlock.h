@@ -1,7 +1,7 @@
 /* The text of runtime/deadlock.h's analysis: deadlock findings, and what a blocked task waits for. */
 #ifndef LC_DEADLOCK_H
 #define LC_DEADLOCK_H
-#include "bufw.h"
+#include "buffered_writer.h"
 #include "../runtime/deadlock.h"
 
 /* A whole LC_F_DEADLOCK finding (header, each member's blocking stack, the lock each holds and where it took

@@ -8,7 +8,7 @@
 #ifndef LC_SUPPRESS_H
 #define LC_SUPPRESS_H
 #include <stddef.h>
-#include "bufw.h"
+#include "buffered_writer.h"
 #include "rules.h"
 #include "../runtime/finding.h"
 #include "../runtime/task.h"

@@ -21,6 +21,8 @@ int symbolize_inline(uintptr_t pc, int exact, struct lc_frame *out, int max);
 /* Whether pc lies in the shim library itself (libleakcheck.so). Always 0 when the shim's code is linked into
  * the main executable (unit tests), where no frame can be told apart that way. */
 int symbolize_is_shim(uintptr_t pc);
+/* Interned copy of s, valid until symbolize_reset() (for symnames.c; called with symbolize.c's lock held). */
+const char *sym_intern(const char *s);
 /* Forget cached modules (after dlopen/dlclose) and free the cache. */
 void symbolize_reset(void);
 #endif

@@ -1,8 +1,8 @@
 /* The text report: a verdict at exit or on a fatal signal (summary, leaked groups, misuse, closing line), or a
  * live report of every task on the dump signal, periodically, or when max_tasks is crossed. */
-#include "attrib.h"
+#include "attribution.h"
 #include "deadlock.h"
-#include "formats.h"
+#include "text_findings.h"
 #include "suppress.h"
 #include "text.h"
 #include "../runtime/options.h"
@@ -24,7 +24,8 @@ int text_depth(void)
     return d < 1 ? 32 : d > LC_FRAMES_MAX ? LC_FRAMES_MAX : d;
 }
 
-void text_where(struct lc_bufw *w, const struct lc_frame *f)
+/* "file:line", or "module+0xoff" when the line is unknown. */
+static void text_where(struct lc_bufw *w, const struct lc_frame *f)
 {
     Dl_info di;
     if (f->file) {

@@ -77,7 +77,8 @@ int verdict_finding_shown(const struct lc_judgement *j, size_t i)
     return !j->finding_dropped || !j->finding_dropped[i];
 }
 
-int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *ctx)
+/* Whether t counts as leaked at exit (state and flags only; no ignore rules). */
+static int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *ctx)
 {
     if (t->flags & (LC_TF_MAIN | LC_TF_INTERNAL | LC_TF_EXITING))
         return 0;
@@ -95,7 +96,7 @@ int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *ctx)
     }
 }
 
-int verdict_is_live(const struct lc_report_ctx *ctx)
+static int verdict_is_live(const struct lc_report_ctx *ctx)
 {
     return ctx->reason == LC_REASON_DUMP || ctx->reason == LC_REASON_PERIODIC || ctx->reason == LC_REASON_ALERT;
 }

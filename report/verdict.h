@@ -32,10 +32,7 @@ struct lc_judgement {
  * but the shim's and the language runtime's own. Frees with verdict_free(). */
 void verdict_judge(const struct lc_snapshot *s, const struct lc_report_ctx *ctx, struct lc_judgement *j);
 void verdict_free(struct lc_judgement *j);
-int verdict_is_live(const struct lc_report_ctx *ctx);
 
-/* Whether t counts as leaked at exit (state and flags only; no ignore rules). */
-int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *ctx);
 /* Whether t is one of the language runtime's own tasks (libgo's background goroutines and threads). */
 int verdict_runtime_internal(const struct lc_task *t);
 /* Whether finding i of the judged snapshot is shown (not silenced by a suppression). */

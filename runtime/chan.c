@@ -7,8 +7,6 @@
 static lc_lock_t chan_lock = LC_LOCK_INIT;
 static struct lc_chan *chans;
 
-void chan_table_init(void) {}
-
 const char *chan_kind_name(unsigned kind)
 {
     static const char *const names[LC_CH__COUNT] = {
@@ -85,11 +83,6 @@ void chan_remove(uint64_t key)
         HASH_DEL(chans, c);
     lc_unlock(&chan_lock);
     lc_free(c);
-}
-
-void chan_foreach(void (*fn)(struct lc_chan *, void *), void *arg)
-{
-    chan_foreach_timed(fn, arg, -1);
 }
 
 int chan_foreach_timed(void (*fn)(struct lc_chan *, void *), void *arg, int timeout_ms)

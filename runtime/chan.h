@@ -37,7 +37,6 @@ struct lc_chan {
     UT_hash_handle hh;
 };
 
-void chan_table_init(void);
 struct lc_chan *chan_new(enum lc_chan_kind kind, uint64_t key, uint32_t elemsize, uint32_t cap, stack_id made,
                          uint64_t made_by);
 /* Returns a copy in *out (1 when found), so callers never hold a pointer into the table without the lock. */
@@ -45,7 +44,6 @@ int chan_get(uint64_t key, struct lc_chan *out);
 /* Marks closed. Returns 0 on first close, 1 when it was already closed (and *prev gets the earlier record). */
 int chan_mark_closed(uint64_t key, stack_id site, uint64_t by, struct lc_chan *prev);
 void chan_remove(uint64_t key);
-void chan_foreach(void (*fn)(struct lc_chan *, void *), void *arg);
 int chan_foreach_timed(void (*fn)(struct lc_chan *, void *), void *arg, int timeout_ms);
 size_t chan_count(void);
 void chan_table_lock(void);

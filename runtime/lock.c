@@ -21,7 +21,7 @@ static void futex_wake(volatile int32_t *addr)
     errno = e;
 }
 
-int lc_trylock(lc_lock_t *l)
+static int lc_trylock(lc_lock_t *l)
 {
     int32_t z = 0;
     return __atomic_compare_exchange_n(&l->v, &z, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);

@@ -22,7 +22,6 @@ int stack_get(stack_id id, const uintptr_t **pcs);
 /* Depth limit for captures (option stack_depth), clamped to [1, LC_MAX_FRAMES]. */
 void stack_set_depth(int depth);
 size_t stack_depot_count(void);
-size_t stack_depot_bytes(void);
 /* Forget everything (unit tests). */
 void stack_depot_reset(void);
 void stack_depot_lock(void);

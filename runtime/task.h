@@ -52,7 +52,6 @@ struct lc_task {
     UT_hash_handle hh;
 };
 
-void task_table_init(void);
 /* Create and insert a task. parent may be NULL. created is this task's creation stack. Replaces a stale
  * record with the same key (reused handle). key 0: the handle is not known yet (see task_rekey). Returns NULL
  * only when out of memory. */
@@ -61,7 +60,6 @@ struct lc_task *task_new(enum lc_task_kind kind, uint64_t key, const struct lc_t
 struct lc_task *task_find(uint64_t key);
 void task_block(struct lc_task *t, const char *what, enum lc_obj_kind ok, const void *obj, stack_id site);
 void task_unblock(struct lc_task *t);
-void task_finish(struct lc_task *t, stack_id where);
 void task_remove(struct lc_task *t);
 /* Thread end: mark finished and, when detached, reap at once. The record may be freed on return. */
 void task_exit(struct lc_task *t, stack_id where);
@@ -86,5 +84,4 @@ void task_table_reset_except(uint64_t keep_key);
 /* Table lock, for fork handlers and snapshots. */
 void task_table_lock(void);
 void task_table_unlock(void);
-uint64_t task_next_id(void);
 #endif

@@ -2,6 +2,7 @@
  * with its label, top frame and task, and the object's history where the snapshot still has it. */
 #include "deadlock.h"
 #include "text.h"
+#include "text_findings.h"
 #include "../runtime/options.h"
 
 #include <stdint.h>
