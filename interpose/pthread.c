@@ -27,7 +27,7 @@
         if (r_ != LC_WOULD_BLOCK)                                                      \
             return r_;                                                                 \
         errno = e_;                                                                    \
-        struct lc_task *t_ = lc_block_begin(#name, okind, obj);                        \
+        struct lc_task *t_ = lc_block_begin(#name, okind, (const void *)(obj));        \
         r_ = LC_REAL(name) args;                                                       \
         lc_block_end(t_);                                                              \
         return r_;                                                                     \
