@@ -148,14 +148,21 @@ static void install_before_go(int sig)
     sigaction(sig, &sa, NULL);
 }
 
-void signals_go_started(void)
+/* fn for each signal the shim handles: the dump signal, and with fatal_signals the fatal ones (under Go not
+ * SIGQUIT: Go's SIGQUIT dump exits through exit(), reported there). */
+static void each_signal(void (*fn)(int), int go)
 {
     if (lc_opt.dump_signal > 0 && lc_opt.dump_signal < 64)
-        install_before_go(lc_opt.dump_signal);
+        fn(lc_opt.dump_signal);
     if (lc_opt.fatal_signals)
         for (size_t i = 0; i < NFATAL; i++)
-            if (fatal_sigs[i] != SIGQUIT)   /* Go's SIGQUIT dump exits through exit(): reported there */
-                install_before_go(fatal_sigs[i]);
+            if (!go || fatal_sigs[i] != SIGQUIT)
+                fn(fatal_sigs[i]);
+}
+
+void signals_go_started(void)
+{
+    each_signal(install_before_go, 1);
 }
 
 static void install(int sig)
@@ -172,9 +179,5 @@ static void install(int sig)
 
 void signals_install(void)
 {
-    if (lc_opt.dump_signal > 0 && lc_opt.dump_signal < 64)
-        install(lc_opt.dump_signal);
-    if (lc_opt.fatal_signals)
-        for (size_t i = 0; i < NFATAL; i++)
-            install(fatal_sigs[i]);
+    each_signal(install, 0);
 }
