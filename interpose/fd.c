@@ -32,25 +32,31 @@ typedef const struct iovec *iov_t;
 
 /* ---- blocking calls: fd.inc ------------------------------------------------------------------------------ */
 
+/* An I/O call in progress: runtime's record of it, and the task when marked blocked. */
+struct io_op {
+    struct lc_fd_io io;
+    struct lc_task *t;
+};
+
 /* Out of line: the wrappers' fast path (an fd with no entry) stays a bounds check and a load. */
-static __attribute__((noinline)) struct lc_task *io_begin(struct lc_fd_io *op, struct lc_fdent *x, int fd, int dir,
-                                                          const char *what, int flags)
+static __attribute__((noinline)) void io_begin(struct io_op *op, struct lc_fdent *x, int fd, int dir,
+                                               const char *what, int flags)
 {
     LC_ENTER();
     struct lc_actor a = LC_THREAD_ACTOR;
-    int how = lc_fd_io_begin(&a, op, x, fd, dir, flags);
+    int how = lc_fd_io_begin(&a, &op->io, x, fd, dir, flags);
     if (how & LC_IO_DIES)
         lc_report(LC_REASON_SIGNAL, SIGPIPE, 128 + SIGPIPE);
     LC_LEAVE();
-    return how & LC_IO_BLOCKS ? lc_block_begin(what, LC_OBJ_FD, (void *)(intptr_t)fd) : NULL;
+    op->t = how & LC_IO_BLOCKS ? lc_block_begin(what, LC_OBJ_FD, (void *)(intptr_t)fd) : NULL;
 }
 
-static __attribute__((noinline)) void io_end(const struct lc_fd_io *op, struct lc_task *t, int failed)
+static __attribute__((noinline)) void io_end(const struct io_op *op, int failed)
 {
     LC_ENTER();
-    lc_block_end(t);
+    lc_block_end(op->t);
     struct lc_actor a = LC_THREAD_ACTOR;
-    lc_fd_io_end(&a, op, failed ? lc_saved_errno_ : 0);
+    lc_fd_io_end(&a, &op->io, failed ? lc_saved_errno_ : 0);
     LC_LEAVE();
 }
 
@@ -61,10 +67,10 @@ static __attribute__((noinline)) void io_end(const struct lc_fd_io *op, struct l
         struct lc_fdent *x_ = fdtab_get(fd);                                           \
         if (__builtin_expect(x_ == NULL, 1) || !LC_ACTIVE())                           \
             return LC_REAL(name) args;                                                 \
-        struct lc_fd_io op_;                                                           \
-        struct lc_task *t_ = io_begin(&op_, x_, fd, dir, #name, flags);                \
+        struct io_op op_;                                                              \
+        io_begin(&op_, x_, fd, dir, #name, flags);                                     \
         ret r_ = LC_REAL(name) args;                                                   \
-        io_end(&op_, t_, r_ < 0);                                                      \
+        io_end(&op_, r_ < 0);                                                          \
         return r_;                                                                     \
     }
 

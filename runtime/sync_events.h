@@ -13,7 +13,7 @@
  * read-locked. */
 static inline int lc_lock_self_wait(int reentrant, enum lc_lock_mode held_mode, enum lc_lock_mode mode)
 {
-    return !reentrant && !(held_mode == LC_LK_READ && mode == LC_LK_READ);
+    return !reentrant && !(mode == LC_LK_READ && held_mode == LC_LK_READ);
 }
 
 /* Before waiting for lock in mode: the lock-order edge from the innermost lock ls holds, when the graph does
