@@ -92,7 +92,6 @@ static struct lc_task *wait_begin(const char *what, int fd)
         return r_;                                                                     \
     }
 
-typedef const struct timespec *ts_t;
 #define FD_WRAPPER(verb, ...) FD_##verb(__VA_ARGS__)
 #include "fd.inc"
 #undef FD_WRAPPER
