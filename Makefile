@@ -21,7 +21,7 @@ CORE_SRC := $(sort $(wildcard runtime/*.c report/*.c))
 SHIM_SRC := $(sort $(wildcard interpose/*.c))
 CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC))
 SHIM_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SHIM_SRC))
-HEADERS  := $(wildcard */*.h) runtime/options.inc
+HEADERS  := $(wildcard */*.h */*.inc)
 
 all: lib
 

@@ -8,8 +8,8 @@
 #include "gc_hooks.h"
 #include "gc_patch.h"
 #include "gc_records.h"
-#include "dump.h"
-#include "shim.h"
+#include "lifecycle.h"
+#include "resolve.h"
 #include "../report/symbolize.h"
 #include "../runtime/chan.h"
 #include "../runtime/finding.h"
@@ -33,6 +33,9 @@ static struct gc_mem mem;
 static struct gc_reader reader;
 static int active;
 static lc_lock_t walk_lock = LC_LOCK_INIT;     /* one walk at a time (tick, report) */
+static void gc_refresh(int report);
+static const struct lc_task_source gc_source = { "gc", gc_refresh };
+static void gc_refresh(int report);
 static uint64_t last_walk_ns;                  /* the last complete walk (before the first: start-up) */
 
 int lc_gc_active(void) { return active; }
@@ -210,6 +213,7 @@ int lc_gc_start(void)
     }
     install_hooks(path);
     symbolize_add_go(&bin.pcln, bin.path, reader.goroot);
+    lc_task_source_add(&gc_source);
     install_fatal();
     c->dump_sig = lc_opt.dump_signal > 0 && lc_opt.dump_signal < 64 ? lc_opt.dump_signal : 0;
     c->thread_up = start_thread();
@@ -597,10 +601,11 @@ static int gc_sync(uint64_t exiting_g, int sample)
     return n < 0 ? -1 : (int)c.unsettled;
 }
 
-void lc_gc_refresh(void)
+/* The task source: before a report the threads running goroutines are stopped for their stacks. */
+static void gc_refresh(int report)
 {
     if (active)
-        gc_sync(gc_ctl.exit_state != GC_EXIT_NONE ? gc_ctl.exit_g : 0, 1);
+        gc_sync(gc_ctl.exit_state != GC_EXIT_NONE ? gc_ctl.exit_g : 0, report);
 }
 
 /* ---- the thread --------------------------------------------------------------------------------------------- */
@@ -609,17 +614,13 @@ static void do_exit(void)
 {
     struct gc_ctl *c = &gc_ctl;
     extern volatile int32_t lc_gc_late_code;
-    uint64_t end = lc_now_ns() + (uint64_t)lc_opt.grace_ms * 1000000u;
-    /* the grace period: running goroutines get time to finish (not for a fatal exit: the program is dead) */
-    while (!c->exit_fatal && gc_sync(c->exit_g, 0) > 0 && lc_now_ns() < end) {
-        struct timespec ts = { 0, 5 * 1000000 };
-        nanosleep(&ts, NULL);
+    int code = c->exit_code ? c->exit_code : lc_gc_late_code, status = code;
+    if (!c->exit_fatal) {
+        status = lc_lifecycle_exit(code);     /* grace, verdict, exit status */
+    } else {
+        /* a panic or a fatal error: the program is dead, and its status is Go's (no grace period) */
+        lc_report(LC_REASON_EXIT, 0, code);
     }
-    int code = c->exit_code ? c->exit_code : lc_gc_late_code;
-    struct lc_verdict v = lc_report(LC_REASON_EXIT, 0, code);
-    int status = code;
-    if (code == 0 && (v.leaked || v.misuse || v.deadlocks) && lc_opt.exitcode != 0)
-        status = lc_opt.exitcode;
     c->exit_status = status;
     __atomic_store_n(&c->exit_state, GC_EXIT_DONE, __ATOMIC_SEQ_CST);
     syscall(SYS_futex, &c->exit_state, FUTEX_WAKE_PRIVATE, 64, NULL, NULL, 0);

@@ -8,8 +8,6 @@ enum { LC_GC_NOT_GO = 0, LC_GC_ON, LC_GC_REFUSED };
 /* In the constructor, first: whether the program is gc-built Go, and if so set the family up. LC_GC_REFUSED:
  * it is, but cannot be read (one line said why at verbosity >= 1); the shim then stays out of its way. */
 int lc_gc_start(void);
-/* Copy the goroutines into the task table (before a report). */
-void lc_gc_refresh(void);
 int lc_gc_active(void);
 /* The executable, when the family is on. */
 const struct gc_bin *lc_gc_binary(void);

@@ -9,19 +9,14 @@
  * - Cheap path first: a stack is captured only when a goroutine really parks, and a goroutine that parks again
  *   at the same call site and depth reuses the site it captured last time. */
 #include "gccgo_int.h"
-#include "../runtime/finding.h"
+#include "signals.h"
+#include "../runtime/chan_events.h"
 #include "../runtime/lock.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* Defined by process.c when it wants to know that libgo has installed its signal handlers (so it can put its
- * own dump handler back on top of them). */
-void lc_go_runtime_started(void) __attribute__((weak));
 
-static void *(*real_go_go)(void (*)(void *), void *);
-static void (*real_goexit1)(void);
-static void (*real_gopark)(void *, void *, uint8_t, uint8_t, intptr_t);
 
 /* ---- g -> task, with a small per-thread cache ------------------------------------------------------------ */
 struct gslot {
@@ -65,7 +60,8 @@ static struct gslot *slot_for(void *g)
     return slot_fill(g, goid, b);
 }
 
-struct lc_task *go_task(void *g)
+/* The task of g, NULL when not tracked (per-thread cache). */
+static struct lc_task *go_task(void *g)
 {
     return g ? slot_for(g)->t : NULL;
 }
@@ -162,8 +158,7 @@ __attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, ui
     if (!go_started && go_goid(self) != 0) {
         /* The first spawn from a goroutine: libgo's m0 has been through initsig by now. */
         go_started = 1;
-        if (lc_go_runtime_started)
-            lc_go_runtime_started();
+        signals_go_started();     /* the shim's handlers back in front of libgo's */
     }
     if (!go_started && go_goid(self) == 0 && go_rt_main && (uintptr_t)fn == go_rt_main)
         atexit(exit_release_p);       /* C main, about to start runtime.main */
@@ -260,14 +255,13 @@ static struct lc_task *provisional(void *g, int64_t goid)
     return t;
 }
 
-LC_EXPORT void *go_go(void (*fn)(void *), void *arg) __asm__("__go_go");
-void *go_go(void (*fn)(void *), void *arg)
+GO_WRAPPER(void *, go_go, "__go_go", (void (*fn)(void *), void *arg))
 {
     if (!GO_ACTIVE())
-        return GO_REAL(real_go_go, "__go_go")(fn, arg);
+        return GO_NEXT(go_go)(fn, arg);
     struct spawn sp;
     spawn_begin(&sp, (void *)fn, (uintptr_t)__builtin_return_address(0), (uintptr_t)__builtin_frame_address(0));
-    void *g = GO_REAL(real_go_go, "__go_go")(fn, arg);
+    void *g = GO_NEXT(go_go)(fn, arg);
     spawn_end(&sp, g);
     return g;
 }
@@ -299,22 +293,11 @@ __attribute__((noinline)) static void exit_note(void)
 }
 
 /* runs on the exiting goroutine: normal return, recovered panic, runtime.Goexit */
-LC_EXPORT void go_goexit1(void) __asm__("runtime.goexit1");
-void go_goexit1(void)
+GO_WRAPPER(void, go_goexit1, "runtime.goexit1", (void))
 {
     if (GO_ACTIVE())
         exit_note();
-    GO_REAL(real_goexit1, "runtime.goexit1")();
-}
-
-/* For report/: whether the goroutine of a task (key = g, id = goid) still exists, read from libgo's own g
- * (g structs are never freed). 1 alive, 0 exited (or its g reused), -1 not a goroutine of this process. */
-int lc_gccgo_alive(uint64_t key, uint64_t goid)
-{
-    const void *g = (const void *)(uintptr_t)key;
-    if (!go_inited || go_off || !g)
-        return -1;
-    return go_goid(g) == (int64_t)goid && GO_FIELD(g, GO_G_STATUS, uint32_t) != GO_GDEAD;
+    GO_NEXT(go_goexit1)();
 }
 
 /* ---- park ------------------------------------------------------------------------------------------------ */
@@ -370,12 +353,8 @@ __attribute__((noinline)) static struct lc_task *park_begin(void *lock, uint8_t 
         }
         task_block(t, what, (enum lc_obj_kind)ok, obj, site);
         clock_note(t->since_ns);
-        if (nil) {
-            /* a nil channel blocks forever: say so now, whatever happens later */
-            task_set_flag(t, LC_TF_NILCHAN, 1);
-            finding_add(LC_F_NIL_CHAN, NULL, site, t->id, 0, 0,
-                        cls == W_RECV_NIL ? "receive" : cls == W_SEND_NIL ? "send" : "select");
-        }
+        if (nil)                      /* a nil channel blocks forever: say so now, whatever happens later */
+            lc_chan_nil_blocked(t, site, cls == W_RECV_NIL ? "receive" : cls == W_SEND_NIL ? "send" : "select");
     }
     lc_in_shim--;
     return t;
@@ -389,12 +368,10 @@ __attribute__((noinline, no_split_stack)) static void park_end(struct lc_task *t
     task_unblock(t);
 }
 
-LC_EXPORT void go_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t ev, intptr_t skip)
-    __asm__("runtime.gopark");
-void go_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t ev, intptr_t skip)
+GO_WRAPPER(void, go_gopark, "runtime.gopark", (void *unlockf, void *lock, uint8_t reason, uint8_t ev, intptr_t skip))
 {
     struct lc_task *t = GO_ACTIVE() ? park_begin(lock, reason) : NULL;
-    GO_REAL(real_gopark, "runtime.gopark")(unlockf, lock, reason, ev, skip);
+    GO_NEXT(go_gopark)(unlockf, lock, reason, ev, skip);
     if (t)
         park_end(t);                  /* possibly on another thread now */
 }

@@ -37,32 +37,6 @@ static const struct { const char *s; uint8_t cls; } known_waits[] = {
 };
 #define NKNOWN (sizeof known_waits / sizeof known_waits[0])
 
-struct range_q { uintptr_t addr, lo, hi; };
-static int find_text(struct dl_phdr_info *info, size_t size, void *arg)
-{
-    (void)size;
-    struct range_q *q = arg;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
-        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && q->addr >= lo && q->addr < hi) {
-            q->lo = lo;
-            q->hi = hi;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static void text_range(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
-{
-    struct range_q q = { addr, 0, 0 };
-    if (addr)
-        dl_iterate_phdr(find_text, &q);
-    *lo = q.lo;
-    *hi = q.hi;
-}
-
 /* libgo's symbol: the next definition after ours, or, when libgo is not in the global scope (a Go library
  * dlopen()ed RTLD_LOCAL), libgo's own. */
 static void *libgo_sym(const char *name)
@@ -145,8 +119,8 @@ __attribute__((noinline, cold)) void go_init_slow(void)
         uintptr_t tp;
         __asm__("movq %%fs:0, %0" : "=r"(tp));
         go_g_tpoff = gvar ? (intptr_t)((uintptr_t)gvar - tp) : 0;
-        text_range(go_sym("__go_go", NULL), &go_libgo_lo, &go_libgo_hi);
-        text_range((uintptr_t)&go_init_slow, &self_lo, &self_hi);
+        lc_text_range(go_sym("__go_go", NULL), &go_libgo_lo, &go_libgo_hi);
+        lc_text_range((uintptr_t)&go_init_slow, &self_lo, &self_hi);
         wait_table_init();
         go_sync_init();
         go_off = !split_stack_built();
@@ -172,14 +146,6 @@ __attribute__((noinline, cold)) void *go_resolve(const char *sym)
 {
     void *p = libgo_sym(sym);
     return p ? p : lc_dlsym_next(sym, 1);     /* the latter aborts with a clear message */
-}
-
-int lc_gccgo_active(void)
-{
-    static int active = -1;
-    if (active < 0)
-        active = lc_dlsym_next("__go_go", 0) != NULL;
-    return active;
 }
 
 int64_t go_goid(const void *g)

@@ -10,16 +10,11 @@
  * Cheap path (no lock held, or a known nesting): a table probe, a scan of the few held locks and a store of the
  * lock, its site and a coarse time (go_clock: no clock read). The wrappers call no ordinary C, not even through
  * lockset.h's inline helpers (lockset_pop, lockset_order_new fall back to ordinary C): gold would then give
- * every call a stack-segment switch. Their inline parts are repeated here; the rest is in noinline helpers. Compiled with -fsplit-stack (see gccgo_int.h). */
+ * every call a stack-segment switch. Their inline parts are repeated here; the rest is in noinline helpers that
+ * tell runtime/sync_events.h. Compiled with -fsplit-stack (see gccgo_int.h). */
 #include "gccgo_int.h"
-#include "../runtime/finding.h"
 #include "../runtime/lock.h"
-#include "../runtime/lockset.h"
-
-static void (*real_lock)(void *), (*real_unlock)(void *);
-static _Bool (*real_trylock)(void *);
-static void (*real_rw_lock)(void *), (*real_rw_unlock)(void *), (*real_rw_rlock)(void *), (*real_rw_runlock)(void *);
-static _Bool (*real_rw_trylock)(void *), (*real_rw_tryrlock)(void *);
+#include "../runtime/sync_events.h"
 
 /* RWMutex's write lock takes its inner Mutex (at offset 0: same address) through Mutex.Lock: those calls are
  * the RWMutex's own business and are not tracked again. */
@@ -147,15 +142,8 @@ __attribute__((noinline)) static void self_deadlock(struct lc_lockset *ls, const
                        : mode == LC_LK_WRITE ? (LC_HELD_MODE(h) == LC_LK_READ ? "RWMutex.Lock while RLocked"
                                                                                : "sync.RWMutex.Lock")
                                              : "RWMutex.RLock while Locked";
-    finding_add(LC_F_SELF_DEADLOCK, m, go_stack(), ls->task_id, lockset_site_stack(LC_HELD_PC(h)), ls->task_id,
-                note);
-    LC_LEAVE();
-}
-
-__attribute__((noinline)) static void new_edge(struct lc_lockset *ls, const void *m, enum lc_lock_mode mode)
-{
-    LC_ENTER();
-    lockset_new_edge_site(ls, m, mode, go_stack());
+    struct lc_actor a = GO_ACTOR;
+    lc_mutex_self_deadlock(&a, ls, m, LC_HELD_PC(h), note);
     LC_LEAVE();
 }
 
@@ -164,16 +152,17 @@ __attribute__((noinline)) static void new_edge(struct lc_lockset *ls, const void
 __attribute__((noinline)) static void unlock_slow(struct lc_lockset *ls, const void *m)
 {
     LC_ENTER();
-    if (!ls || !lockset_pop_slow(ls, m))
-        lockset_pop_any(m, 1);
+    lc_mutex_unlock_other(ls, m, 1);
     LC_LEAVE();
 }
 
-/* A nesting not seen by this goroutine yet: ask the graph (lock-free probe), add the edge when it is new. */
+/* A nesting not seen by this goroutine yet: the order edge when the graph does not have it. */
 __attribute__((noinline)) static void order_slow(struct lc_lockset *ls, const void *m, enum lc_lock_mode mode)
 {
-    if (lockset_order_new(ls, m, mode))
-        new_edge(ls, m, mode);
+    LC_ENTER();
+    struct lc_actor a = GO_ACTOR;
+    lc_mutex_pre_lock(&a, ls, m, mode);
+    LC_LEAVE();
 }
 
 /* ---- hooks ----------------------------------------------------------------------------------------------- */
@@ -187,7 +176,7 @@ static inline struct lc_lockset *lock_begin(const void *m, enum lc_lock_mode mod
     if (n && n <= LC_HELD_MAX) {
         for (uint32_t i = 0; i < n; i++) {
             const struct lc_held *h = &ls->held[i];
-            if (h->lock == m && !(mode == LC_LK_READ && LC_HELD_MODE(h) == LC_LK_READ)) {
+            if (h->lock == m && lc_lock_self_wait(0, LC_HELD_MODE(h), mode)) {
                 self_deadlock(ls, m, h, mode);
                 break;
             }
@@ -215,8 +204,6 @@ static inline void unlock_note(const void *m)
         unlock_slow(ls, m);
 }
 
-#define RA() ((uintptr_t)__builtin_return_address(0))
-
 /* After the real Lock returned: the goroutine may have parked in it, its empty lockset gone back to the pool
  * (and on to another goroutine), and itself moved to another thread. Look it up afresh, out of line so that
  * nothing computed before the park (the current g's address) is reused. */
@@ -227,98 +214,80 @@ __attribute__((noinline)) static void lock_after(const void *m, enum lc_lock_mod
         lock_end(ls, m, mode, ra);
 }
 
-void go_mutex_lock(void *m) __asm__(GO_WRAPPER_NAME(go_mutex_lock));
-GO_EXPORT_AS(go_mutex_lock, "sync.Mutex.Lock");
-void go_mutex_lock(void *m)
+GO_WRAPPER_ALIAS(void, go_mutex_lock, "sync.Mutex.Lock", (void *m))
 {
-    uintptr_t ra = RA();
+    uintptr_t ra = LC_RA();
     struct lc_lockset *ls = GO_ACTIVE() && !from_rw(ra) ? lock_begin(m, LC_LK_MUTEX) : NULL;
-    GO_REAL(real_lock, "sync.Mutex.Lock")(m);
+    GO_NEXT(go_mutex_lock)(m);
     if (ls)
         lock_after(m, LC_LK_MUTEX, ra);
 }
 
-_Bool go_mutex_trylock(void *m) __asm__(GO_WRAPPER_NAME(go_mutex_trylock));
-GO_EXPORT_AS(go_mutex_trylock, "sync.Mutex.TryLock");
-_Bool go_mutex_trylock(void *m)
+GO_WRAPPER_ALIAS(_Bool, go_mutex_trylock, "sync.Mutex.TryLock", (void *m))
 {
-    uintptr_t ra = RA();
-    _Bool ok = GO_REAL(real_trylock, "sync.Mutex.TryLock")(m);
+    uintptr_t ra = LC_RA();
+    _Bool ok = GO_NEXT(go_mutex_trylock)(m);
     struct lc_lockset *ls;
     if (ok && GO_ACTIVE() && !from_rw(ra) && (ls = gl_get(1)) != NULL)
         lock_end(ls, m, LC_LK_MUTEX, ra);
     return ok;
 }
 
-void go_mutex_unlock(void *m) __asm__(GO_WRAPPER_NAME(go_mutex_unlock));
-GO_EXPORT_AS(go_mutex_unlock, "sync.Mutex.Unlock");
-void go_mutex_unlock(void *m)
+GO_WRAPPER_ALIAS(void, go_mutex_unlock, "sync.Mutex.Unlock", (void *m))
 {
-    if (GO_ACTIVE() && !from_rw(RA()))
+    if (GO_ACTIVE() && !from_rw(LC_RA()))
         unlock_note(m);
-    GO_REAL(real_unlock, "sync.Mutex.Unlock")(m);
+    GO_NEXT(go_mutex_unlock)(m);
 }
 
-void go_rw_lock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_lock));
-GO_EXPORT_AS(go_rw_lock, "sync.RWMutex.Lock");
-void go_rw_lock(void *m)
+GO_WRAPPER_ALIAS(void, go_rw_lock, "sync.RWMutex.Lock", (void *m))
 {
-    uintptr_t ra = RA();
+    uintptr_t ra = LC_RA();
     struct lc_lockset *ls = GO_ACTIVE() ? lock_begin(m, LC_LK_WRITE) : NULL;
-    GO_REAL(real_rw_lock, "sync.RWMutex.Lock")(m);
+    GO_NEXT(go_rw_lock)(m);
     if (ls)
         lock_after(m, LC_LK_WRITE, ra);
 }
 
-void go_rw_rlock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_rlock));
-GO_EXPORT_AS(go_rw_rlock, "sync.RWMutex.RLock");
-void go_rw_rlock(void *m)
+GO_WRAPPER_ALIAS(void, go_rw_rlock, "sync.RWMutex.RLock", (void *m))
 {
-    uintptr_t ra = RA();
+    uintptr_t ra = LC_RA();
     struct lc_lockset *ls = GO_ACTIVE() ? lock_begin(m, LC_LK_READ) : NULL;
-    GO_REAL(real_rw_rlock, "sync.RWMutex.RLock")(m);
+    GO_NEXT(go_rw_rlock)(m);
     if (ls)
         lock_after(m, LC_LK_READ, ra);
 }
 
-_Bool go_rw_trylock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_trylock));
-GO_EXPORT_AS(go_rw_trylock, "sync.RWMutex.TryLock");
-_Bool go_rw_trylock(void *m)
+GO_WRAPPER_ALIAS(_Bool, go_rw_trylock, "sync.RWMutex.TryLock", (void *m))
 {
-    uintptr_t ra = RA();
-    _Bool ok = GO_REAL(real_rw_trylock, "sync.RWMutex.TryLock")(m);
+    uintptr_t ra = LC_RA();
+    _Bool ok = GO_NEXT(go_rw_trylock)(m);
     struct lc_lockset *ls;
     if (ok && GO_ACTIVE() && (ls = gl_get(1)) != NULL)
         lock_end(ls, m, LC_LK_WRITE, ra);
     return ok;
 }
 
-_Bool go_rw_tryrlock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_tryrlock));
-GO_EXPORT_AS(go_rw_tryrlock, "sync.RWMutex.TryRLock");
-_Bool go_rw_tryrlock(void *m)
+GO_WRAPPER_ALIAS(_Bool, go_rw_tryrlock, "sync.RWMutex.TryRLock", (void *m))
 {
-    uintptr_t ra = RA();
-    _Bool ok = GO_REAL(real_rw_tryrlock, "sync.RWMutex.TryRLock")(m);
+    uintptr_t ra = LC_RA();
+    _Bool ok = GO_NEXT(go_rw_tryrlock)(m);
     struct lc_lockset *ls;
     if (ok && GO_ACTIVE() && (ls = gl_get(1)) != NULL)
         lock_end(ls, m, LC_LK_READ, ra);
     return ok;
 }
 
-void go_rw_unlock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_unlock));
-GO_EXPORT_AS(go_rw_unlock, "sync.RWMutex.Unlock");
-void go_rw_unlock(void *m)
+GO_WRAPPER_ALIAS(void, go_rw_unlock, "sync.RWMutex.Unlock", (void *m))
 {
     if (GO_ACTIVE())
         unlock_note(m);
-    GO_REAL(real_rw_unlock, "sync.RWMutex.Unlock")(m);
+    GO_NEXT(go_rw_unlock)(m);
 }
 
-void go_rw_runlock(void *m) __asm__(GO_WRAPPER_NAME(go_rw_runlock));
-GO_EXPORT_AS(go_rw_runlock, "sync.RWMutex.RUnlock");
-void go_rw_runlock(void *m)
+GO_WRAPPER_ALIAS(void, go_rw_runlock, "sync.RWMutex.RUnlock", (void *m))
 {
     if (GO_ACTIVE())
         unlock_note(m);
-    GO_REAL(real_rw_runlock, "sync.RWMutex.RUnlock")(m);
+    GO_NEXT(go_rw_runlock)(m);
 }

@@ -5,15 +5,8 @@
  * return address (which sync function called it) and finds the object from the semaphore's address. sync.Cond
  * parks in notifyListWait. Compiled with -fsplit-stack (see gccgo_int.h). */
 #include "gccgo_int.h"
-#include "../runtime/finding.h"
+#include "../runtime/sync_events.h"
 #include <string.h>
-
-static void (*real_semacquire_mutex)(uint32_t *, _Bool, intptr_t);
-static void (*real_semacquire)(uint32_t *);
-static void (*real_notify_wait)(void *, uint32_t);
-static void (*real_sync_throw)(const char *, intptr_t);
-static void (*real_gopanic)(const void *, const void *);
-static void (*real_wg_add)(void *, intptr_t);
 
 /* Callers of the semaphore functions, as [start, start+size) of their code. */
 static struct fn_range { const char *name; uintptr_t lo, size; } callers[] = {
@@ -52,9 +45,6 @@ static int called_from(int which, uintptr_t ra)
     return callers[which].lo && ra - callers[which].lo < callers[which].size;
 }
 
-#define SP() ((uintptr_t)__builtin_frame_address(0))
-#define RA() ((uintptr_t)__builtin_return_address(0))
-
 __attribute__((noinline)) static int sema_begin(uint32_t *addr, uintptr_t ra, uintptr_t sp)
 {
     if (!GO_ACTIVE())
@@ -75,21 +65,19 @@ __attribute__((noinline)) static int sema_begin(uint32_t *addr, uintptr_t ra, ui
     return 1;
 }
 
-void go_semacquire_mutex(uint32_t *addr, _Bool lifo, intptr_t skip) __asm__(GO_WRAPPER_NAME(go_semacquire_mutex));
-GO_EXPORT_AS(go_semacquire_mutex, "sync.runtime__SemacquireMutex");
-void go_semacquire_mutex(uint32_t *addr, _Bool lifo, intptr_t skip)
+GO_WRAPPER_ALIAS(void, go_semacquire_mutex, "sync.runtime__SemacquireMutex",
+                 (uint32_t *addr, _Bool lifo, intptr_t skip))
 {
-    int on = sema_begin(addr, RA(), SP());
-    GO_REAL(real_semacquire_mutex, "sync.runtime__SemacquireMutex")(addr, lifo, skip);
+    int on = sema_begin(addr, LC_RA(), LC_SP());
+    GO_NEXT(go_semacquire_mutex)(addr, lifo, skip);
     if (on)
         go_pend_clear();
 }
 
-GO_EXPORT_AS(go_semacquire, "sync.runtime__Semacquire");
-void go_semacquire(uint32_t *addr)
+GO_WRAPPER_ALIAS(void, go_semacquire, "sync.runtime__Semacquire", (uint32_t *addr))
 {
-    int on = sema_begin(addr, RA(), SP());
-    GO_REAL(real_semacquire, "sync.runtime__Semacquire")(addr);
+    int on = sema_begin(addr, LC_RA(), LC_SP());
+    GO_NEXT(go_semacquire)(addr);
     if (on)
         go_pend_clear();
 }
@@ -102,12 +90,10 @@ __attribute__((noinline)) static int cond_begin(void *list, uintptr_t ra, uintpt
     return 1;
 }
 
-void go_notify_wait(void *list, uint32_t ticket) __asm__(GO_WRAPPER_NAME(go_notify_wait));
-GO_EXPORT_AS(go_notify_wait, "sync.runtime__notifyListWait");
-void go_notify_wait(void *list, uint32_t ticket)
+GO_WRAPPER_ALIAS(void, go_notify_wait, "sync.runtime__notifyListWait", (void *list, uint32_t ticket))
 {
-    int on = cond_begin(list, RA(), SP());
-    GO_REAL(real_notify_wait, "sync.runtime__notifyListWait")(list, ticket);
+    int on = cond_begin(list, LC_RA(), LC_SP());
+    GO_NEXT(go_notify_wait)(list, ticket);
     if (on)
         go_pend_clear();
 }
@@ -126,27 +112,24 @@ __attribute__((noinline)) static void throw_note(const char *s, intptr_t n)
     if (!strstr(msg, "nlock of unlocked"))
         return;
     LC_ENTER();
-    finding_add(LC_F_UNLOCK_UNLOCKED, NULL, go_stack(), go_cur_id(), 0, 0, msg);
+    struct lc_actor a = GO_ACTOR;
+    lc_mutex_unlock_unlocked(&a, NULL, msg);
     LC_LEAVE();
 }
 
-void go_sync_throw(const char *s, intptr_t n) __asm__(GO_WRAPPER_NAME(go_sync_throw));
-GO_EXPORT_AS(go_sync_throw, "sync.throw");
-void go_sync_throw(const char *s, intptr_t n)
+GO_WRAPPER_ALIAS(void, go_sync_throw, "sync.throw", (const char *s, intptr_t n))
 {
     throw_note(s, n);
-    GO_REAL(real_sync_throw, "sync.throw")(s, n);
+    GO_NEXT(go_sync_throw)(s, n);
 }
 
 /* The WaitGroup being changed by this thread, for the panic below (Add never parks). */
 static LC_TLS void *wg_current;
 
-void go_wg_add(void *wg, intptr_t delta) __asm__(GO_WRAPPER_NAME(go_wg_add));
-GO_EXPORT_AS(go_wg_add, "sync.WaitGroup.Add");
-void go_wg_add(void *wg, intptr_t delta)
+GO_WRAPPER_ALIAS(void, go_wg_add, "sync.WaitGroup.Add", (void *wg, intptr_t delta))
 {
     wg_current = wg;
-    GO_REAL(real_wg_add, "sync.WaitGroup.Add")(wg, delta);
+    GO_NEXT(go_wg_add)(wg, delta);
 }
 
 /* Go string, and the kind bits of a type descriptor (type.go: _type.kind at offset 23, kindString = 24). */
@@ -166,14 +149,14 @@ __attribute__((noinline)) static void panic_note(const void *type, const void *d
     if (s->n != (intptr_t)sizeof neg - 1 || memcmp(s->p, neg, sizeof neg - 1))
         return;
     LC_ENTER();
-    finding_add(LC_F_NEG_WAITGROUP, wg_current, go_stack(), go_cur_id(), 0, 0, "counter < 0");
+    struct lc_actor a = GO_ACTOR;
+    lc_waitgroup_negative(&a, wg_current);
     LC_LEAVE();
 }
 
 /* panic(v): only WaitGroup.Add's panics are looked at. */
-LC_EXPORT void go_gopanic(const void *type, const void *data) __asm__("runtime.gopanic");
-void go_gopanic(const void *type, const void *data)
+GO_WRAPPER(void, go_gopanic, "runtime.gopanic", (const void *type, const void *data))
 {
-    panic_note(type, data, RA());
-    GO_REAL(real_gopanic, "runtime.gopanic")(type, data);
+    panic_note(type, data, LC_RA());
+    GO_NEXT(go_gopanic)(type, data);
 }

@@ -1,21 +1,15 @@
-/* Mutexes and rwlocks: blocking (as pthread.c's WRAP_BLOCKING: the try form first, only a lock that would block
- * pays for a stack), the locks each thread holds, lock-order edges, and misuse: unlock of a mutex not owned or
- * not locked, destroy of a locked mutex, relock by the owner of a non-recursive mutex (self-deadlock), a thread
- * ending with locks held. Misuse is reported, never corrected: every call returns what glibc returns.
- * glibc keeps the owner's tid in pthread_mutex_t.__data.__owner and a writer's in the rwlock's __cur_writer:
- * read only for a mutex the caller passes in, which the program must keep valid across the call. */
-#include "shim.h"
-#include "deadlock_watch.h"
+/* Mutexes and rwlocks: pthread.inc's LOCK and TRYLOCK lines (the try form first, only a lock that would block
+ * pays for a stack), pthread_mutex_lock's own fast path, unlock, init and destroy, and a thread's end. Each
+ * tells runtime/sync_events.h what happened, with the facts only glibc's lock words give: the owner's tid in
+ * pthread_mutex_t.__data.__owner (a writer's in the rwlock's __cur_writer), the mutex kind. They are read only
+ * for a lock the caller passes in, which the program must keep valid across the call. Misuse is reported,
+ * never corrected: every call returns what glibc returns. */
+#include "blocking_call.h"
+#include "lifecycle.h"
 #include "mutex.h"
-#include "../runtime/finding.h"
-#include "../runtime/lockset.h"
-#include "../runtime/stack.h"
+#include "pthread_table.h"
+#include "../runtime/sync_events.h"
 #include <pthread.h>
-#include <stdio.h>
-#include <time.h>
-
-#define RET_PC() ((uintptr_t)__builtin_return_address(0))
-typedef const struct timespec *ts_t;
 
 static LC_TLS struct lc_lockset *my_locks;
 
@@ -35,10 +29,12 @@ static inline struct lc_lockset *locks(void)
     return __builtin_expect(ls != NULL, 1) ? ls : locks_init();
 }
 
+/* A nesting the graph may not have yet. */
 static __attribute__((noinline)) void new_edge(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode)
 {
     LC_ENTER();
-    lockset_new_edge(ls, lock, mode);
+    struct lc_actor a = LC_THREAD_ACTOR;
+    lc_mutex_pre_lock(&a, ls, lock, mode);
     LC_LEAVE();
 }
 
@@ -53,103 +49,89 @@ static inline void taken(const void *lock, enum lc_lock_mode mode, uintptr_t pc,
     lockset_push(ls, lock, mode, pc);
 }
 
-static stack_id holder_site(const void *lock, uint64_t *holder)
+/* A mutex that grants its owner again (recursive) or refuses it (errorcheck: EDEADLK); normal and adaptive
+ * ones wait forever. */
+static int reentrant(const pthread_mutex_t *m)
 {
-    uintptr_t pc = 0;
-    *holder = 0;
-    return lockset_holder(lock, holder, &pc) ? lockset_site_stack(pc) : 0;
+    int kind = m->__data.__kind & 3;    /* PTHREAD_MUTEX_KIND_MASK_NP */
+    return kind != PTHREAD_MUTEX_NORMAL && kind != PTHREAD_MUTEX_ADAPTIVE_NP;
 }
 
-static int mutex_type(const pthread_mutex_t *m)
-{
-    return m->__data.__kind & 3;        /* PTHREAD_MUTEX_KIND_MASK_NP: normal, recursive, errorcheck, adaptive */
-}
-
-/* About to wait for a lock: record the order edge, and catch a relock of a non-recursive mutex by its owner,
- * which never returns (returns 1 then: the caller reports it at once, once marked blocked). */
+/* About to wait for a lock: the order edge, and a relock of a non-recursive mutex by its owner, which never
+ * returns (returns 1 then: the caller reports it at once, once marked blocked). */
 static __attribute__((noinline)) int contended(const void *lock, enum lc_lock_mode mode, int is_mutex)
 {
     struct lc_lockset *ls = locks();
-    if (ls && lockset_order_new(ls, lock, mode))
-        new_edge(ls, lock, mode);
     const pthread_mutex_t *m = lock;
-    if (!is_mutex || m->__data.__owner != lc_self->tid)
-        return 0;
-    int type = mutex_type(m);
-    if (type != PTHREAD_MUTEX_NORMAL && type != PTHREAD_MUTEX_ADAPTIVE_NP)
-        return 0;                       /* recursive: no wait; errorcheck: EDEADLK */
     LC_ENTER();
-    uintptr_t pc = 0;
-    stack_id first = ls && lockset_site(ls->task_id, lock, &pc) ? lockset_site_stack(pc) : 0;
-    finding_add(LC_F_SELF_DEADLOCK, lock, stack_capture(2), lc_self->id, first, lc_self->id, NULL);
+    struct lc_actor a = LC_THREAD_ACTOR;
+    lc_mutex_pre_lock(&a, ls, lock, mode);
+    int self = is_mutex && m->__data.__owner == lc_self->tid &&
+               lc_lock_self_wait(reentrant(m), LC_LK_MUTEX, mode);
+    if (self)
+        lc_mutex_self_deadlock(&a, ls, lock, 0, NULL);
     LC_LEAVE();
-    return 1;
+    return self;
 }
 
-#define WOULD_BLOCK (-0x1eac)
-#define TRY(expr) ({ int r__ = (expr); r__ == EBUSY ? WOULD_BLOCK : r__; })
 #define GOT(r) ((r) == 0 || (r) == EOWNERDEAD)
 
-/* A lock wrapper: untracked threads go straight through; else the try form, and only when that would block,
- * the order edge and the blocked bracket around the real call. */
-#define WRAP_LOCK(name, params, ...) WRAP_LOCK_(LC_EXPORT, name, name, params, params, RET_PC(), __VA_ARGS__)
-#define WRAP_LOCK_(linkage, name, real, params, rparams, pc, args, try_expr, what, okind, mode, obj) \
-    LC_REAL_DECL(int, real, rparams);                                                  \
-    linkage int name params                                                            \
+/* A lock wrapper's body: untracked threads go straight through; else the try form, and only when that would
+ * block, the order edge and the blocked bracket around the real call. */
+#define LOCK_BODY(real, args, pc, tried, what, object, obj)                            \
     {                                                                                  \
         if (!lc_self || lc_in_shim)                                                    \
             return LC_REAL(real) args;                                                 \
-        int r_ = (try_expr);                                                           \
-        if (r_ != WOULD_BLOCK) {                                                       \
+        int r_ = (tried);                                                              \
+        if (r_ != LC_WOULD_BLOCK) {                                                    \
             if (GOT(r_))                                                               \
-                taken(obj, mode, pc, 1);                                               \
+                taken(obj, PT_MODE_##object, pc, 1);                                   \
             return r_;                                                                 \
         }                                                                              \
-        int self_ = contended(obj, mode, okind == LC_OBJ_MUTEX);                       \
-        struct lc_task *t_ = lc_block_begin(what, okind, obj);                         \
+        int self_ = contended(obj, PT_MODE_##object, PT_OBJ_##object == LC_OBJ_MUTEX); \
+        struct lc_task *t_ = lc_block_begin(what, PT_OBJ_##object, obj);               \
         if (self_)                                                                     \
             lc_deadlock_now(obj);                                                      \
         r_ = LC_REAL(real) args;                                                       \
         lc_block_end(t_);                                                              \
         if (GOT(r_))                                                                   \
-            taken(obj, mode, pc, 0);                                                   \
+            taken(obj, PT_MODE_##object, pc, 0);                                       \
         return r_;                                                                     \
     }
 
+#define PT_LOCK(name, params, args, try, object, arg)                                  \
+    LC_REAL_DECL(int, name, params);                                                   \
+    LC_EXPORT int name params LOCK_BODY(name, args, LC_RA(), PT_TRIED(try, arg), #name, object, arg)
+
 /* A try form called by the program: a lock taken, no order edge (a try never waits). */
-#define WRAP_TRY(name, T, mode)                                                        \
-    LC_REAL_DECL(int, name, (T *));                                                    \
-    LC_EXPORT int name(T *l)                                                           \
+#define PT_TRYLOCK(name, params, args, try, object, arg)                               \
+    LC_REAL_DECL(int, name, params);                                                   \
+    LC_EXPORT int name params                                                          \
     {                                                                                  \
-        int r = LC_REAL(name)(l);                                                      \
+        int r = LC_REAL(name) args;                                                    \
         if (GOT(r) && lc_self && LC_ACTIVE())                                          \
-            taken(l, mode, RET_PC(), 0);                                               \
+            taken(arg, PT_MODE_##object, LC_RA(), 0);                                  \
         return r;                                                                      \
     }
-
-WRAP_TRY(pthread_mutex_trylock, pthread_mutex_t, LC_LK_MUTEX)
-WRAP_TRY(pthread_rwlock_tryrdlock, pthread_rwlock_t, LC_LK_READ)
-WRAP_TRY(pthread_rwlock_trywrlock, pthread_rwlock_t, LC_LK_WRITE)
-#define TRY_MUTEX(m) TRY(LC_REAL(pthread_mutex_trylock)(m))
-#define TRY_RD(rw) TRY(LC_REAL(pthread_rwlock_tryrdlock)(rw))
-#define TRY_WR(rw) TRY(LC_REAL(pthread_rwlock_trywrlock)(rw))
-#define M LC_OBJ_MUTEX, LC_LK_MUTEX
-#define RD LC_OBJ_RWLOCK, LC_LK_READ
-#define WR LC_OBJ_RWLOCK, LC_LK_WRITE
-typedef pthread_mutex_t mtx_t;
-typedef pthread_rwlock_t rw_t;
-
+#define PT_WAIT(...)                    /* pthread.c */
+#define PT_BLOCK(...)
+#define PT_JOIN(...)
+#include "pthread.inc"
+#undef PT_WAIT
+#undef PT_BLOCK
+#undef PT_JOIN
 
 /* pthread_mutex_lock, the hot one. A tracked thread finding the lock word free records the lock as held and
  * tail-calls the real lock: no try form first (a second atomic and glibc's type dispatch) and no frame of ours
  * around the call. A free lock word means the real call takes the lock at once and returns 0; the rare lock
  * taken by another thread in the few instructions between the check and the real call is waited for unmarked
  * (shown running, not blocked). A busy word, an untracked thread or a first lock takes the careful path. */
-#define CAREFUL static __attribute__((noinline))
-WRAP_LOCK_(CAREFUL, mutex_lock_careful, pthread_mutex_lock, (mtx_t *m, uintptr_t pc), (mtx_t *), pc, (m),
-           TRY_MUTEX(m), "pthread_mutex_lock", LC_OBJ_MUTEX, LC_LK_MUTEX, m)
+LC_REAL_DECL(int, pthread_mutex_lock, (pthread_mutex_t *));
+static __attribute__((noinline)) int mutex_lock_careful(pthread_mutex_t *m, uintptr_t pc)
+    LOCK_BODY(pthread_mutex_lock, (m), pc, PT_TRIED(BUSY(pthread_mutex_trylock), m), "pthread_mutex_lock", MUTEX, m)
+
 /* Nested (locks held: the order edge), or the careful path. */
-static __attribute__((noinline)) int mutex_lock_more(mtx_t *m, uintptr_t pc)
+static __attribute__((noinline)) int mutex_lock_more(pthread_mutex_t *m, uintptr_t pc)
 {
     struct lc_lockset *ls = my_locks;
     if (!ls || lc_in_shim || __atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED) != 0)
@@ -160,7 +142,7 @@ static __attribute__((noinline)) int mutex_lock_more(mtx_t *m, uintptr_t pc)
     return LC_REAL(pthread_mutex_lock)(m);
 }
 
-LC_EXPORT int pthread_mutex_lock(mtx_t *m)
+LC_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 {
     struct lc_lockset *ls = my_locks;
     if (__builtin_expect(ls && __atomic_load_n(&m->__data.__lock, __ATOMIC_RELAXED) == 0, 1)) {
@@ -168,45 +150,24 @@ LC_EXPORT int pthread_mutex_lock(mtx_t *m)
         /* Outermost (no order edge possible), or nested the way this thread nested last time at this depth
          * (the edge is known). Neither can call back into the shim, so lc_in_shim needs no look here. */
         if (n == 0 || (n < LC_HELD_MAX && ls->seen[n - 1].to == m && ls->seen[n - 1].from == ls->held[n - 1].lock)) {
-            ls->held[n] = (struct lc_held){ m, RET_PC() };     /* mode LC_LK_MUTEX is 0 */
+            ls->held[n] = (struct lc_held){ m, LC_RA() };     /* mode LC_LK_MUTEX is 0 */
             __atomic_store_n(&ls->n, n + 1, __ATOMIC_RELEASE);
             return LC_REAL(pthread_mutex_lock)(m);
         }
     }
-    return mutex_lock_more(m, RET_PC());
+    return mutex_lock_more(m, LC_RA());
 }
-
-WRAP_LOCK(pthread_mutex_timedlock, (mtx_t *m, ts_t ts), (m, ts), TRY_MUTEX(m), "pthread_mutex_timedlock", M, m)
-WRAP_LOCK(pthread_mutex_clocklock, (mtx_t *m, clockid_t c, ts_t ts), (m, c, ts), TRY_MUTEX(m),
-          "pthread_mutex_clocklock", M, m)
-WRAP_LOCK(pthread_rwlock_rdlock, (rw_t *rw), (rw), TRY_RD(rw), "pthread_rwlock_rdlock", RD, rw)
-WRAP_LOCK(pthread_rwlock_wrlock, (rw_t *rw), (rw), TRY_WR(rw), "pthread_rwlock_wrlock", WR, rw)
-WRAP_LOCK(pthread_rwlock_timedrdlock, (rw_t *rw, ts_t ts), (rw, ts), TRY_RD(rw), "pthread_rwlock_timedrdlock", RD, rw)
-WRAP_LOCK(pthread_rwlock_timedwrlock, (rw_t *rw, ts_t ts), (rw, ts), TRY_WR(rw), "pthread_rwlock_timedwrlock", WR, rw)
-WRAP_LOCK(pthread_rwlock_clockrdlock, (rw_t *rw, clockid_t c, ts_t ts), (rw, c, ts), TRY_RD(rw),
-          "pthread_rwlock_clockrdlock", RD, rw)
-WRAP_LOCK(pthread_rwlock_clockwrlock, (rw_t *rw, clockid_t c, ts_t ts), (rw, c, ts), TRY_WR(rw),
-          "pthread_rwlock_clockwrlock", WR, rw)
 
 /* ---- unlock, init, destroy ------------------------------------------------------------------------------- */
 
-/* Unlock of a mutex this thread's lockset does not have: not locked at all, or locked by another thread (a
- * lock taken before tracking started, by this thread, is fine). */
+/* Unlock of a mutex this thread's lockset does not have. */
 static __attribute__((noinline)) void unlock_unheld(const pthread_mutex_t *m)
 {
-    int owner = m->__data.__owner;
-    if (owner == lc_self->tid)
-        return;
+    if (m->__data.__owner == lc_self->tid)
+        return;                         /* taken before tracking started, by this thread */
     LC_ENTER();
-    uint64_t holder;
-    if (owner == 0 && m->__data.__lock == 0) {
-        finding_add(LC_F_UNLOCK_UNLOCKED, m, stack_capture(1), lc_self->id, 0, 0, NULL);
-    } else if (owner != 0) {
-        stack_id site = holder_site(m, &holder);
-        char note[32];
-        snprintf(note, sizeof note, "owner tid %d", owner);
-        finding_add(LC_F_MUTEX_NOT_OWNER, m, stack_capture(1), lc_self->id, site, holder, note);
-    }
+    struct lc_actor a = LC_THREAD_ACTOR;
+    lc_mutex_unlock_unheld(&a, m, m->__data.__owner, lc_self->tid, m->__data.__lock != 0);
     LC_LEAVE();
 }
 
@@ -235,7 +196,7 @@ static void forget(const void *lock)
 {
     if (lc_ready && lockset_edge_count()) {
         LC_ENTER();
-        lockset_forget(lock);
+        lc_mutex_forget(lock);
         LC_LEAVE();
     }
 }
@@ -252,9 +213,8 @@ LC_EXPORT int pthread_mutex_destroy(pthread_mutex_t *m)
 {
     if (lc_self && LC_ACTIVE() && (m->__data.__lock != 0 || m->__data.__owner != 0)) {
         LC_ENTER();
-        uint64_t holder;
-        stack_id site = holder_site(m, &holder);
-        finding_add(LC_F_MUTEX_DESTROY_LOCKED, m, stack_capture(1), lc_self->id, site, holder, NULL);
+        struct lc_actor a = LC_THREAD_ACTOR;
+        lc_mutex_pre_destroy(&a, m, 1);
         LC_LEAVE();
     }
     int r = LC_REAL(pthread_mutex_destroy)(m);
@@ -275,12 +235,12 @@ LC_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t *rw)
 /* ---- thread end ------------------------------------------------------------------------------------------ */
 
 /* Whether this thread still owns a lock its lockset lists (it may have been unlocked by another thread). */
-static int still_owned(const struct lc_held *h, pid_t tid)
+static int still_owned(const struct lc_held *h, int tid)
 {
     if (LC_HELD_MODE(h) == LC_LK_MUTEX)
         return ((const pthread_mutex_t *)h->lock)->__data.__owner == tid;
     if (LC_HELD_MODE(h) == LC_LK_WRITE)
-        return (pid_t)((const pthread_rwlock_t *)h->lock)->__data.__cur_writer == tid;
+        return (int)((const pthread_rwlock_t *)h->lock)->__data.__cur_writer == tid;
     return 1;
 }
 
@@ -291,20 +251,6 @@ void lc_locks_thread_end(struct lc_task *t, stack_id where)
         return;
     my_locks = NULL;
     lc_in_shim++;
-    if (!where && t->start_fn)
-        where = lockset_site_stack((uintptr_t)t->start_fn + 1);   /* returned from its start routine */
-    for (uint32_t i = 0; i < ls->n && i < LC_HELD_MAX; i++) {
-        const struct lc_held *h = &ls->held[i];
-        if (still_owned(h, t->tid))
-            finding_add(LC_F_EXIT_HOLDING_LOCK, h->lock, where, t->id, lockset_site_stack(LC_HELD_PC(h)), t->id,
-                        LC_HELD_MODE(h) == LC_LK_READ ? "read lock" : NULL);
-    }
-    lockset_free(ls);
+    lc_mutex_task_end(ls, t, where, still_owned);
     lc_in_shim--;
-}
-
-/* The graph lock is held across fork (it is a leaf: nothing is taken under it). */
-__attribute__((constructor)) static void locks_atfork(void)
-{
-    pthread_atfork(lockset_lock_all, lockset_unlock_all, lockset_unlock_all);
 }

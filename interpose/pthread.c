@@ -1,8 +1,11 @@
-/* POSIX threads: creation, the end of a thread, join/detach, and every blocking synchronisation call.
- * A blocking call first tries its non-blocking form, so the uncontended path costs one extra branch; only a
- * call that would really block pays for a stack and is shown as "blocked in X on O since T". */
-#include "shim.h"
+/* POSIX threads: creation, the end of a thread, detach, and the blocking calls of pthread.inc that are not
+ * locks (waits, semaphores, joins; locks are in mutex.c). A blocking call first tries its non-blocking form, so
+ * the uncontended path costs one extra branch; only a call that would really block pays for a stack and is shown
+ * as "blocked in X on O since T". */
+#include "blocking_call.h"
+#include "lifecycle.h"
 #include "mutex.h"
+#include "pthread_table.h"
 #include "../runtime/alloc.h"
 #include "../runtime/stack.h"
 #include <pthread.h>
@@ -10,44 +13,54 @@
 #include <time.h>
 #include <unistd.h>
 
-#define WOULD_BLOCK (-0x1eac)           /* try form says: the real call would block */
-#define TRY_SEM(expr) ({ int r__ = (expr); r__ == 0 ? 0 : errno == EAGAIN ? WOULD_BLOCK : r__; })
+/* ---- blocking calls: pthread.inc's WAIT, BLOCK and JOIN lines ------------------------------------------------ */
 
 /* A blocking wrapper: forward untracked threads; else try, and only when that would block, bracket the real
  * call with lc_block_begin/lc_block_end. errno is the program's own on every path. */
-#define WRAP_BLOCKING(name, params, args, try_expr, what, okind, obj)                 \
+#define PT_BLOCKING(name, params, args, tried, okind, obj)                             \
     LC_REAL_DECL(int, name, params);                                                   \
     LC_EXPORT int name params                                                          \
     {                                                                                  \
         if (!lc_self || !LC_ACTIVE())                                                  \
             return LC_REAL(name) args;                                                 \
-        int e_ = errno, r_ = (try_expr);                                               \
-        if (r_ != WOULD_BLOCK)                                                         \
+        int e_ = errno, r_ = (tried);                                                  \
+        if (r_ != LC_WOULD_BLOCK)                                                      \
             return r_;                                                                 \
         errno = e_;                                                                    \
-        struct lc_task *t_ = lc_block_begin(what, okind, obj);                         \
+        struct lc_task *t_ = lc_block_begin(#name, okind, (const void *)(obj));        \
         r_ = LC_REAL(name) args;                                                       \
         lc_block_end(t_);                                                              \
         return r_;                                                                     \
     }
+#define PT_WAIT(name, params, args, try, object, arg) \
+    PT_BLOCKING(name, params, args, LC_WOULD_BLOCK, LC_OBJ_##object, arg)
+#define PT_BLOCK(name, params, args, try, object, arg) \
+    PT_BLOCKING(name, params, args, PT_TRIED(try, arg), LC_OBJ_##object, arg)
 
-LC_REAL_DECL(int, sem_trywait, (sem_t *));
-#define TRY_SEMW(s) TRY_SEM(LC_REAL(sem_trywait)(s))
-typedef const struct timespec *ts_t;
-
-/* Mutexes and rwlocks are in mutex.c (they also track the locks each thread holds). */
-WRAP_BLOCKING(pthread_cond_wait, (pthread_cond_t *c, pthread_mutex_t *m), (c, m), WOULD_BLOCK,
-              "pthread_cond_wait", LC_OBJ_COND, c)
-WRAP_BLOCKING(pthread_cond_timedwait, (pthread_cond_t *c, pthread_mutex_t *m, ts_t ts), (c, m, ts), WOULD_BLOCK,
-              "pthread_cond_timedwait", LC_OBJ_COND, c)
-WRAP_BLOCKING(pthread_cond_clockwait, (pthread_cond_t *c, pthread_mutex_t *m, clockid_t k, ts_t ts),
-              (c, m, k, ts), WOULD_BLOCK, "pthread_cond_clockwait", LC_OBJ_COND, c)
-WRAP_BLOCKING(pthread_barrier_wait, (pthread_barrier_t *b), (b), WOULD_BLOCK, "pthread_barrier_wait",
-              LC_OBJ_BARRIER, b)
-WRAP_BLOCKING(sem_wait, (sem_t *s), (s), TRY_SEMW(s), "sem_wait", LC_OBJ_SEM, s)
-WRAP_BLOCKING(sem_timedwait, (sem_t *s, ts_t ts), (s, ts), TRY_SEMW(s), "sem_timedwait", LC_OBJ_SEM, s)
-WRAP_BLOCKING(sem_clockwait, (sem_t *s, clockid_t c, ts_t ts), (s, c, ts), TRY_SEMW(s), "sem_clockwait",
-              LC_OBJ_SEM, s)
+/* Join family: the try form first; a completed join reaps the joined thread's record (only that generation:
+ * the handle may already name a new thread). */
+#define PT_JOIN(name, params, args, try, object, arg)                                  \
+    LC_REAL_DECL(int, name, params);                                                   \
+    LC_EXPORT int name params                                                          \
+    {                                                                                  \
+        if (!lc_ready || lc_is_go)                                                     \
+            return LC_REAL(name) args;                                                 \
+        uint64_t gen_ = task_gen((uint64_t)arg);                                       \
+        int r_ = PT_TRIED(try, th, ret);                                               \
+        if (r_ == LC_WOULD_BLOCK) {                                                    \
+            struct lc_task *t_ = lc_block_begin("pthread_join", LC_OBJ_##object, (void *)arg); \
+            r_ = LC_REAL(name) args;                                                   \
+            lc_block_end(t_);                                                          \
+        }                                                                              \
+        if (r_ == 0 && gen_)                                                           \
+            task_reap((uint64_t)arg, gen_);                                            \
+        return r_;                                                                     \
+    }
+#define PT_LOCK(...)                    /* mutex.c */
+#define PT_TRYLOCK(...)
+#include "pthread.inc"
+#undef PT_LOCK
+#undef PT_TRYLOCK
 
 /* ---- creation and end ---------------------------------------------------------------------------------- */
 
@@ -147,33 +160,9 @@ LC_EXPORT int pthread_detach(pthread_t th)
     return r;
 }
 
-/* ---- join ------------------------------------------------------------------------------------------------ */
+/* ---- pthread_tryjoin_np: a completed join reaps ------------------------------------------------------- */
 
 LC_REAL_DECL(int, pthread_tryjoin_np, (pthread_t, void **));
-/* Join family: the try form first; a completed join reaps the joined thread's record (only that generation:
- * the handle may already name a new thread). */
-#define WRAP_JOIN(name, params, args)                                                  \
-    LC_REAL_DECL(int, name, params);                                                   \
-    LC_EXPORT int name params                                                          \
-    {                                                                                  \
-        if (!lc_ready || lc_is_go)                                                     \
-            return LC_REAL(name) args;                                                 \
-        uint64_t gen_ = task_gen((uint64_t)th);                                        \
-        int r_ = LC_REAL(pthread_tryjoin_np)(th, ret);                                 \
-        if (r_ == EBUSY) {                                                             \
-            struct lc_task *t_ = lc_block_begin("pthread_join", LC_OBJ_THREAD, (void *)th); \
-            r_ = LC_REAL(name) args;                                                   \
-            lc_block_end(t_);                                                          \
-        }                                                                              \
-        if (r_ == 0 && gen_)                                                           \
-            task_reap((uint64_t)th, gen_);                                             \
-        return r_;                                                                     \
-    }
-
-WRAP_JOIN(pthread_join, (pthread_t th, void **ret), (th, ret))
-WRAP_JOIN(pthread_timedjoin_np, (pthread_t th, void **ret, ts_t ts), (th, ret, ts))
-WRAP_JOIN(pthread_clockjoin_np, (pthread_t th, void **ret, clockid_t c, ts_t ts), (th, ret, c, ts))
-
 LC_EXPORT int pthread_tryjoin_np(pthread_t th, void **ret)
 {
     uint64_t gen = lc_ready && !lc_is_go ? task_gen((uint64_t)th) : 0;

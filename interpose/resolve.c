@@ -2,6 +2,7 @@
  * libraries' constructors, dlsym's own allocations), so resolution is lazy and needs nothing initialised. */
 #include "resolve.h"
 #include <dlfcn.h>
+#include <link.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -24,4 +25,30 @@ void *lc_dlsym_next(const char *name, int required)
         abort();
     }
     return p;
+}
+
+struct range_q { uintptr_t addr, lo, hi; };
+static int find_text(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    struct range_q *q = arg;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && q->addr >= lo && q->addr < hi) {
+            q->lo = lo;
+            q->hi = hi;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void lc_text_range(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+{
+    struct range_q q = { addr, 0, 0 };
+    if (addr)
+        dl_iterate_phdr(find_text, &q);
+    *lo = q.lo;
+    *hi = q.hi;
 }

@@ -2,6 +2,8 @@
 #ifndef LC_RESOLVE_H
 #define LC_RESOLVE_H
 #include <errno.h>
+#include <stdint.h>
+#include <time.h>
 
 #define LC_EXPORT __attribute__((visibility("default")))
 #define LC_TLS __thread __attribute__((tls_model("initial-exec")))
@@ -9,6 +11,9 @@
 /* dlsym(RTLD_NEXT, name), safe before the constructor ran; aborts with a clear message when missing and
  * required, returns NULL when optional. */
 void *lc_dlsym_next(const char *name, int required);
+
+/* The executable segment of the object holding addr: [*lo, *hi), both 0 when none. */
+void lc_text_range(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
 
 /* Declare the real function: LC_REAL_DECL(int, pthread_join, (pthread_t, void **)) gives a static pointer
  * real_pthread_join and LC_REAL(pthread_join) evaluates to it, resolving on first use. */
@@ -19,6 +24,17 @@ void *lc_dlsym_next(const char *name, int required);
         if (__builtin_expect(var == 0, 0))                                                \
             var = (__typeof__(var))lc_dlsym_next(sym, 1);                                 \
         var; })
+
+/* ---- shared by the wrapper families ---------------------------------------------------------------------- */
+/* A wrapper's own return address (the program's call site) and frame address (its stack depth). */
+#define LC_RA() ((uintptr_t)__builtin_return_address(0))
+#define LC_SP() ((uintptr_t)__builtin_frame_address(0))
+/* A timeout argument. */
+typedef const struct timespec *lc_ts_t;
+/* What a try form's result is turned into when the real call would block. */
+#define LC_WOULD_BLOCK (-0x1eac)
+/* Call the real function sym (a try form the family tries first) with args, resolved on first use. */
+#define LC_TRY(sym, ...) ({ static __typeof__(&sym) try_; LC_REAL_SYM(try_, #sym)(__VA_ARGS__); })
 
 /* Per-thread depth of shim code on the stack: wrappers called while it is non-zero only forward. */
 extern LC_TLS int lc_in_shim;

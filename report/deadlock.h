@@ -1,39 +1,14 @@
-/* The wait-for graph of a snapshot: who each blocked task waits for, deadlock cycles, and whether any task can
- * still make progress. Edges: a task blocked on a mutex waits for its owner (glibc keeps the owner's tid in the
- * mutex), on a rwlock for the writer holding it (or a registered holder), in pthread_join for the joined
- * thread; a goroutine blocked on a sync.Mutex/RWMutex for the goroutine whose lockset holds it. Those are certain, and only they form reported cycles. A task blocked on an fd channel waits for
- * whoever may write the other end: any task may, so that edge is only named (last writer), never in a cycle;
- * such tasks count in "all asleep". */
+/* The text of runtime/deadlock.h's analysis: deadlock findings, and what a blocked task waits for. */
 #ifndef LC_DEADLOCK_H
 #define LC_DEADLOCK_H
-#include <stddef.h>
-#include "bufw.h"
-#include "../runtime/snapshot.h"
+#include "buffered_writer.h"
+#include "../runtime/deadlock.h"
 
-/* Wait-for cycles of two or more tasks (a task waiting for itself is reported as LC_F_SELF_DEADLOCK when it
- * happens). One LC_F_DEADLOCK finding per cycle, starting at its member with the lowest id: task[0], task[1]
- * and site[0], site[1] are the first two members and their blocking stacks, obj what task[0] waits on, note
- * "threads 2 -> 3 -> 2". Fills up to max; returns how many cycles there are. */
-size_t deadlock_find(const struct lc_snapshot *s, struct lc_finding *out, size_t max);
-/* Appends deadlock_find's findings to s->findings (reallocated with lc_calloc, as snapshot_free expects),
- * skipping cycles already there. Returns how many were added. Call right after snapshot_take. */
-size_t deadlock_augment(struct lc_snapshot *s);
-/* Tasks in certain wait-for cycles, a task waiting for itself included. */
-size_t deadlock_stuck(const struct lc_snapshot *s);
-/* No task can make progress: every live task (threads only; never for goroutines) is blocked without a
- * timeout on something only another task of this process could release. */
-int deadlock_all_asleep(const struct lc_snapshot *s);
-/* Changes whenever a task changes state: two equal signatures some time apart mean nothing moved. */
-uint64_t deadlock_signature(const struct lc_snapshot *s);
-
-/* The task t is certainly waiting for, or NULL. */
-const struct lc_task *deadlock_waits_for(const struct lc_snapshot *s, const struct lc_task *t);
-
-/* Text: a whole LC_F_DEADLOCK finding (header, each member's blocking stack, the lock each holds and where it
- * took it), ending with a blank line. */
+/* A whole LC_F_DEADLOCK finding (header, each member's blocking stack, the lock each holds and where it took
+ * it), ending with a blank line. */
 void deadlock_print(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_finding *f);
-/* Text: lines under a blocked task's group saying what it waits for: the mutex's owner and where it took the
- * lock (or that the owner exited holding it), a channel's other end ("write end fd 4 still open, last written
- * by thread 3", "no write end left open in this process"). Prints nothing for other waits. */
+/* Lines under a blocked task's group saying what it waits for: the mutex's owner and where it took the lock (or
+ * that the owner exited holding it), a channel's other end ("write end fd 4 still open, last written by thread
+ * 3", "no write end left open in this process"). Prints nothing for other waits. */
 void deadlock_print_waits(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_task *t);
 #endif

@@ -1,8 +1,8 @@
 /* Folded stacks for flame graph tools (flamegraph.pl, speedscope, inferno): one line per distinct stack,
  * "root;...;leaf count", the count being the reported tasks with that stack (the stack pprof charges them
  * to). Identical stacks are merged; lines come in the order of the text report's groups (ties: any order). */
-#include "attrib.h"
-#include "formats.h"
+#include "attribution.h"
+#include "folded.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -28,7 +28,8 @@ static const struct { const char *func, *module; } plumbing[] = {
     { "__go_start_thread", NULL },
 };
 
-int frames_is_plumbing(const struct lc_frame *f)
+/* Whether a frame is runtime plumbing never shown (_start, start_thread, runtime.kickoff, ...). */
+static int frames_is_plumbing(const struct lc_frame *f)
 {
     for (size_t i = 0; i < sizeof plumbing / sizeof plumbing[0]; i++) {
         if (fnmatch(plumbing[i].func, f->func, 0) != 0)
@@ -42,7 +43,8 @@ int frames_is_plumbing(const struct lc_frame *f)
 /* Source trees that are the toolchain's, not the program's: frames there are library plumbing. */
 static const char *const system_src[] = { "/usr/include/*", "/usr/lib/gcc/*" };
 
-int frames_is_program(const struct lc_frame *f)
+/* Whether a frame is in the program's own sources. */
+static int frames_is_program(const struct lc_frame *f)
 {
     if (!f->file || symbolize_is_go_std(f))
         return 0;

@@ -14,8 +14,4 @@ int frames_top(stack_id id, struct lc_frame *out);
 /* The first frame of stack id in the program's own code (known source file outside the toolchain's headers),
  * else the first shown frame: where a task was created, a channel made, a misuse done. 0 when none. */
 int frames_origin(stack_id id, struct lc_frame *out);
-/* Whether a frame is in the program's own sources. */
-int frames_is_program(const struct lc_frame *f);
-/* Whether a frame is runtime plumbing never shown (_start, start_thread, runtime.kickoff, ...). */
-int frames_is_plumbing(const struct lc_frame *f);
 #endif

@@ -2,7 +2,7 @@
 #ifndef LC_JSON_H
 #define LC_JSON_H
 #include <stdint.h>
-#include "bufw.h"
+#include "buffered_writer.h"
 
 #define JW_DEPTH 16
 

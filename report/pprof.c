@@ -1,8 +1,8 @@
 /* pprof profiles (profile.proto, gzipped): a goroutine-style profile of the reported tasks (one sample per task,
  * value 1, its stack, labels state/what/object/kind/created_by/test) and a contention profile of the blocked ones
  * (contentions and delay in nanoseconds, by blocking site), as Go's goroutine and block profiles are. */
-#include "attrib.h"
-#include "formats.h"
+#include "attribution.h"
+#include "pprof.h"
 #include "proto.h"
 
 #include <fcntl.h>

@@ -55,7 +55,7 @@ static void put_varint(uint8_t *out, uint64_t v)
     *out = (uint8_t)v;
 }
 
-void pb_varint(struct pb *b, uint64_t v)
+static void pb_varint(struct pb *b, uint64_t v)
 {
     size_t n = varint_len(v);
     if (!reserve(b, n))
@@ -64,7 +64,7 @@ void pb_varint(struct pb *b, uint64_t v)
     b->n += n;
 }
 
-void pb_tag(struct pb *b, unsigned field, unsigned wire)
+static void pb_tag(struct pb *b, unsigned field, unsigned wire)
 {
     pb_varint(b, (uint64_t)field << 3 | wire);
 }
@@ -80,7 +80,7 @@ void pb_int(struct pb *b, unsigned field, int64_t v)
     pb_uint(b, field, (uint64_t)v);
 }
 
-void pb_bytes(struct pb *b, unsigned field, const void *p, size_t n)
+static void pb_bytes(struct pb *b, unsigned field, const void *p, size_t n)
 {
     pb_tag(b, field, PB_LEN);
     pb_varint(b, n);

@@ -15,12 +15,9 @@ enum { PB_VARINT = 0, PB_LEN = 2 };
 
 void pb_init(struct pb *b);
 void pb_free(struct pb *b);
-void pb_varint(struct pb *b, uint64_t v);
-void pb_tag(struct pb *b, unsigned field, unsigned wire);
 /* A varint field (uint64, or int64 as two's complement); written even when 0. */
 void pb_uint(struct pb *b, unsigned field, uint64_t v);
 void pb_int(struct pb *b, unsigned field, int64_t v);
-void pb_bytes(struct pb *b, unsigned field, const void *p, size_t n);
 void pb_string(struct pb *b, unsigned field, const char *s);
 /* Packed repeated varints (written as nothing when n is 0). */
 void pb_packed_uint(struct pb *b, unsigned field, const uint64_t *v, size_t n);

@@ -1,7 +1,8 @@
-/* report/: reads a snapshot of runtime/ and writes the verdict in every selected format. */
+/* report/'s entry point (report.c): judge a snapshot of runtime/ and write it in every selected format. */
 #ifndef LC_REPORT_H
 #define LC_REPORT_H
 #include <stdint.h>
+#include "buffered_writer.h"
 #include "../runtime/snapshot.h"
 
 enum lc_reason { LC_REASON_EXIT = 0, LC_REASON_SIGNAL, LC_REASON_DUMP, LC_REASON_PERIODIC, LC_REASON_DEADLOCK,
@@ -25,6 +26,10 @@ struct lc_verdict {
 /* Judge the snapshot and write every format chosen by lc_opt.report to the report destination
  * (stderr, or log_path.PID). Returns the counts; the caller decides the exit status. */
 struct lc_verdict report_write(const struct lc_snapshot *s, const struct lc_report_ctx *ctx);
+/* The lines naming the files this report's machine formats went to ("leakcheck: json report written to X"),
+ * written once per report: the text report puts them before its closing line; when it does not,
+ * report_write puts them after it, or on stderr when text is not among the formats. */
+void report_put_written(struct lc_bufw *w);
 /* File descriptor reports go to (stderr or the opened log file). */
 int report_open_fd(void);
 /* fd: a copy of the program's stderr made at start-up, used when the program has closed or replaced fd 2. */

@@ -1,35 +1,33 @@
-/* Suppressions: the file named by the suppressions option, one rule per line, "kind:pattern" ('#' comments and
- * blank lines allowed), in the spirit of the sanitizers' suppression files. Kinds: leak (any frame of the
- * blocking stack, the creation stacks or the start routine), leak_top (the top frame), leak_created_by (the
- * creating function), misuse (any misuse finding but deadlocks), and one per finding kind (double_close,
- * send_closed, fd_double_close, lock_order, deadlock, ...: any frame of the finding's sites). A pattern is a
- * whole function name or source file path with '*' wildcards (fnmatch). */
+/* leakcheck's rules (rules.h is the engine): the ignore_* options and the file named by the suppressions
+ * option, one rule per line, "kind:pattern" ('#' comments and blank lines allowed), in the spirit of the
+ * sanitizers' suppression files. Kinds: leak (any frame of the blocking stack, the creation stacks or the start
+ * routine; ignore_any), leak_top (the top frame, else the start routine; ignore_top), leak_created_by (the
+ * creating function; ignore_created_by), misuse (any misuse finding but deadlocks), and one per finding kind
+ * (double_close, send_closed, fd_double_close, lock_order, deadlock, ...: any frame of the finding's sites). A
+ * pattern is a whole function name or source file path with '*' wildcards (fnmatch). */
 #ifndef LC_SUPPRESS_H
 #define LC_SUPPRESS_H
 #include <stddef.h>
-#include "bufw.h"
+#include "buffered_writer.h"
+#include "rules.h"
 #include "../runtime/finding.h"
 #include "../runtime/task.h"
 
-struct lc_supp_rule {
-    const char *kind;         /* as written: "leak", "double_close", ... */
-    const char *pattern;
-    int line;                 /* in the file */
-    unsigned hits;            /* tasks or findings it silenced in the last report */
-};
 
 /* The rule kind's name of a finding kind ("double_close", "fd_double_close", ...). */
 const char *suppress_kind_id(enum lc_finding_kind kind);
-/* Replace the rules by those in text (the contents of file name). Each malformed line adds one message
+/* Replace the file's rules by those in text (the contents of file name). Each malformed line adds one message
  * "leakcheck: NAME:LINE: ..." to err (errlen bytes, lines joined by '\n') and is skipped; returns how many. */
 int suppress_parse(const char *name, const char *text, char *err, size_t errlen);
 /* Read lc_opt.suppressions, once per process (later calls do nothing); complaints go to stderr. */
 void suppress_load(void);
-/* Start a report: every rule's hits back to 0. */
+/* Start a report: the option rules from the ignore_* options as they are now, every rule's hits back to 0. */
 void suppress_begin(void);
-/* Whether a leak rule silences t, or a misuse rule f; counts a hit on the first matching rule. */
+/* Whether a leak rule (an option's first, then the file's) silences t, or a file's misuse rule f; counts a hit on
+ * the first matching rule. */
 int suppress_task(const struct lc_task *t);
 int suppress_finding(const struct lc_finding *f);
+/* The file's rules (the used suppressions a report lists). */
 size_t suppress_nrules(void);
 const struct lc_supp_rule *suppress_rule(size_t i);
 /* "leakcheck: used suppressions:" then "  N kind:pattern" per rule with hits; nothing when none was used. */

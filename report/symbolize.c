@@ -5,6 +5,7 @@
 #include "pclntab.h"
 #include "symnames.h"
 #include "../runtime/lock.h"
+#include "../runtime/shim_fd.h"
 
 #include <dlfcn.h>
 #include <dwarf.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <uthash.h>
 
@@ -61,7 +63,7 @@ static int find_debuginfo_local(Dwfl_Module *mod, void **userdata, const char *m
         int n = snprintf(path, sizeof path, fmt[i], dir, debuglink);
         if (n < 0 || (size_t)n >= sizeof path || strcmp(path, file_name) == 0)
             continue;
-        fd = open(path, O_RDONLY | O_CLOEXEC);
+        fd = lc_fd_hide((int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC));
         if (fd >= 0) {
             *debuginfo_name = strdup(path);
             return fd;

@@ -28,6 +28,8 @@ struct lc_pcln;
 void symbolize_add_go(const struct lc_pcln *p, const char *module, const char *goroot);
 /* Whether a frame of a gc-built module is the Go distribution's own code (runtime, standard library). */
 int symbolize_is_go_std(const struct lc_frame *f);
+/* Interned copy of s, valid until symbolize_reset() (for symnames.c; called with symbolize.c's lock held). */
+const char *sym_intern(const char *s);
 /* Forget cached modules (after dlopen/dlclose) and free the cache. */
 void symbolize_reset(void);
 #endif

@@ -1,6 +1,7 @@
 /* Function names for the symbolizer: from DWARF (Go names as Go prints them, C++ demangled) or from the
  * symbol table. Called by symbolize.c under its lock; results are interned (valid until symbolize_reset). */
 #include "symnames.h"
+#include "symbolize.h"
 #include "goname.h"
 
 #include <dlfcn.h>

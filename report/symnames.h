@@ -3,8 +3,6 @@
 #define LC_SYMNAMES_H
 #include <elfutils/libdw.h>
 
-/* Interned copy of s (symbolize.c; its lock held). */
-const char *sym_intern(const char *s);
 /* A symbol-table name made readable: Go spelling, C++ demangled, gcc clone suffixes (.part.0, .cold) cut.
  * module (may be NULL) tells libgo's symbols apart. NULL when sym is empty. */
 const char *symnames_symbol(const char *sym, const char *module);

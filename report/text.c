@@ -1,8 +1,8 @@
 /* The text report: a verdict at exit or on a fatal signal (summary, leaked groups, misuse, closing line), or a
  * live report of every task on the dump signal, periodically, or when max_tasks is crossed. */
-#include "attrib.h"
+#include "attribution.h"
 #include "deadlock.h"
-#include "formats.h"
+#include "text_findings.h"
 #include "suppress.h"
 #include "text.h"
 #include "../runtime/options.h"
@@ -16,12 +16,6 @@
 #define MAX_FINDINGS_SHOWN 1000
 #define MAX_SITES_SHOWN 10
 
-static const char *const obj_kind_name[] = {
-    [LC_OBJ_NONE] = "", [LC_OBJ_THREAD] = "thread", [LC_OBJ_MUTEX] = "mutex", [LC_OBJ_RWLOCK] = "rwlock",
-    [LC_OBJ_COND] = "cond", [LC_OBJ_SEM] = "sem", [LC_OBJ_BARRIER] = "barrier", [LC_OBJ_FD] = "fd",
-    [LC_OBJ_CHAN] = "chan", [LC_OBJ_WAITGROUP] = "WaitGroup", [LC_OBJ_TIMER] = "timer", [LC_OBJ_OTHER] = "object",
-};
-
 /* ---- shared pieces ------------------------------------------------------------------------------------ */
 
 int text_depth(void)
@@ -30,7 +24,8 @@ int text_depth(void)
     return d < 1 ? 32 : d > LC_FRAMES_MAX ? LC_FRAMES_MAX : d;
 }
 
-void text_where(struct lc_bufw *w, const struct lc_frame *f)
+/* "file:line", or "module+0xoff" when the line is unknown. */
+static void text_where(struct lc_bufw *w, const struct lc_frame *f)
 {
     Dl_info di;
     if (f->file) {
@@ -94,7 +89,7 @@ const struct lc_chan *text_chan_by_fd(const struct lc_snapshot *s, int fd)
 
 const char *text_fdchan_kind(const struct lc_chan *c)
 {
-    return c->kind == LC_CH_SOCKETPAIR ? "socketpair" : c->kind == LC_CH_EVENTFD ? "eventfd" : "pipe";
+    return c->kind == LC_CH_SOCKETPAIR || c->kind == LC_CH_EVENTFD ? chan_kind_name(c->kind) : "pipe";
 }
 
 /* ---- one group ---------------------------------------------------------------------------------------- */
@@ -102,7 +97,7 @@ const char *text_fdchan_kind(const struct lc_chan *c)
 /* " on chan 0x... (unbuffered, never closed)", " on pipe fd 3 (made at main x.c:9)", " on thread 2" ... */
 static void put_object(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_task *t)
 {
-    unsigned ok = t->obj_kind < sizeof obj_kind_name / sizeof obj_kind_name[0] ? t->obj_kind : LC_OBJ_OTHER;
+    unsigned ok = t->obj_kind < LC_OBJ__COUNT ? t->obj_kind : LC_OBJ_OTHER;
     if (ok == LC_OBJ_CHAN) {
         if (!t->obj) {
             bw_puts(w, " on nil chan");
@@ -138,7 +133,7 @@ static void put_object(struct lc_bufw *w, const struct lc_snapshot *s, const str
         else
             bw_printf(w, " on thread 0x%lx", (unsigned long)(uintptr_t)t->obj);
     } else if (ok != LC_OBJ_NONE) {
-        bw_printf(w, " on %s 0x%lx", obj_kind_name[ok], (unsigned long)(uintptr_t)t->obj);
+        bw_printf(w, " on %s 0x%lx", task_obj_name(ok, 0), (unsigned long)(uintptr_t)t->obj);
     }
 }
 
@@ -157,9 +152,8 @@ static void put_header(struct lc_bufw *w, const struct lc_snapshot *s, const str
             bw_printf(w, " (newest %s)", young);
         bw_printf(w, " in %s", t->what ? t->what : "??");
         put_object(w, s, t);
-        if (g->other_obj && t->obj_kind != LC_OBJ_NONE && t->obj_kind < sizeof obj_kind_name / sizeof obj_kind_name[0])
-            bw_printf(w, " and %u other %s%s", g->other_obj, obj_kind_name[t->obj_kind],
-                      t->obj_kind == LC_OBJ_MUTEX ? "es" : "s");
+        if (g->other_obj && t->obj_kind != LC_OBJ_NONE && t->obj_kind < LC_OBJ__COUNT)
+            bw_printf(w, " and %u other %s", g->other_obj, task_obj_name(t->obj_kind, 1));
         break;
     case LC_RUNNING:
         bw_printf(w, "still running for %s", old);

@@ -1,7 +1,8 @@
-/* Pieces of the text report shared by the task groups (text.c) and the misuse findings (misuse.c). */
+/* The text report (text.c), and its pieces shared with the misuse findings (text_findings.c), the deadlock
+ * text (deadlock.c) and the JSON report. */
 #ifndef LC_TEXT_H
 #define LC_TEXT_H
-#include "bufw.h"
+#include "buffered_writer.h"
 #include "frames.h"
 #include "verdict.h"
 
@@ -9,8 +10,6 @@
 
 /* Frames shown per stack: lc_opt.stack_depth within [1, LC_FRAMES_MAX]. */
 int text_depth(void);
-/* "file:line", or "module+0xoff" when the line is unknown. */
-void text_where(struct lc_bufw *w, const struct lc_frame *f);
 /* One line: indent, label (may be ""), function, then its location at LC_TEXT_COL; no newline. */
 void text_frame(struct lc_bufw *w, const char *indent, const char *label, const struct lc_frame *f);
 /* "  (goroutine N)" / "  (thread N)": the kind from the snapshot, else def_kind. */
@@ -20,8 +19,7 @@ void text_rest_of_stack(struct lc_bufw *w, stack_id id);
 /* The fd channel (pipe, socketpair, eventfd) fd belongs to, or NULL. */
 const struct lc_chan *text_chan_by_fd(const struct lc_snapshot *s, int fd);
 const char *text_fdchan_kind(const struct lc_chan *c);
-/* The misuse findings not silenced by a suppression (j), each followed by a blank line; at most max of them. */
-void text_findings(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_judgement *j, size_t max);
-/* The label of site i (0 or 1) of a finding kind in the text report ("second close:", "closed at:"). */
-const char *text_site_label(unsigned kind, int i);
+/* The text report: a verdict (summary, leaked groups, misuse, closing line) or a live report of every task. */
+void report_text(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_report_ctx *ctx,
+                 const struct lc_judgement *j);
 #endif

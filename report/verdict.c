@@ -2,6 +2,7 @@
  * order they are printed. Runs on the report path only (malloc is fine here). */
 #include "verdict.h"
 #include "frames.h"
+#include "rules.h"
 #include "suppress.h"
 #include "../runtime/options.h"
 
@@ -68,62 +69,7 @@ int verdict_runtime_internal(const struct lc_task *t)
 
 int verdict_match_list(const char *list, const char *name)
 {
-    char pat[256];
-    if (!list || !name)
-        return 0;
-    for (const char *p = list; *p;) {
-        while (*p == ',' || *p == ' ')
-            p++;
-        size_t n = strcspn(p, ",");
-        size_t m = n;
-        while (m && p[m - 1] == ' ')
-            m--;
-        if (m && m < sizeof pat) {
-            memcpy(pat, p, m);
-            pat[m] = 0;
-            if (fnmatch(pat, name, 0) == 0)
-                return 1;
-        }
-        p += n;
-    }
-    return 0;
-}
-
-static int any_frame_matches(const char *list, stack_id id)
-{
-    struct lc_frame f[LC_FRAMES_MAX];
-    int n = frames_of(id, f, LC_FRAMES_MAX);
-    for (int i = 0; i < n; i++)
-        if (verdict_match_list(list, f[i].func))
-            return 1;
-    return 0;
-}
-
-int verdict_user_ignored(const struct lc_task *t)
-{
-    struct lc_frame f;
-    const char *top = lc_opt.ignore_top, *any = lc_opt.ignore_any, *by = lc_opt.ignore_created_by;
-    if (top && *top) {
-        if (!frames_top(t->site, &f) && t->start_fn)
-            symbolize((uintptr_t)t->start_fn, 1, &f);   /* running or finished: its start routine */
-        if (verdict_match_list(top, f.func))
-            return 1;
-    }
-    if (any && *any) {
-        if (any_frame_matches(any, t->site))
-            return 1;
-        for (int i = 0; i < LC_CHAIN; i++)
-            if (t->anc_stack[i] && any_frame_matches(any, t->anc_stack[i]))
-                return 1;
-        if (t->start_fn) {
-            symbolize((uintptr_t)t->start_fn, 1, &f);
-            if (verdict_match_list(any, f.func))
-                return 1;
-        }
-    }
-    if (by && *by && frames_top(t->anc_stack[0], &f) && verdict_match_list(by, f.func))
-        return 1;
-    return suppress_task(t);
+    return rules_list_matches(list, name);
 }
 
 int verdict_finding_shown(const struct lc_judgement *j, size_t i)
@@ -131,7 +77,8 @@ int verdict_finding_shown(const struct lc_judgement *j, size_t i)
     return !j->finding_dropped || !j->finding_dropped[i];
 }
 
-int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *ctx)
+/* Whether t counts as leaked at exit (state and flags only; no ignore rules). */
+static int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *ctx)
 {
     if (t->flags & (LC_TF_MAIN | LC_TF_INTERNAL | LC_TF_EXITING))
         return 0;
@@ -149,7 +96,7 @@ int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *ctx)
     }
 }
 
-int verdict_is_live(const struct lc_report_ctx *ctx)
+static int verdict_is_live(const struct lc_report_ctx *ctx)
 {
     return ctx->reason == LC_REASON_DUMP || ctx->reason == LC_REASON_PERIODIC || ctx->reason == LC_REASON_ALERT;
 }
@@ -336,7 +283,7 @@ void verdict_judge(const struct lc_snapshot *s, const struct lc_report_ctx *ctx,
             j->task_mark[i] = LC_TM_RUNTIME;
             continue;
         }
-        if (!j->live && verdict_user_ignored(t)) {
+        if (!j->live && suppress_task(t)) {
             j->task_mark[i] = LC_TM_IGNORED;
             j->v.suppressed++;
             continue;

@@ -32,17 +32,12 @@ struct lc_judgement {
  * but the shim's and the language runtime's own. Frees with verdict_free(). */
 void verdict_judge(const struct lc_snapshot *s, const struct lc_report_ctx *ctx, struct lc_judgement *j);
 void verdict_free(struct lc_judgement *j);
-int verdict_is_live(const struct lc_report_ctx *ctx);
 
-/* Whether t counts as leaked at exit (state and flags only; no ignore rules). */
-int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *ctx);
 /* Whether t is one of the language runtime's own tasks (libgo's background goroutines and threads). */
 int verdict_runtime_internal(const struct lc_task *t);
-/* Whether the user's rules (ignore_top, ignore_any, ignore_created_by, the suppressions file) drop t. */
-int verdict_user_ignored(const struct lc_task *t);
 /* Whether finding i of the judged snapshot is shown (not silenced by a suppression). */
 int verdict_finding_shown(const struct lc_judgement *j, size_t i);
-/* Whether name matches one of the comma-separated fnmatch patterns in list. */
+/* Whether name matches one of the comma-separated fnmatch patterns in list (the ignore_* options' syntax). */
 int verdict_match_list(const char *list, const char *name);
 /* Nanoseconds t has been in its state at now_ns (blocked for, running for, finished ago). */
 uint64_t verdict_age_ns(const struct lc_task *t, uint64_t now_ns);

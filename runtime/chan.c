@@ -7,7 +7,15 @@
 static lc_lock_t chan_lock = LC_LOCK_INIT;
 static struct lc_chan *chans;
 
-void chan_table_init(void) {}
+const char *chan_kind_name(unsigned kind)
+{
+    static const char *const names[LC_CH__COUNT] = {
+#define LC_CHAN_KIND_NAME(id, name) [LC_CH_##id] = name,
+        LC_CHAN_KINDS(LC_CHAN_KIND_NAME)
+#undef LC_CHAN_KIND_NAME
+    };
+    return kind < LC_CH__COUNT ? names[kind] : NULL;
+}
 void chan_table_lock(void) { lc_lock(&chan_lock); }
 void chan_table_unlock(void) { lc_unlock(&chan_lock); }
 
@@ -75,11 +83,6 @@ void chan_remove(uint64_t key)
         HASH_DEL(chans, c);
     lc_unlock(&chan_lock);
     lc_free(c);
-}
-
-void chan_foreach(void (*fn)(struct lc_chan *, void *), void *arg)
-{
-    chan_foreach_timed(fn, arg, -1);
 }
 
 int chan_foreach_timed(void (*fn)(struct lc_chan *, void *), void *arg, int timeout_ms)

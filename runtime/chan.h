@@ -5,7 +5,16 @@
 #include <uthash.h>
 #include "stack.h"
 
-enum lc_chan_kind { LC_CH_GO = 0, LC_CH_PIPE, LC_CH_SOCKETPAIR, LC_CH_EVENTFD };
+/* The kinds of channel, once: X(ID, name) makes LC_CH_<ID>; chan_kind_name() names them in reports. */
+#define LC_CHAN_KINDS(X) X(GO, "chan") X(PIPE, "pipe") X(SOCKETPAIR, "socketpair") X(EVENTFD, "eventfd")
+enum lc_chan_kind {
+#define LC_CHAN_KIND_ENUM(id, name) LC_CH_##id,
+    LC_CHAN_KINDS(LC_CHAN_KIND_ENUM)
+#undef LC_CHAN_KIND_ENUM
+    LC_CH__COUNT
+};
+/* "chan", "pipe", ...; NULL for an unknown kind. */
+const char *chan_kind_name(unsigned kind);
 #define LC_FDCHAN_KEY_UNIQUE (1ull << 40)
 
 struct lc_chan {
@@ -28,7 +37,6 @@ struct lc_chan {
     UT_hash_handle hh;
 };
 
-void chan_table_init(void);
 struct lc_chan *chan_new(enum lc_chan_kind kind, uint64_t key, uint32_t elemsize, uint32_t cap, stack_id made,
                          uint64_t made_by);
 /* Returns a copy in *out (1 when found), so callers never hold a pointer into the table without the lock. */
@@ -36,7 +44,6 @@ int chan_get(uint64_t key, struct lc_chan *out);
 /* Marks closed. Returns 0 on first close, 1 when it was already closed (and *prev gets the earlier record). */
 int chan_mark_closed(uint64_t key, stack_id site, uint64_t by, struct lc_chan *prev);
 void chan_remove(uint64_t key);
-void chan_foreach(void (*fn)(struct lc_chan *, void *), void *arg);
 int chan_foreach_timed(void (*fn)(struct lc_chan *, void *), void *arg, int timeout_ms);
 size_t chan_count(void);
 void chan_table_lock(void);

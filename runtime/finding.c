@@ -10,29 +10,15 @@ static struct lc_finding findings[MAX_FINDINGS];
 static size_t nfindings;
 static uint64_t dropped;
 
-static const char *const kind_names[LC_F__COUNT] = {
-    [LC_F_DOUBLE_CLOSE] = "double close",
-    [LC_F_CLOSE_NIL] = "close of nil channel",
-    [LC_F_SEND_CLOSED] = "send on closed channel",
-    [LC_F_NIL_CHAN] = "operation on nil channel",
-    [LC_F_NEG_WAITGROUP] = "negative WaitGroup counter",
-    [LC_F_UNLOCK_UNLOCKED] = "unlock of unlocked mutex",
-    [LC_F_FD_DOUBLE_CLOSE] = "double close",
-    [LC_F_FD_USE_AFTER_CLOSE] = "use of closed fd",
-    [LC_F_FD_BAD_CLOSE] = "close of invalid fd",
-    [LC_F_EPIPE] = "write with no reader (EPIPE)",
-    [LC_F_MUTEX_NOT_OWNER] = "unlock by a thread that does not own the mutex",
-    [LC_F_MUTEX_DESTROY_LOCKED] = "destroy of locked mutex",
-    [LC_F_EXIT_HOLDING_LOCK] = "thread exited holding a lock",
-    [LC_F_SELF_DEADLOCK] = "self-deadlock",
-    [LC_F_LOCK_ORDER] = "lock-order inversion",
-    [LC_F_DEADLOCK] = "deadlock",
-    [LC_F_BUSY_SPIN] = "busy spin",
+static const char *const kind_titles[LC_F__COUNT] = {
+#define FINDING(id, name, title, object, style, prefix, label0, label1, task) [LC_F_##id] = title,
+#include "findings.inc"
+#undef FINDING
 };
 
 const char *finding_kind_name(enum lc_finding_kind kind)
 {
-    return (unsigned)kind < LC_F__COUNT && kind_names[kind] ? kind_names[kind] : "misuse";
+    return (unsigned)kind < LC_F__COUNT ? kind_titles[kind] : "misuse";
 }
 
 void finding_add(enum lc_finding_kind kind, const void *obj, stack_id site0, uint64_t task0, stack_id site1,

@@ -5,24 +5,11 @@
 #include <stdint.h>
 #include "stack.h"
 
+/* The kinds are listed in findings.inc. */
 enum lc_finding_kind {
-    LC_F_DOUBLE_CLOSE = 0,    /* chan closed twice: site[0] second close, site[1] first close */
-    LC_F_CLOSE_NIL,           /* close of nil channel */
-    LC_F_SEND_CLOSED,         /* send on closed channel: site[1] = the close */
-    LC_F_NIL_CHAN,            /* send/receive/select on a nil channel: blocks forever */
-    LC_F_NEG_WAITGROUP,       /* sync: negative WaitGroup counter */
-    LC_F_UNLOCK_UNLOCKED,     /* unlock of unlocked mutex */
-    LC_F_FD_DOUBLE_CLOSE,     /* fd closed twice: site[1] first close */
-    LC_F_FD_USE_AFTER_CLOSE,  /* I/O on an fd this process closed: site[1] the close */
-    LC_F_FD_BAD_CLOSE,        /* close(-1) or of an fd never opened */
-    LC_F_EPIPE,               /* write with no reader: site[1] closed the read end */
-    LC_F_MUTEX_NOT_OWNER,     /* unlock by a thread that does not own it */
-    LC_F_MUTEX_DESTROY_LOCKED,
-    LC_F_EXIT_HOLDING_LOCK,   /* thread ended holding a mutex: site[1] the lock */
-    LC_F_SELF_DEADLOCK,       /* relock of a non-recursive mutex by its owner */
-    LC_F_LOCK_ORDER,          /* lock-order inversion: site[0]/site[1] the two acquisitions */
-    LC_F_DEADLOCK,            /* wait-for cycle */
-    LC_F_BUSY_SPIN,           /* non-blocking select loop that never blocks */
+#define FINDING(id, name, title, object, style, prefix, label0, label1, task) LC_F_##id,
+#include "findings.inc"
+#undef FINDING
     LC_F__COUNT
 };
 
@@ -44,5 +31,6 @@ size_t finding_count(void);
 void finding_reset(void);
 void finding_lock_all(void);
 void finding_unlock_all(void);
+/* The title of a kind ("double close"); "misuse" for an unknown one. */
 const char *finding_kind_name(enum lc_finding_kind kind);
 #endif

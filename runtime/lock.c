@@ -21,7 +21,7 @@ static void futex_wake(volatile int32_t *addr)
     errno = e;
 }
 
-int lc_trylock(lc_lock_t *l)
+static int lc_trylock(lc_lock_t *l)
 {
     int32_t z = 0;
     return __atomic_compare_exchange_n(&l->v, &z, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
@@ -40,14 +40,19 @@ void lc_lock(lc_lock_t *l)
         futex_wait(&l->v, 2, NULL);
 }
 
+/* Like lc_lock, with a deadline. Once it has waited it takes the lock as a waiter does (state 2): a wake-up
+ * meant for a sleeping lc_lock caller may be the one that let it in, and the state must still say that someone
+ * may be waiting, or that caller is never woken again. A spurious 2 only costs its unlock a futex wake. */
 int lc_lock_timed(lc_lock_t *l, int timeout_ms)
 {
     if (timeout_ms < 0) {
         lc_lock(l);
         return 1;
     }
+    if (lc_trylock(l))
+        return 1;
     uint64_t deadline = lc_now_ns() + (uint64_t)timeout_ms * 1000000u;
-    while (!lc_trylock(l)) {
+    while (__atomic_exchange_n(&l->v, 2, __ATOMIC_ACQUIRE) != 0) {
         uint64_t now = lc_now_ns();
         if (now >= deadline)
             return 0;
@@ -55,9 +60,7 @@ int lc_lock_timed(lc_lock_t *l, int timeout_ms)
         if (left > 1000000u)
             left = 1000000u;            /* re-check every millisecond */
         struct timespec ts = { 0, (long)left };
-        int32_t v = __atomic_load_n(&l->v, __ATOMIC_RELAXED);
-        if (v != 0)
-            futex_wait(&l->v, v, &ts);
+        futex_wait(&l->v, 2, &ts);
     }
     return 1;
 }

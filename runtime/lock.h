@@ -11,7 +11,6 @@ void lc_unlock(lc_lock_t *l);
 /* Try for up to timeout_ms (< 0: wait as lc_lock does); returns 1 when taken. Used on exit/report paths that
  * must not hang. */
 int lc_lock_timed(lc_lock_t *l, int timeout_ms);
-int lc_trylock(lc_lock_t *l);
 
 /* Monotonic nanoseconds (vDSO clock_gettime; not wrapped). */
 uint64_t lc_now_ns(void);

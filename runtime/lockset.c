@@ -242,13 +242,13 @@ void lockset_new_edge(struct lc_lockset *ls, const void *lock, enum lc_lock_mode
     add_edge(g, ls, lock, stack_capture(2));
 }
 
-void lockset_new_edge_site(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, stack_id site)
+void lockset_new_edge_site(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, stack_id (*site)(void))
 {
     (void)mode;
     struct graph *g = graph_get();
     if (!g || __atomic_load_n(&g->nedges, __ATOMIC_RELAXED) >= EDGE_MAX || !ls->n || ls->n > LC_HELD_MAX)
         return;
-    add_edge(g, ls, lock, site);
+    add_edge(g, ls, lock, site());
 }
 
 /* Unlink e from the list at *head (next_out or next_in chain). */

@@ -77,8 +77,9 @@ static inline int lockset_pop(struct lc_lockset *ls, const void *lock)
 int lockset_edge_known(const void *from, const void *to);
 /* Add the edge from the innermost held lock to lock: stack, graph lock, cycle check. */
 void lockset_new_edge(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode);
-/* Same, with the acquisition stack given (callers whose stacks need trimming, e.g. goroutines). */
-void lockset_new_edge_site(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, stack_id site);
+/* Same, with the acquisition stack captured by site() (the family's own capture), only when the edge can be
+ * added. */
+void lockset_new_edge_site(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, stack_id (*site)(void));
 /* Before blocking on lock, or after taking it: whether it makes an edge the graph does not have yet (then call
  * lockset_new_edge). One lock-free probe when locks are held, nothing otherwise. */
 static inline int lockset_order_new(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode)

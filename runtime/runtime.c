@@ -1,32 +1,44 @@
-/* Lock order: task table -> channel table -> stack depot -> findings -> allocator (the allocator is taken
- * under each of the others, never the reverse). */
+/* The fork protocol: every lock in the order runtime.h gives. */
 #include "runtime.h"
 #include "alloc.h"
 #include "chan.h"
+#include "fdtab.h"
 #include "finding.h"
+#include "lockset.h"
 #include "stack.h"
 #include "task.h"
 
-void runtime_lock_all(void)
+void runtime_fork_prepare(void)
 {
     task_table_lock();
     chan_table_lock();
     stack_depot_lock();
     finding_lock_all();
+    lockset_lock_all();
     lc_alloc_lock();
 }
 
-void runtime_unlock_all(void)
+static void unlock_all(void)
 {
     lc_alloc_unlock();
+    lockset_unlock_all();
     finding_unlock_all();
     stack_depot_unlock();
     chan_table_unlock();
     task_table_unlock();
+    fdtab_note_fork();
 }
 
-void runtime_child_reset(uint64_t keep_key)
+void runtime_fork_parent(void)
 {
-    task_table_reset_except(keep_key);
-    finding_reset();               /* the parent reports its own misuse */
+    unlock_all();
+}
+
+void runtime_fork_child(uint64_t keep_key)
+{
+    unlock_all();
+    if (keep_key) {
+        task_table_reset_except(keep_key);
+        finding_reset();               /* the parent reports its own misuse */
+    }
 }

@@ -1,11 +1,15 @@
-/* Whole-runtime operations: set-up from options, and the fork protocol (every lock held across fork(), in
- * one fixed order, so the child starts with consistent tables). */
+/* Whole-runtime operations: the fork protocol. Every runtime lock is held across fork(), always taken in this
+ * order (and never in another one anywhere): task table -> channel table (which guards the fd table too) ->
+ * unwinder -> stack depot -> findings -> lock-order graph -> allocator. The allocator is taken under each of the
+ * others, never the reverse; the graph lock is a leaf (nothing is taken or allocated under it). */
 #ifndef LC_RUNTIME_H
 #define LC_RUNTIME_H
 #include <stdint.h>
 
-void runtime_lock_all(void);
-void runtime_unlock_all(void);
-/* In a fork child, after runtime_unlock_all(): keep only the forking thread's task. */
-void runtime_child_reset(uint64_t keep_key);
+void runtime_fork_prepare(void);
+/* After fork, in the parent: unlock, and remember that fd channels made so far may be shared with a child. */
+void runtime_fork_parent(void);
+/* After fork, in the child: the same; with keep_key != 0 also drop every task but the forking thread's and the
+ * parent's findings. */
+void runtime_fork_child(uint64_t keep_key);
 #endif

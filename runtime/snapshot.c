@@ -1,6 +1,8 @@
 /* Copy the tables under their locks (bounded waits), so report/ can take its time without blocking tasks. */
 #include "snapshot.h"
 #include "alloc.h"
+#include "deadlock.h"
+#include "fdtab.h"
 #include "lock.h"
 #include <string.h>
 #include <unistd.h>
@@ -43,6 +45,8 @@ int snapshot_take(struct lc_snapshot *s, int timeout_ms)
         s->nfindings = got < fn ? got : fn;
     }
     s->now_ns = lc_now_ns();
+    s->forks = fdtab_forks();
+    deadlock_note_waits(s);
     return 0;
 }
 
@@ -51,6 +55,7 @@ void snapshot_free(struct lc_snapshot *s)
     lc_free(s->tasks);
     lc_free(s->chans);
     lc_free(s->findings);
+    lc_free(s->waits);
     memset(s, 0, sizeof *s);
 }
 

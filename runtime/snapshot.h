@@ -7,6 +7,16 @@
 #include "task.h"
 #include "chan.h"
 #include "finding.h"
+#include "lockset.h"
+
+/* What the lock a task is blocked on said when the snapshot was taken (runtime/deadlock.c reads it). */
+struct lc_wait {
+    int32_t owner_tid;        /* glibc's owner of the mutex, or writer of the rwlock: a thread id, 0 none */
+    uint8_t held;             /* a registered lockset holds the lock: holder says whose */
+    uint8_t holder_site;      /* the task this one waits for took the lock at holder_pc */
+    struct lc_holder holder;
+    uintptr_t holder_pc;
+};
 
 struct lc_snapshot {
     uint64_t now_ns;
@@ -14,9 +24,12 @@ struct lc_snapshot {
     struct lc_task *tasks; size_t ntasks;       /* copies; their hh fields are meaningless */
     struct lc_chan *chans; size_t nchans;
     struct lc_finding *findings; size_t nfindings;
+    struct lc_wait *waits;                       /* per task (NULL: none recorded) */
+    uint32_t forks;                              /* fdtab_forks(): fd channels older than this may be shared */
 };
 
-/* Returns 0, or -1 when a lock could not be had within timeout_ms (a report must never hang). */
+/* Copies the tables and records the waits. Returns 0, or -1 when a lock could not be had within timeout_ms (a
+ * report must never hang). */
 int snapshot_take(struct lc_snapshot *s, int timeout_ms);
 void snapshot_free(struct lc_snapshot *s);
 /* The task with this id in the snapshot, or NULL. */

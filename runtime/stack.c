@@ -22,7 +22,6 @@ static lc_lock_t unwind_lock = LC_LOCK_INIT;
 static struct entry **buckets;
 static struct entry **pages[NPAGE];
 static uint32_t next_id = 1;            /* 0 is "no stack" */
-static size_t depot_bytes;
 static int max_depth = 32;
 
 void stack_set_depth(int depth)
@@ -57,7 +56,6 @@ static stack_id insert_locked(struct entry **slot, uint32_t h, const uintptr_t *
     e->next = *slot;
     *slot = e;
     __atomic_store_n(&pages[pg][e->id % PAGE], e, __ATOMIC_RELEASE);
-    depot_bytes += sizeof *e + (size_t)n * sizeof *pcs;
     return e->id;
 }
 
@@ -137,6 +135,17 @@ __attribute__((noinline)) stack_id stack_capture(int skip)
     return stack_intern((const uintptr_t *)(buf + drop), n - drop);
 }
 
+__attribute__((noinline)) stack_id stack_capture_below(uintptr_t lo, uintptr_t hi)
+{
+    void *buf[LC_MAX_FRAMES + 16];
+    int want = max_depth + 16, n = stack_walk(buf, want), drop = 0;
+    while (drop < n && (uintptr_t)buf[drop] - lo < hi - lo)
+        drop++;
+    if (n - drop > max_depth)
+        n = drop + max_depth;
+    return n > drop ? stack_intern((const uintptr_t *)(buf + drop), n - drop) : 0;
+}
+
 int stack_get(stack_id id, const uintptr_t **pcs)
 {
     if (id == 0 || id >= PAGE * NPAGE)
@@ -157,11 +166,6 @@ size_t stack_depot_count(void)
     return next_id - 1;
 }
 
-size_t stack_depot_bytes(void)
-{
-    return depot_bytes;
-}
-
 void stack_depot_reset(void)
 {
     lc_lock(&depot_lock);
@@ -175,6 +179,5 @@ void stack_depot_reset(void)
     if (buckets)
         memset(buckets, 0, NBUCKET * sizeof *buckets);
     next_id = 1;
-    depot_bytes = 0;
     lc_unlock(&depot_lock);
 }

@@ -9,6 +9,9 @@ typedef uint32_t stack_id;          /* 0 means "no stack" */
 
 /* Capture the caller's stack, dropping `skip` innermost frames (the shim's own), and intern it. */
 stack_id stack_capture(int skip);
+/* Capture the caller's stack, dropping the innermost frames that lie in [lo, hi) (the shim's own code,
+ * however deep in it the capture is made), and intern it. */
+stack_id stack_capture_below(uintptr_t lo, uintptr_t hi);
 /* Raw walk of the stack into buf (at most max pcs; buf[0] lies in stack_walk itself, buf[1] in its caller):
  * serialized, and cheap in memory for threads that rarely capture. Use this, never libunwind directly. */
 int stack_walk(void **buf, int max);
@@ -19,7 +22,6 @@ int stack_get(stack_id id, const uintptr_t **pcs);
 /* Depth limit for captures (option stack_depth), clamped to [1, LC_MAX_FRAMES]. */
 void stack_set_depth(int depth);
 size_t stack_depot_count(void);
-size_t stack_depot_bytes(void);
 /* Forget everything (unit tests). */
 void stack_depot_reset(void);
 void stack_depot_lock(void);

@@ -11,7 +11,17 @@ static lc_lock_t table_lock = LC_LOCK_INIT;
 static struct lc_task *table;
 static uint64_t next_id = 1, next_gen = 1;
 
-void task_table_init(void) {}
+
+static const char *const obj_names[LC_OBJ__COUNT][2] = {
+#define OBJECT(id, name, plural) [LC_OBJ_##id] = { name, plural },
+#include "objects.inc"
+#undef OBJECT
+};
+
+const char *task_obj_name(unsigned kind, int plural)
+{
+    return kind < LC_OBJ__COUNT ? obj_names[kind][plural != 0] : NULL;
+}
 
 /* A record goes as soon as nobody can need it: its thread ended, detached, and its creator filed it. */
 static int reapable(const struct lc_task *t)
@@ -20,7 +30,7 @@ static int reapable(const struct lc_task *t)
 }
 void task_table_lock(void) { lc_lock(&table_lock); }
 void task_table_unlock(void) { lc_unlock(&table_lock); }
-uint64_t task_next_id(void) { return __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED); }
+static uint64_t task_next_id(void) { return __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED); }
 
 struct lc_task *task_new(enum lc_task_kind kind, uint64_t key, const struct lc_task *parent, void *start_fn,
                          stack_id created)
@@ -84,7 +94,7 @@ void task_unblock(struct lc_task *t)
     t->what = NULL;
 }
 
-void task_finish(struct lc_task *t, stack_id where)
+static void task_finish(struct lc_task *t, stack_id where)
 {
     t->what = NULL;
     t->site = where;

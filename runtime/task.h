@@ -11,11 +11,16 @@
 enum lc_task_kind { LC_THREAD = 0, LC_GOROUTINE = 1 };
 enum lc_task_state { LC_RUNNING = 0, LC_BLOCKED = 1, LC_FINISHED = 2 };
 
-/* What kind of object a blocked task waits on: lets report/ build the wait-for graph and name objects. */
+/* What kind of object a blocked task waits on (objects.inc): lets the wait-for analysis follow it and reports
+ * name it. */
 enum lc_obj_kind {
-    LC_OBJ_NONE = 0, LC_OBJ_THREAD, LC_OBJ_MUTEX, LC_OBJ_RWLOCK, LC_OBJ_COND, LC_OBJ_SEM, LC_OBJ_BARRIER,
-    LC_OBJ_FD, LC_OBJ_CHAN, LC_OBJ_WAITGROUP, LC_OBJ_TIMER, LC_OBJ_OTHER
+#define OBJECT(id, name, plural) LC_OBJ_##id,
+#include "objects.inc"
+#undef OBJECT
+    LC_OBJ__COUNT
 };
+/* The name of an object kind ("mutex"), or its plural ("mutexes"); NULL for an unknown kind. */
+const char *task_obj_name(unsigned kind, int plural);
 
 enum lc_task_flags {
     LC_TF_MAIN = 1 << 0,      /* the program's main thread / main goroutine: never a leak */
@@ -47,7 +52,6 @@ struct lc_task {
     UT_hash_handle hh;
 };
 
-void task_table_init(void);
 /* Create and insert a task. parent may be NULL. created is this task's creation stack. Replaces a stale
  * record with the same key (reused handle). key 0: the handle is not known yet (see task_rekey). Returns NULL
  * only when out of memory. */
@@ -56,7 +60,6 @@ struct lc_task *task_new(enum lc_task_kind kind, uint64_t key, const struct lc_t
 struct lc_task *task_find(uint64_t key);
 void task_block(struct lc_task *t, const char *what, enum lc_obj_kind ok, const void *obj, stack_id site);
 void task_unblock(struct lc_task *t);
-void task_finish(struct lc_task *t, stack_id where);
 void task_remove(struct lc_task *t);
 /* Thread end: mark finished and, when detached, reap at once. The record may be freed on return. */
 void task_exit(struct lc_task *t, stack_id where);
@@ -81,5 +84,4 @@ void task_table_reset_except(uint64_t keep_key);
 /* Table lock, for fork handlers and snapshots. */
 void task_table_lock(void);
 void task_table_unlock(void);
-uint64_t task_next_id(void);
 #endif

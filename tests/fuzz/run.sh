@@ -24,7 +24,7 @@ FLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -fno-omit-frame-point
 # Each target: its source here, and the library sources it is compiled with (beyond what it #includes).
 declare -A EXTRA=(
     [options]=""
-    [suppress]="$ROOT/report/suppress.c $ROOT/report/bufw.c"
+    [suppress]="$ROOT/report/suppress.c $ROOT/report/rules.c $ROOT/report/bufw.c"
 )
 
 targets=()
@@ -38,8 +38,9 @@ mkdir -p "$WORK"
 sed -n 's/^OPTION([A-Z]*, *\([a-z_]*\),.*/"\1="/p' "$ROOT/runtime/options.inc" > "$WORK/options.dict"
 printf '"%s"\n' ":" "=" "ms" "s" "m" "true" "false" "yes" "no" "," "*" "#" "\\x00" >> "$WORK/options.dict"
 # ... and of the rule kinds for the suppressions parser.
-sed -n '/kind_ids\[K__COUNT\]/,/};/p' "$ROOT/report/suppress.c" | grep -o '"[a-z_]*"' | sed 's/"$/:"/' \
-    > "$WORK/suppress.dict"
+{ sed -n 's/^FINDING([A-Z_]*, *\([a-z_]*\),.*/"\1:"/p' "$ROOT/runtime/findings.inc"
+  sed -n '/kind_ids\[K__COUNT\]/,/};/p' "$ROOT/report/suppress.c" | grep -o '"[a-z_]*"' | sed 's/"$/:"/'
+} > "$WORK/suppress.dict"
 printf '"%s"\n' "*" "?" "[" "]" "#" "\\x0a" "main" "worker" ".c" >> "$WORK/suppress.dict"
 
 failed=0

@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
-#include "../../report/attrib.h"
+#include "../../report/attribution.h"
 #include "../../report/json.h"
 #include "../../report/proto.h"
 #include "../../report/suppress.h"

@@ -2,6 +2,7 @@
  * with its label, top frame and task, and the object's history where the snapshot still has it. */
 #include "deadlock.h"
 #include "text.h"
+#include "text_findings.h"
 #include "../runtime/options.h"
 
 #include <stdint.h>
@@ -10,31 +11,18 @@
 
 enum obj_style { O_NONE, O_CHAN, O_FD, O_ADDR };
 
-/* Per finding kind: how the object is named after finding_kind_name(), the labels of site[0] and site[1],
- * and the kind of task a site belongs to when the task is gone from the snapshot. */
+/* Per finding kind (findings.inc): how the object is named after finding_kind_name(), the labels of site[0] and
+ * site[1], and the kind of task a site belongs to when the task is gone from the snapshot. */
 static const struct {
     enum obj_style style;
     const char *prefix;       /* between the name and the object: "of chan", "on mutex", ... */
     const char *label[2];
     int task_kind;
 } kinds[LC_F__COUNT] = {
-    [LC_F_DOUBLE_CLOSE] = { O_CHAN, " of chan", { "second close:", "first close:" }, LC_GOROUTINE },
-    [LC_F_CLOSE_NIL] = { O_NONE, "", { "at:", "at:" }, LC_GOROUTINE },
-    [LC_F_SEND_CLOSED] = { O_CHAN, "", { "send:", "closed at:" }, LC_GOROUTINE },
-    [LC_F_NIL_CHAN] = { O_NONE, "", { "at:", "at:" }, LC_GOROUTINE },
-    [LC_F_NEG_WAITGROUP] = { O_ADDR, " on WaitGroup", { "at:", "earlier at:" }, LC_GOROUTINE },
-    [LC_F_UNLOCK_UNLOCKED] = { O_ADDR, "", { "at:", "earlier at:" }, LC_THREAD },
-    [LC_F_FD_DOUBLE_CLOSE] = { O_FD, " of fd", { "second close:", "first close:" }, LC_THREAD },
-    [LC_F_FD_USE_AFTER_CLOSE] = { O_FD, "", { "use:", "closed at:" }, LC_THREAD },
-    [LC_F_FD_BAD_CLOSE] = { O_FD, "", { "at:", "at:" }, LC_THREAD },
-    [LC_F_EPIPE] = { O_FD, " on fd", { "write:", "read end closed at:" }, LC_THREAD },
-    [LC_F_MUTEX_NOT_OWNER] = { O_ADDR, "", { "at:", "locked at:" }, LC_THREAD },
-    [LC_F_MUTEX_DESTROY_LOCKED] = { O_ADDR, "", { "at:", "locked at:" }, LC_THREAD },
-    [LC_F_EXIT_HOLDING_LOCK] = { O_ADDR, " on mutex", { "at:", "locked at:" }, LC_THREAD },
-    [LC_F_SELF_DEADLOCK] = { O_ADDR, " on mutex", { "at:", "locked at:" }, LC_THREAD },
-    [LC_F_LOCK_ORDER] = { O_ADDR, " of mutex", { "acquired A then B at:", "acquired B then A at:" }, LC_THREAD },
-    [LC_F_DEADLOCK] = { O_NONE, "", { "at:", "at:" }, LC_THREAD },
-    [LC_F_BUSY_SPIN] = { O_NONE, "", { "at:", "at:" }, LC_GOROUTINE },
+#define FINDING(id, name, title, object, style, prefix, label0, label1, task) \
+    [LC_F_##id] = { O_##style, prefix, { label0, label1 }, LC_##task },
+#include "../runtime/findings.inc"
+#undef FINDING
 };
 
 static void put_header(struct lc_bufw *w, const struct lc_finding *f)

@@ -1,7 +1,7 @@
 /* Attribution shared by the formats: the Go test a task belongs to, the stack a profile charges a task to, and
  * the creation sites with the most tasks (the max_tasks alert). */
-#ifndef LC_ATTRIB_H
-#define LC_ATTRIB_H
+#ifndef LC_ATTRIBUTION_H
+#define LC_ATTRIBUTION_H
 #include <stddef.h>
 #include "frames.h"
 #include "verdict.h"

@@ -1,7 +1,7 @@
 /* A small buffered writer over a file descriptor: reports never go through stdio (the program may have its own
  * buffered data in stderr's FILE), and writes loop over write(2) until done. */
-#ifndef LC_BUFW_H
-#define LC_BUFW_H
+#ifndef LC_BUFFERED_WRITER_H
+#define LC_BUFFERED_WRITER_H
 #include <stddef.h>
 
 struct lc_bufw {

@@ -1,28 +1,30 @@
-/* The process: start-up (options, main task, signals, the dump thread), fork, and every way out: return from
- * main, exit() from any thread, and death by a fatal signal. */
-#include "shim.h"
-#include "dump.h"
+/* The lifecycle: start-up (options, the main task, signals, the shim's thread), the task sources, every report,
+ * fork, and every way out: return from main, exit() from any thread, a family's own exit call (see
+ * lifecycle.h), death by a fatal signal (signals.c, shim_thread.c). */
+#include "lifecycle.h"
+#include "blocking_call.h"
 #include "gc_family.h"
-#include "ownfd.h"
-#include "../report/report.h"
-#include "../report/deadlock.h"
+#include "shim_thread.h"
+#include "signals.h"
+#include "../runtime/deadlock.h"
+#include "../runtime/lock.h"
 #include "../runtime/options.h"
 #include "../runtime/runtime.h"
-#include "../runtime/lock.h"
+#include "../runtime/shim_fd.h"
 #include "../runtime/stack.h"
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 int lc_is_go;
 static int exit_status = -1;            /* status given to exit() or returned by main; -1 unknown */
-static int stderr_copy = -1;            /* see lc_init */
+static int stderr_copy = -1;            /* see lifecycle_start */
 static lc_lock_t report_lock = LC_LOCK_INIT;
 
 static void say(const char *s)
@@ -36,6 +38,34 @@ static void say(const char *s)
         n -= (size_t)w;
     }
 }
+
+/* ---- task sources ---------------------------------------------------------------------------------------- */
+
+static const struct lc_task_source *sources[LC_TASK_SOURCES_MAX];
+static int nsources;
+
+int lc_task_source_add(const struct lc_task_source *src)
+{
+    int i = __atomic_fetch_add(&nsources, 1, __ATOMIC_ACQ_REL);
+    if (i >= LC_TASK_SOURCES_MAX) {
+        __atomic_sub_fetch(&nsources, 1, __ATOMIC_ACQ_REL);
+        return -1;
+    }
+    __atomic_store_n(&sources[i], src, __ATOMIC_RELEASE);
+    return 0;
+}
+
+void lc_lifecycle_refresh(int report)
+{
+    int n = __atomic_load_n(&nsources, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < n && i < LC_TASK_SOURCES_MAX; i++) {
+        const struct lc_task_source *src = __atomic_load_n(&sources[i], __ATOMIC_ACQUIRE);
+        if (src && src->refresh)
+            src->refresh(report);
+    }
+}
+
+/* ---- start-up ---------------------------------------------------------------------------------------------- */
 
 static void load_options(void)
 {
@@ -59,16 +89,21 @@ static void load_options(void)
     stack_set_depth(lc_opt.stack_depth);
 }
 
-__attribute__((constructor)) void lc_init(void)
+static void fork_prepare(void);
+static void fork_parent(void);
+static void fork_child(void);
+
+__attribute__((constructor)) static void lifecycle_start(void)
 {
     static int done;
     if (done++)
         return;
     lc_in_shim++;
     load_options();
+    lc_site_init();
     /* A copy of stderr for programs that close fd 2 before they exit. Not kept in fork children: a daemon
      * closing its stdio there must let its parent see EOF. */
-    stderr_copy = lc_fd_hide(fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0));
+    stderr_copy = lc_fd_hide((int)syscall(SYS_fcntl, STDERR_FILENO, F_DUPFD_CLOEXEC, 0));
     report_keep_stderr(stderr_copy);
     if (lc_gc_start() != LC_GC_NOT_GO) {
         /* Go built by gc: its own thread and hooks (gc_family.c); the C wrappers only forward */
@@ -85,8 +120,9 @@ __attribute__((constructor)) void lc_init(void)
             task_set_flag(lc_self, LC_TF_MAIN, 1);
         }
     }
-    pthread_atfork(lc_fork_prepare, lc_fork_parent, lc_fork_child);
-    lc_dump_start();
+    pthread_atfork(fork_prepare, fork_parent, fork_child);
+    signals_install();
+    shim_thread_start();
     lc_in_shim--;
     __atomic_store_n(&lc_ready, 1, __ATOMIC_RELEASE);
 }
@@ -96,12 +132,12 @@ __attribute__((constructor)) void lc_init(void)
 struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
 {
     struct lc_verdict v = { 0 };
-    /* Never hang: a report already in progress (dump thread) gets a few seconds, then we go on without. */
+    /* Never hang: a report already in progress (the shim's thread) gets a few seconds, then we go on without. */
     if (!lc_lock_timed(&report_lock, 3000))
         return v;
     lc_in_shim++;
+    lc_lifecycle_refresh(1);
     struct lc_snapshot s;
-    lc_gc_refresh();                    /* gc-built Go: the goroutines, read from the runtime's own table */
     if (snapshot_take(&s, 1000) == 0) {
         deadlock_augment(&s);           /* wait-for cycles become findings of this report */
         struct lc_report_ctx ctx = { reason, signo, status, 0 };
@@ -117,6 +153,16 @@ struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
     lc_unlock(&report_lock);
     return v;
 }
+
+void lc_deadlock_now(const void *lock)
+{
+    (void)lock;
+    if (lc_opt.deadlock_check_ms > 0)
+        return;
+    lc_report(LC_REASON_DEADLOCK, 0, 0);
+}
+
+/* ---- the exit ---------------------------------------------------------------------------------------------- */
 
 struct grace_ctx { int unsettled; uint64_t now, settle_ns; };
 static void count_unsettled(struct lc_task *t, void *arg)
@@ -139,12 +185,26 @@ static void grace_wait(void)
         struct grace_ctx g = { 0, lc_now_ns(), grace_ns < 50000000u ? grace_ns : 50000000u };
         if (g.now >= end)
             return;
+        lc_lifecycle_refresh(0);
         task_foreach(count_unsettled, &g);
         if (!g.unsettled)
             return;
         struct timespec ts = { 0, 5 * 1000000 };
         nanosleep(&ts, NULL);
     }
+}
+
+int lc_lifecycle_exit(int status)
+{
+    if (!__atomic_load_n(&lc_ready, __ATOMIC_ACQUIRE))
+        return status;
+    shim_thread_stop();
+    grace_wait();
+    struct lc_verdict v = lc_report(LC_REASON_EXIT, 0, status);
+    __atomic_store_n(&lc_ready, 0, __ATOMIC_RELEASE);
+    if (status == 0 && (v.leaked || v.misuse || v.deadlocks) && lc_opt.exitcode != 0)
+        return lc_opt.exitcode;
+    return status;
 }
 
 static void note_exit(int status)
@@ -155,24 +215,17 @@ static void note_exit(int status)
         task_set_flag(lc_self, LC_TF_EXITING, 1);
 }
 
-__attribute__((destructor)) static void lc_fini(void)
+__attribute__((destructor)) static void lifecycle_end(void)
 {
-    if (!lc_ready)
-        return;
     int status = exit_status < 0 ? 0 : exit_status;
-    lc_dump_stop();
-    grace_wait();
-    struct lc_verdict v = lc_report(LC_REASON_EXIT, 0, status);
-    __atomic_store_n(&lc_ready, 0, __ATOMIC_RELEASE);
-    if (status == 0 && (v.leaked || v.misuse || v.deadlocks) && lc_opt.exitcode != 0) {
+    int code = lc_lifecycle_exit(status);
+    if (code != status) {
         /* Change the status: flush stdio the way exit() would (fcloseall only flushes, and never waits on a
-         * stream another thread holds), then leave with exitcode. */
+         * stream another thread holds), then leave with it. */
         fcloseall();
-        _exit(lc_opt.exitcode);
+        _exit(code);
     }
 }
-
-/* ---- the ways out ---------------------------------------------------------------------------------------- */
 
 LC_REAL_DECL(void, exit, (int));
 LC_EXPORT void exit(int status)
@@ -201,39 +254,34 @@ LC_EXPORT int __libc_start_main(main_fn main, int argc, char **argv, void (*init
     return LC_REAL(__libc_start_main)(main_trampoline, argc, argv, init, fini, rtld_fini, stack_end);
 }
 
-/* ---- fork -------------------------------------------------------------------------------------------------- */
+/* ---- fork: every lock in the order lifecycle.h gives ----------------------------------------------------- */
 
-void lc_fork_prepare(void)
+static void fork_prepare(void)
 {
     lc_lock(&report_lock);
-    runtime_lock_all();
+    runtime_fork_prepare();
 }
 
-void lc_fork_parent(void)
+static void fork_parent(void)
 {
-    runtime_unlock_all();
+    runtime_fork_parent();
     lc_unlock(&report_lock);
 }
 
-void lc_fork_child(void)
+static void fork_child(void)
 {
     if (stderr_copy >= 0) {
         report_keep_stderr(-1);
-        lc_in_shim++;                   /* our own fd: the close wrapper must not record it */
-        close(stderr_copy);
-        lc_in_shim--;
+        syscall(SYS_close, stderr_copy);   /* our own fd: no wrapper may record it */
         stderr_copy = -1;
     }
-    runtime_unlock_all();
+    runtime_fork_child(lc_is_go ? 0 : (uint64_t)pthread_self());
     lc_unlock(&report_lock);
     exit_status = -1;
-    if (!lc_is_go) {
-        runtime_child_reset((uint64_t)pthread_self());
-        if (lc_self) {
-            task_set_flag(lc_self, LC_TF_MAIN, 1);
-            task_set_flag(lc_self, LC_TF_EXITING, 0);
-            lc_self->tid = getpid();
-        }
+    if (!lc_is_go && lc_self) {
+        task_set_flag(lc_self, LC_TF_MAIN, 1);
+        task_set_flag(lc_self, LC_TF_EXITING, 0);
+        lc_self->tid = getpid();
     }
-    lc_dump_after_fork();
+    shim_thread_after_fork();
 }

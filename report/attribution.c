@@ -1,5 +1,5 @@
 /* Who a task is charged to: its Go test, its profile stack, its creation site. */
-#include "attrib.h"
+#include "attribution.h"
 
 #include <stdlib.h>
 #include <string.h>

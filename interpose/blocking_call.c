@@ -1,5 +1,5 @@
-/* The bracket every blocking wrapper puts around the real call. */
-#include "shim.h"
+/* The bracket every blocking wrapper of the C-thread families puts around the real call. */
+#include "blocking_call.h"
 #include "../runtime/stack.h"
 
 LC_TLS struct lc_task *lc_self;
@@ -19,4 +19,18 @@ void lc_block_end(struct lc_task *t)
 {
     if (t)
         task_unblock(t);
+}
+
+static uintptr_t shim_lo, shim_hi;
+
+void lc_site_init(void)
+{
+    lc_text_range((uintptr_t)&lc_site, &shim_lo, &shim_hi);
+}
+
+stack_id lc_site(void)
+{
+    if (__builtin_expect(!shim_hi, 0))
+        lc_site_init();
+    return stack_capture_below(shim_lo, shim_hi);
 }

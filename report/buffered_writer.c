@@ -1,6 +1,6 @@
 /* Buffered report writer: a fixed buffer flushed with the raw write system call (not the possibly wrapped
  * write() symbol), retried on EINTR and short writes. */
-#include "bufw.h"
+#include "buffered_writer.h"
 
 #include <errno.h>
 #include <stdarg.h>

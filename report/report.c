@@ -1,6 +1,9 @@
 /* Where reports go and in which formats: stderr or log_path.PID, every format named in the report option.
  * Output goes through raw system calls (openat, write, close), never stdio or the possibly wrapped symbols. */
-#include "formats.h"
+#include "folded.h"
+#include "json_report.h"
+#include "pprof.h"
+#include "text.h"
 #include "../runtime/options.h"
 
 #include <errno.h>
@@ -13,6 +16,9 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+typedef void (*lc_format_fn)(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_report_ctx *ctx,
+                             const struct lc_judgement *j);
 
 /* Every format the report option may name; a NULL writer is a format this build does not have. The machine
  * formats write files named BASE.PID plus their suffix (pprof writes two). */

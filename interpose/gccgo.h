@@ -1,0 +1,48 @@
+/* gccgo.c: goroutines (spawn, exit, park) and the pending operation a wrapper leaves for the park that may
+ * follow. Split-stack code only (gccgo_int.h). */
+#ifndef LC_GCCGO_H
+#define LC_GCCGO_H
+#include <stdint.h>
+#include "resolve.h"
+#include "gccgo_libgo.h"
+#include "../runtime/task.h"
+
+/* A recent lc_now_ns() time, refreshed by every tracked park and spawn (which read the clock anyway): a cheap
+ * lower bound on now for stamps taken on hot paths (when a sync.Mutex was locked); 0 before the first. */
+extern uint64_t go_clock_ns;
+static inline uint64_t go_clock(void) { return __atomic_load_n(&go_clock_ns, __ATOMIC_RELAXED); }
+uint64_t go_cur_id(void);             /* goid of the running goroutine, 0 outside goroutines */
+
+/* Kinds of pending operation: which wait reasons may consume it. */
+enum go_pend { GOP_NONE = 0, GOP_CHAN, GOP_SELECT, GOP_SEMA, GOP_COND };
+
+/* Left by a wrapper for the park that may follow inside the real call (same thread, same g). */
+struct go_pending {
+    void *g;
+    const char *what;                 /* NULL: take Go's wait reason */
+    const void *obj;
+    uintptr_t ra, sp;                 /* the program's call site and stack depth (site cache key), or 0 */
+    uint8_t kind, obj_kind, nilchan;
+};
+
+/* Set before the real call (inline: no park can have happened yet), cleared after it by go_pend_clear (out
+ * of line: the goroutine may be on another thread by then). */
+extern LC_TLS struct go_pending go_pend;
+static inline void go_pend_set(uint8_t kind, const char *what, uint8_t obj_kind, const void *obj, uintptr_t ra,
+                               uintptr_t sp, int nilchan)
+{
+    struct go_pending *p = &go_pend;
+    p->g = go_getg();
+    p->what = what;
+    p->obj = obj;
+    p->ra = go_in_libgo(ra) ? 0 : ra;   /* a call from libgo says nothing about the program's site */
+    p->sp = sp;
+    p->kind = kind;
+    p->obj_kind = obj_kind;
+    p->nilchan = (uint8_t)nilchan;
+}
+void go_pend_clear(void);
+
+/* The park wrapper, for gccgo_libgo.c's check that the wrappers were built for split stacks. */
+void go_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t ev, intptr_t skip) __asm__("runtime.gopark");
+#endif
