@@ -86,6 +86,8 @@ int gc_reader_init(struct gc_reader *r, const struct gc_bin *bin, struct gc_mem 
 
 void gc_reader_free(struct gc_reader *r)
 {
+    free(r->pcs);
+    r->pcs = NULL;
     for (int i = 0; i < GC_NWAIT; i++)
         free((void *)r->wait[i]);
     memset(r->wait, 0, sizeof r->wait);
@@ -105,21 +107,37 @@ int gc_is_std(const struct gc_reader *r, const char *func, const char *file)
 
 /* ---- stacks ------------------------------------------------------------------------------------------------ */
 
+/* The cache entry of pc, looked up the first time (func and frame size only). */
+static struct gc_pc_info *pc_info(struct gc_reader *r, uint64_t pc)
+{
+    static struct gc_pc_info none;
+    if (!r->pcs && !(r->pcs = calloc(GC_PC_CACHE, sizeof *r->pcs)))
+        return memset(&none, 0, sizeof none), &none;
+    struct gc_pc_info *e = &r->pcs[(pc * 0x9e3779b97f4a7c15ull >> 50) & (GC_PC_CACHE - 1)];
+    if (e->pc == pc)
+        return e;
+    struct lc_pcln_func fn;
+    memset(e, 0, sizeof *e);
+    e->pc = pc;
+    e->spdelta = -1;
+    if (pcln_func(&r->bin->pcln, pc, &fn)) {
+        e->entry = fn.entry;
+        e->spdelta = pcln_spdelta(&r->bin->pcln, &fn, pc);
+    }
+    return e;
+}
+
 int gc_unwind(struct gc_reader *r, uint64_t pc, uint64_t sp, uintptr_t *out, int max)
 {
-    const struct lc_pcln *p = &r->bin->pcln;
     int n = 0;
     for (int i = 0; n < max && i < max + 8; i++) {
-        struct lc_pcln_func fn;
         /* a return address belongs to the call before it (the call may be a function's last instruction) */
-        uint64_t look = i == 0 ? pc : pc - 1;
-        if (!pcln_func(p, look, &fn))
-            break;
-        if (fn.entry == r->rt_goexit)
-            break;                        /* the bottom of every goroutine */
+        const struct gc_pc_info *e = pc_info(r, i == 0 ? pc : pc - 1);
+        if (!e->entry || e->entry == r->rt_goexit)
+            break;                        /* not Go code; or the bottom of every goroutine */
         out[n++] = (uintptr_t)pc;
-        int d = pcln_spdelta(p, &fn, look);
-        if (d < 0 || fn.entry == r->rt_mcall || fn.entry == r->rt_morestack)
+        int d = e->spdelta;
+        if (d < 0 || e->entry == r->rt_mcall || e->entry == r->rt_morestack)
             break;
         uint64_t ra = gc_read_uint(r->mem, sp + (uint64_t)d, 8, 0);
         if (!ra)
@@ -130,28 +148,46 @@ int gc_unwind(struct gc_reader *r, uint64_t pc, uint64_t sp, uintptr_t *out, int
     return n;
 }
 
+/* What the frames at a return address are: the program's own, the runtime's, sync's waits. */
+static unsigned classify(struct gc_reader *r, uintptr_t ra)
+{
+    struct gc_pc_info *e = pc_info(r, ra - 1);
+    if (e->flags & GC_PCF_CLASSIFIED)
+        return e->flags;
+    unsigned fl = GC_PCF_CLASSIFIED;
+    struct lc_pcln_frame f[8];
+    int m = pcln_frames(&r->bin->pcln, ra - 1, f, 8);
+    for (int j = 0; j < m; j++) {
+        const char *fn = f[j].func;
+        if (strncmp(fn, "sync.(*Mutex).", 14) == 0)
+            fl |= GC_PCF_MUTEX;
+        else if (strcmp(fn, "sync.(*RWMutex).RLock") == 0)
+            fl |= GC_PCF_RWR;
+        else if (strcmp(fn, "sync.(*RWMutex).Lock") == 0)
+            fl |= GC_PCF_RWW;
+        else if (strcmp(fn, "sync.(*WaitGroup).Wait") == 0)
+            fl |= GC_PCF_WG;
+        if (strncmp(fn, "runtime.", 8) != 0)
+            fl |= GC_PCF_NONRT;
+        if (!gc_is_std(r, fn, f[j].file))
+            fl |= GC_PCF_USER;
+    }
+    e->flags = (uint16_t)fl;
+    return fl;
+}
+
 /* Frames of the runtime and the standard library at the top of the stack: the program's call is below them. */
-static int runtime_top(struct gc_reader *r, const uintptr_t *pcs, int n, int *mutex, int *rwr, int *rww, int *wg)
+static int runtime_top(struct gc_reader *r, const uintptr_t *pcs, int n, unsigned *sync)
 {
     int top_user = -1, top_nonrt = -1;
+    *sync = 0;
     for (int i = 0; i < n && top_user < 0; i++) {
-        struct lc_pcln_frame f[8];
-        int m = pcln_frames(&r->bin->pcln, pcs[i] - 1, f, 8);
-        for (int j = 0; j < m; j++) {
-            const char *fn = f[j].func;
-            if (strncmp(fn, "sync.(*Mutex).", 14) == 0)
-                *mutex = 1;
-            else if (strcmp(fn, "sync.(*RWMutex).RLock") == 0)
-                *rwr = 1;
-            else if (strcmp(fn, "sync.(*RWMutex).Lock") == 0)
-                *rww = 1;
-            else if (strcmp(fn, "sync.(*WaitGroup).Wait") == 0)
-                *wg = 1;
-            if (top_nonrt < 0 && strncmp(fn, "runtime.", 8) != 0)
-                top_nonrt = i;
-            if (!gc_is_std(r, fn, f[j].file))
-                top_user = i;
-        }
+        unsigned fl = classify(r, pcs[i]);
+        *sync |= fl & (GC_PCF_MUTEX | GC_PCF_RWR | GC_PCF_RWW | GC_PCF_WG);
+        if (top_nonrt < 0 && (fl & GC_PCF_NONRT))
+            top_nonrt = i;
+        if (fl & GC_PCF_USER)
+            top_user = i;
     }
     return top_user >= 0 ? top_user : top_nonrt >= 0 ? top_nonrt : 0;
 }
@@ -258,9 +294,10 @@ static void waited_chan(struct gc_reader *r, uint64_t sudog, struct gc_goroutine
     }
 }
 
-static void sync_object(struct gc_reader *r, uint64_t sema, int mutex, int rwr, int rww, int wg,
-                        struct gc_goroutine *o)
+static void sync_object(struct gc_reader *r, uint64_t sema, unsigned sync, struct gc_goroutine *o)
 {
+    int mutex = !!(sync & GC_PCF_MUTEX), rwr = !!(sync & GC_PCF_RWR), rww = !!(sync & GC_PCF_RWW),
+        wg = !!(sync & GC_PCF_WG);
     const struct gc_bin *b = r->bin;
     int wg_sema = b->off[GF_wg_sema] >= 0 ? GF_wg_sema : GF_wg_state2;
     if (rwr && b->off[GF_rw_readersem] >= 0) {
@@ -281,13 +318,19 @@ static void sync_object(struct gc_reader *r, uint64_t sema, int mutex, int rwr, 
     o->wclass = gc_wait_class(o->what);
 }
 
+/* Go's isSystemGoroutine rule: started in package runtime, but for runtime.main (and the runtime's signal
+ * handling goroutine). */
 static int is_system(struct gc_reader *r, uint64_t startpc)
 {
-    struct lc_pcln_func fn;
-    if (!pcln_func(&r->bin->pcln, startpc, &fn))
-        return 0;
-    const char *name = pcln_name(&r->bin->pcln, &fn);
-    return strncmp(name, "runtime.", 8) == 0 && fn.entry != r->rt_main && strcmp(name, "runtime.handleAsyncEvent") != 0;
+    struct gc_pc_info *e = pc_info(r, startpc);
+    if (!(e->flags & GC_PCF_SYSTEM_KNOWN)) {
+        struct lc_pcln_func fn;
+        const char *name = pcln_func(&r->bin->pcln, startpc, &fn) ? pcln_name(&r->bin->pcln, &fn) : "";
+        int sys = strncmp(name, "runtime.", 8) == 0 && fn.entry != r->rt_main &&
+                  strcmp(name, "runtime.handleAsyncEvent") != 0;
+        e->flags |= GC_PCF_SYSTEM_KNOWN | (sys ? GC_PCF_SYSTEM : 0);
+    }
+    return (e->flags & GC_PCF_SYSTEM) != 0;
 }
 
 static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t glen, const struct sema_map *sema,
@@ -321,8 +364,8 @@ static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t 
     o->npcs = pc && sp ? gc_unwind(r, pc, sp, o->pcs, LC_MAX_FRAMES) : 0;
     if (exact && o->npcs)
         o->pcs[0]++;
-    int mutex = 0, rwr = 0, rww = 0, wg = 0;
-    o->top = runtime_top(r, o->pcs, o->npcs, &mutex, &rwr, &rww, &wg);
+    unsigned sync;
+    o->top = runtime_top(r, o->pcs, o->npcs, &sync);
     if (o->state != GS_WAITING)
         return;
     unsigned reason = (unsigned)gf(r, g, glen, GF_g_waitreason);
@@ -339,7 +382,7 @@ static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t 
         o->obj_kind = GO_CHAN, o->chan_nil = 1;
         break;
     case GW_SEMA: case GW_SYNC_MUTEX: case GW_SYNC_RWR: case GW_SYNC_RWW: case GW_WAITGROUP:
-        sync_object(r, sema_get(sema, gp), mutex, rwr, rww, wg, o);
+        sync_object(r, sema_get(sema, gp), sync, o);
         break;
     default:
         break;

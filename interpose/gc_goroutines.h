@@ -33,6 +33,17 @@ struct gc_goroutine {
  * stop threads (attach), else NULL. Returns 0 with pc/sp set. */
 typedef int (*gc_regs_fn)(pid_t tid, uint64_t *pc, uint64_t *sp, void *arg);
 
+/* What the reader keeps of each pc it has met (the same few appear in every goroutine's stack). */
+#define GC_PC_CACHE (1u << 14)
+struct gc_pc_info {
+    uint64_t pc;                  /* the pc looked up (0: free) */
+    uint64_t entry;               /* its function's entry, 0 when in no function */
+    int32_t spdelta;              /* frame size there, -1 unknown */
+    uint16_t flags;               /* GC_PCF_* */
+};
+enum { GC_PCF_USER = 1, GC_PCF_NONRT = 2, GC_PCF_MUTEX = 4, GC_PCF_RWR = 8, GC_PCF_RWW = 16, GC_PCF_WG = 32,
+       GC_PCF_CLASSIFIED = 64, GC_PCF_SYSTEM_KNOWN = 128, GC_PCF_SYSTEM = 256 };
+
 struct gc_reader {
     const struct gc_bin *bin;
     struct gc_mem *mem;
@@ -42,6 +53,7 @@ struct gc_reader {
     gc_regs_fn regs;
     void *regs_arg;
     uint64_t on_system_stack;     /* a running goroutine whose g.sched is valid (it is in a fatal exit) */
+    struct gc_pc_info *pcs;       /* GC_PC_CACHE entries, allocated on first use */
 };
 
 /* Set up a reader over bin and mem. Returns 0, or -1 with a one-line reason. */
