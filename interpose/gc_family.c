@@ -450,7 +450,8 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
             return;
         t->id = o->goid;
         t->started_ns = last_walk_ns;     /* it was not there at the last walk */
-        creation_chain(t, o);
+        if (o->startpc != reader.rt_main)  /* the main goroutine comes from the runtime's start-up */
+            creation_chain(t, o);
         if (o->system)
             task_set_flag(t, LC_TF_INTERNAL, 1);
         if (o->startpc == reader.rt_main)
@@ -618,8 +619,8 @@ static void do_exit(void)
     if (!c->exit_fatal) {
         status = lc_lifecycle_exit(code);     /* grace, verdict, exit status */
     } else {
-        /* a panic or a fatal error: the program is dead, and its status is Go's (no grace period) */
-        lc_report(LC_REASON_EXIT, 0, code);
+        /* a panic or a fatal error: every goroutine as the program died; its status is Go's (no grace) */
+        lc_report(LC_REASON_CRASH, 0, code);
     }
     c->exit_status = status;
     __atomic_store_n(&c->exit_state, GC_EXIT_DONE, __ATOMIC_SEQ_CST);

@@ -22,6 +22,7 @@
 static const char *const reason_names[] = {
     [LC_REASON_EXIT] = "exit", [LC_REASON_SIGNAL] = "signal", [LC_REASON_DUMP] = "dump",
     [LC_REASON_PERIODIC] = "periodic", [LC_REASON_DEADLOCK] = "deadlock", [LC_REASON_ALERT] = "alert",
+    [LC_REASON_CRASH] = "crash",
 };
 static const char *const state_names[] = { [LC_RUNNING] = "running", [LC_BLOCKED] = "blocked",
                                            [LC_FINISHED] = "finished" };

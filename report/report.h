@@ -5,8 +5,10 @@
 #include "buffered_writer.h"
 #include "../runtime/snapshot.h"
 
+/* LC_REASON_CRASH: the program died of a panic or a fatal error of its runtime (gc-built Go): a verdict of every
+ * task as it was then, the main one and the dying one included, with the program's own exit status. */
 enum lc_reason { LC_REASON_EXIT = 0, LC_REASON_SIGNAL, LC_REASON_DUMP, LC_REASON_PERIODIC, LC_REASON_DEADLOCK,
-                 LC_REASON_ALERT };
+                 LC_REASON_ALERT, LC_REASON_CRASH };
 
 struct lc_report_ctx {
     enum lc_reason reason;

@@ -283,12 +283,15 @@ static void put_verdict(struct lc_bufw *w, const struct lc_snapshot *s, const st
     }
     if (lc_opt.verbosity <= 0)
         return;
-    if (v->leaked)
-        bw_printf(w, "leakcheck: found unexpected %s (",
-                  !j->threads ? "goroutines" : !j->goroutines ? "threads" : "tasks");
+    const char *noun = !j->threads ? "goroutines" : !j->goroutines ? "threads" : "tasks";
+    int crash = ctx->reason == LC_REASON_CRASH;
+    if (crash)
+        bw_printf(w, "leakcheck: the program died, with these %s (", noun);
+    else if (v->leaked)
+        bw_printf(w, "leakcheck: found unexpected %s (", noun);
     else
         bw_printf(w, "leakcheck: found %s (", v->misuse ? "misuse" : "deadlock");
-    bw_printf(w, "%u leaked in %u groups", v->leaked, v->groups);
+    bw_printf(w, crash ? "%u in %u groups" : "%u leaked in %u groups", v->leaked, v->groups);
     if (v->misuse)
         bw_printf(w, ", %u misuse", v->misuse);
     if (v->deadlocks)
@@ -298,7 +301,11 @@ static void put_verdict(struct lc_bufw *w, const struct lc_snapshot *s, const st
     text_findings(w, s, j, MAX_FINDINGS_SHOWN);
     suppress_print_used(w);                /* so that stale rules can be removed */
     report_put_written(w);
-    bw_printf(w, "leakcheck: %u leaked, %u misuse", v->leaked, v->misuse);
+    if (crash)
+        bw_printf(w, "leakcheck: %u %.*s when it died, %u misuse", v->leaked,
+                  (int)strlen(noun) - (v->leaked == 1), noun, v->misuse);   /* "1 goroutine" */
+    else
+        bw_printf(w, "leakcheck: %u leaked, %u misuse", v->leaked, v->misuse);
     if (v->deadlocks)
         bw_printf(w, ", %u deadlocks", v->deadlocks);
     bw_printf(w, "; exit status %d\n", verdict_exit_status(v, ctx));

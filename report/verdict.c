@@ -80,6 +80,8 @@ int verdict_finding_shown(const struct lc_judgement *j, size_t i)
 /* Whether t counts as leaked at exit (state and flags only; no ignore rules). */
 static int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *ctx)
 {
+    if (ctx->reason == LC_REASON_CRASH)
+        return !(t->flags & LC_TF_INTERNAL) && t->state != LC_FINISHED;   /* the whole program as it died */
     if (t->flags & (LC_TF_MAIN | LC_TF_INTERNAL | LC_TF_EXITING))
         return 0;
     if (ctx->exiting_task && t->id == ctx->exiting_task)

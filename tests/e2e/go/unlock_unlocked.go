@@ -3,10 +3,12 @@
 // EXIT: 2
 // STDOUT-VARIES
 // EXPECT: ^fatal error: sync: unlock of unlocked mutex$
-// EXPECT: ^leakcheck: found misuse \(0 leaked in 0 groups, 1 misuse\)$
+// GCCGO-EXPECT: ^leakcheck: found misuse \(0 leaked in 0 groups, 1 misuse\)$
+// GC-EXPECT: ^leakcheck: the program died, with these goroutines \(1 in 1 groups, 1 misuse\)$
 // EXPECT: ^\[unlock of unlocked mutex.*\]$
-// EXPECT: ^  at: main\.\(\*account\)\.withdraw +.*unlock_unlocked\.go:26 +\(goroutine 1\)$
-// EXPECT: ^leakcheck: 0 leaked, 1 misuse; exit status 2$
+// EXPECT: ^  at: main\.\(\*account\)\.withdraw +.*unlock_unlocked\.go:28 +\(goroutine 1\)$
+// GCCGO-EXPECT: ^leakcheck: 0 leaked, 1 misuse; exit status 2$
+// GC-EXPECT: ^leakcheck: 1 goroutine when it died, 1 misuse; exit status 2$
 package main
 
 import "fmt"
