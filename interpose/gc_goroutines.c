@@ -356,10 +356,14 @@ static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t 
     } else if (o->state == GS_RUNNING && gp != r->on_system_stack) {
         /* its registers, when the caller could sample its thread; the pc is then not a return address: one
          * past it is stored, as every frame is looked up one byte back */
-        pc = sp = 0;
-        if (r->regs && o->tid && r->regs(o->tid, &pc, &sp, r->regs_arg) != 0)
+        uint64_t rpc = 0, rsp = 0, lo = gf(r, g, glen, GF_g_stack_lo), hi = gf(r, g, glen, GF_g_stack_hi);
+        if (r->regs && o->tid && r->regs(o->tid, &rpc, &rsp, r->regs_arg) == 0 && rsp >= lo && rsp < hi) {
+            pc = rpc, sp = rsp;
+            exact = 1;
+        } else if (!(rpc && rsp)) {
             pc = sp = 0;
-        exact = pc != 0;
+        }
+        /* else the thread is on the system stack for it (systemstack saved its own state in g.sched) */
     }
     o->npcs = pc && sp ? gc_unwind(r, pc, sp, o->pcs, LC_MAX_FRAMES) : 0;
     if (exact && o->npcs)
