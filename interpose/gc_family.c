@@ -8,6 +8,7 @@
 #include "gc_hooks.h"
 #include "gc_patch.h"
 #include "gc_records.h"
+#include "../runtime/snapshot.h"
 #include "lifecycle.h"
 #include "resolve.h"
 #include "../report/symbolize.h"
@@ -214,6 +215,7 @@ int lc_gc_start(void)
     install_hooks(path);
     symbolize_add_go(&bin.pcln, bin.path, reader.goroot);
     lc_task_source_add(&gc_source);
+    snapshot_set_runtime("gc", bin.version);
     install_fatal();
     c->dump_sig = lc_opt.dump_signal > 0 && lc_opt.dump_signal < 64 ? lc_opt.dump_signal : 0;
     c->thread_up = start_thread();

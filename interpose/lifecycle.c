@@ -113,6 +113,8 @@ __attribute__((constructor)) static void lifecycle_start(void)
         return;
     }
     lc_is_go = lc_dlsym_next("__go_go", 0) != NULL;  /* libgo itself, not our own wrapper */
+    if (lc_is_go)
+        snapshot_set_runtime("gccgo", NULL);
     if (!lc_is_go) {
         lc_self = task_new(LC_THREAD, (uint64_t)pthread_self(), NULL, NULL, 0);
         if (lc_self) {

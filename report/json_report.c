@@ -260,6 +260,9 @@ static void put_process(struct jw *j, const struct lc_snapshot *s)
     jw_open(j, "process", '{');
     jw_i64(j, "pid", s->pid);
     jw_str(j, "exe", n > 0 ? exe : NULL);
+    jw_str(j, "runtime", s->runtime);
+    if (s->runtime_version)
+        jw_str(j, "go_version", s->runtime_version);
     jw_close(j);
 }
 

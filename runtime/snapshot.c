@@ -17,9 +17,19 @@ static void copy_one(void *src, struct copy_ctx *c)
 static void copy_task(struct lc_task *t, void *arg) { copy_one(t, arg); }
 static void copy_chan(struct lc_chan *ch, void *arg) { copy_one(ch, arg); }
 
+static const char *runtime_name = "c", *runtime_version;
+
+void snapshot_set_runtime(const char *name, const char *version)
+{
+    runtime_name = name;
+    runtime_version = version;
+}
+
 int snapshot_take(struct lc_snapshot *s, int timeout_ms)
 {
     memset(s, 0, sizeof *s);
+    s->runtime = runtime_name;
+    s->runtime_version = runtime_version;
     s->pid = getpid();
     /* Tasks: size the copy, then copy under the lock (the table may grow in between: copy what fits). */
     size_t want = task_count() + 64;

@@ -26,7 +26,11 @@ struct lc_snapshot {
     struct lc_finding *findings; size_t nfindings;
     struct lc_wait *waits;                       /* per task (NULL: none recorded) */
     uint32_t forks;                              /* fdtab_forks(): fd channels older than this may be shared */
+    const char *runtime, *runtime_version;       /* the tasks' runtime ("c", "gccgo", "gc") and its release */
 };
+
+/* Which runtime the process's tasks belong to, for the reports (static strings; set once at start-up). */
+void snapshot_set_runtime(const char *name, const char *version);
 
 /* Copies the tables and records the waits. Returns 0, or -1 when a lock could not be had within timeout_ms (a
  * report must never hang). */

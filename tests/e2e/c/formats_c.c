@@ -13,6 +13,7 @@
 // EXPECT: ^leakcheck: 4 leaked, 1 misuse; exit status 66$
 // EXPECT: ^json: schema leakcheck/1 reason exit live False exit_status 66$
 // EXPECT: ^json: process pid [0-9]+ exe formats_c$
+// EXPECT: ^json: runtime c -$
 // EXPECT: ^json: summary leaked 4 groups 2 misuse 1 deadlocks 0 suppressed 0$
 // EXPECT: ^json: frames ok$
 // EXPECT: ^json: group 3 thread blocked pthread_cond_wait top wait_for_job created by start_pool members ok$

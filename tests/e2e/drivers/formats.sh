@@ -25,6 +25,7 @@ except Exception as e:
 s = d["summary"]
 print("json: schema %s reason %s live %s exit_status %s" % (d["schema"], d["reason"], d["live"], d["exit_status"]))
 print("json: process pid %s exe %s" % (d["process"]["pid"], d["process"]["exe"].rsplit("/", 1)[-1]))
+print("json: runtime %s %s" % (d["process"].get("runtime"), (d["process"].get("go_version") or "-")[:4]))
 print("json: summary leaked %d groups %d misuse %d deadlocks %d suppressed %d" %
       (s["leaked"], s["groups"], s["misuse"], s["deadlocks"], s["suppressed"]))
 keys = {"function", "file", "line", "module", "pc"}

@@ -4,6 +4,8 @@
 // OPTIONS: grace_ms=100
 // EXIT: 0
 // EXPECT: ^exit 66$
+// GC-EXPECT: ^json: runtime gc go1\.$
+// GCCGO-EXPECT: ^json: runtime gccgo -$
 // EXPECT: ^stderr bytes: 0$
 // EXPECT: ^leakcheck: found unexpected goroutines \(5 leaked in 1 groups?, 1 misuse\)$
 // EXPECT: ^leakcheck: json report written to OUT/lc\.[0-9]+\.json$
