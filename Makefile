@@ -94,6 +94,7 @@ e2e: lib
 # check also runs a short stress round (2 s per runtime); `make stress` is the long one.
 check: setup lib unit unit-asan e2e
 	@STRESS_SECONDS=2 tests/stress/run.sh
+	@tests/check_gc_hooks.sh $(BUILD)/interpose/gc_hooks.o
 	@tests/check_docs.sh
 
 # ---- demo, bench, install ----------------------------------------------------------------------------------
