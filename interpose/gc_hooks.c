@@ -290,18 +290,19 @@ static gc_sid depot_put(const struct gc_stack *st)
         unsigned slot = (unsigned)(h + i) & (GC_DEPOT - 1);
         struct gc_depot_entry *e = &gc_rec->depot[slot];
         uint64_t k = __atomic_load_n(&e->hash, __ATOMIC_ACQUIRE), z = 0;
+        if (k == 0 && !__atomic_compare_exchange_n(&e->hash, &z, h, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            k = z;                        /* another thread took the slot first: look at what it put there */
+        else if (k == 0) {
+            e->st = *st;
+            __atomic_store_n(&e->ready, 1, __ATOMIC_RELEASE);
+            return slot + 1;
+        }
         if (k == h) {
             /* the same hash: the same stack once its frames are there (a claimer is writing them now) */
             for (int spin = 0; spin < 1000 && !__atomic_load_n(&e->ready, __ATOMIC_ACQUIRE); spin++)
                 __builtin_ia32_pause();
             if (__atomic_load_n(&e->ready, __ATOMIC_ACQUIRE) && same_stack(st, &e->st))
                 return slot + 1;
-            continue;
-        }
-        if (k == 0 && __atomic_compare_exchange_n(&e->hash, &z, h, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-            e->st = *st;
-            __atomic_store_n(&e->ready, 1, __ATOMIC_RELEASE);
-            return slot + 1;
         }
     }
     __atomic_add_fetch(&gc_rec->lost, 1, __ATOMIC_RELAXED);
@@ -390,10 +391,12 @@ static void site_count(uint32_t kind, uint64_t c, uint64_t *regs, const struct g
     for (unsigned i = 0; i < GC_SITE_PROBES; i++) {
         struct gc_site *s = &gc_rec->site[(key + i) & (GC_SITES - 1)];
         uint64_t k = __atomic_load_n(&s->key, __ATOMIC_ACQUIRE), z = 0;
-        if (k != key && !(k == 0 && __atomic_compare_exchange_n(&s->key, &z, key, 0, __ATOMIC_ACQ_REL,
-                                                                 __ATOMIC_ACQUIRE)))
+        int mine = k == 0 && __atomic_compare_exchange_n(&s->key, &z, key, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+        if (k == 0 && !mine)
+            k = z;                        /* taken meanwhile: by the same site, maybe */
+        if (!mine && k != key)
             continue;
-        if (k != key) {                   /* ours: the example */
+        if (mine) {                       /* ours: the example */
             s->kind = kind;
             s->chan = c;
             s->goid = goid_of(regs[GC_R_G]);
