@@ -482,7 +482,45 @@ static int find_pclntab(struct gc_bin *b, Elf *elf, char *err, size_t errlen)
     return -1;
 }
 
+static int bin_open(struct gc_bin *b, const char *path, uint64_t bias, int lazy, char *err, size_t errlen);
+
 int gc_bin_open(struct gc_bin *b, const char *path, uint64_t bias, char *err, size_t errlen)
+{
+    return bin_open(b, path, bias, 0, err, errlen);
+}
+
+int gc_bin_open_fast(struct gc_bin *b, const char *path, uint64_t bias, char *err, size_t errlen)
+{
+    return bin_open(b, path, bias, 1, err, errlen);
+}
+
+int gc_bin_verify_layout(struct gc_bin *b, char *err, size_t errlen)
+{
+    if (b->layout_from_dwarf || b->layout_checked || b->stripped)
+        return 0;                         /* read from DWARF already, the release measured, or no DWARF */
+    Elf *elf = elf_of(b);
+    if (!elf)
+        return 0;
+    struct gc_bin d = *b;
+    int missing = layout_dwarf(&d, elf);
+    elf_end(elf);
+    if (missing == GF__COUNT)
+        return 0;                         /* no DWARF after all */
+    for (int i = 0; i < GF__COUNT; i++)
+        if (d.off[i] >= 0 && (d.off[i] != b->off[i] || d.width[i] != b->width[i])) {
+            snprintf(err, errlen, "%s: the runtime's %s.%s is at %d in this binary, not at %d as in %s builds",
+                     b->version, fields[i].st, fields[i].path, d.off[i], b->off[i], b->version);
+            return -1;
+        }
+    if (d.st_running != b->st_running || d.st_waiting != b->st_waiting || d.st_dead != b->st_dead) {
+        snprintf(err, errlen, "%s: the runtime's goroutine states are numbered otherwise", b->version);
+        return -1;
+    }
+    b->layout_from_dwarf = 1;
+    return 0;
+}
+
+static int bin_open(struct gc_bin *b, const char *path, uint64_t bias, int lazy, char *err, size_t errlen)
 {
     memset(b, 0, sizeof *b);
     b->bias = bias;
@@ -520,7 +558,11 @@ int gc_bin_open(struct gc_bin *b, const char *path, uint64_t bias, char *err, si
     b->tls_g = b->tls_g ? b->tls_g : -8;  /* the runtime's g is the block's first (only) word */
     read_symbols(b, elf, &gofunc);
     b->tls_g += (int64_t)b->tlsg_sym;
-    int missing = layout_dwarf(b, elf);
+    /* the binary's DWARF says where the fields are; a release with a built-in table may leave it for later
+     * (gc_bin_verify_layout: decompressing DWARF costs tens of milliseconds in a large program's start) */
+    int builtin = b->major == 1 && b->minor == 19;
+    int missing = lazy && builtin ? GF__COUNT : layout_dwarf(b, elf);
+    b->layout_checked = lazy && builtin && strcmp(b->version, "go1.19.8") == 0;
     b->layout_from_dwarf = missing == 0;
     if (missing) {
         if (b->major != 1 || b->minor != 19) {

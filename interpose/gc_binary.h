@@ -36,6 +36,7 @@ struct gc_bin {
     int cgo;                  /* linked with runtime/cgo: glibc owns the threads' TLS */
     int stripped;             /* no symbol table: addresses found from code, layout from the fallback table */
     int layout_from_dwarf;
+    int layout_checked;           /* the built-in layout is of this very release (go1.19.8, measured) */
     struct gc_load load[GC_MAX_LOAD];     /* PT_LOAD segments: runtime address -> file offset */
     int nload;
     struct lc_pcln pcln;
@@ -55,6 +56,11 @@ struct gc_bin {
 /* Read the executable at path (mapped at bias). Returns 0, or -1 with a one-line reason in err: not a Go
  * executable, a release or layout this reader does not know. */
 int gc_bin_open(struct gc_bin *b, const char *path, uint64_t bias, char *err, size_t errlen);
+/* The same, for a start-up that cannot wait: a release with a built-in layout takes it without reading DWARF;
+ * gc_bin_verify_layout() then checks it against DWARF later (0: the same, or nothing to check against; the
+ * release the table was measured on, go1.19.8, is not checked again). */
+int gc_bin_open_fast(struct gc_bin *b, const char *path, uint64_t bias, char *err, size_t errlen);
+int gc_bin_verify_layout(struct gc_bin *b, char *err, size_t errlen);
 void gc_bin_close(struct gc_bin *b);
 /* Whether the file at path is a gc-built Go executable (its build info); quick, no parsing beyond that. */
 int gc_bin_is_go(const char *path, char *version, size_t vlen);

@@ -17,6 +17,7 @@
 #include "../runtime/lock.h"
 #include "../runtime/options.h"
 #include <link.h>
+#include <malloc.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <pthread.h>
@@ -176,7 +177,7 @@ int lc_gc_start(void)
     if (n <= 0)
         return LC_GC_REFUSED;
     path[n] = 0;
-    if (gc_bin_open(&bin, path, mi.bias, err, sizeof err) != 0) {
+    if (gc_bin_open_fast(&bin, path, mi.bias, err, sizeof err) != 0) {
         note(1, "leakcheck: %s: %s; its goroutines are not checked\n", path, err);
         return LC_GC_REFUSED;
     }
@@ -644,11 +645,25 @@ static void dump_handler_check(void)
     sigaction(c->dump_sig, &sa, NULL);
 }
 
+/* A layout taken from the built-in table at start is checked against the binary's DWARF here, off the program's
+ * start-up; should they differ (a modified toolchain), the family turns itself off. */
+static void verify_layout(void)
+{
+    char err[256];
+    if (gc_bin_verify_layout(&bin, err, sizeof err) == 0)
+        return;
+    __atomic_store_n(&gc_ctl.disabled, 1, __ATOMIC_SEQ_CST);
+    active = 0;
+    note(1, "leakcheck: %s: %s; its goroutines are not checked\n", bin.path, err);
+}
+
 static void *gc_thread(void *arg)
 {
     (void)arg;
     struct gc_ctl *c = &gc_ctl;
     lc_in_shim = 1;
+    verify_layout();
+    malloc_trim(0);                       /* what reading DWARF took goes back */
     uint64_t interval = lc_opt.interval > 0 ? (uint64_t)lc_opt.interval * 1000000u : 0;
     uint64_t next_periodic = interval ? lc_now_ns() + interval : 0, next_tick = 0, tick = 5000000;
     int alerted = 0;

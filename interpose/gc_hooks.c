@@ -105,6 +105,10 @@ static void finish(int32_t status)
 __attribute__((used)) int lc_gc_exit_step(uint64_t go_sp)
 {
     struct gc_ctl *c = &gc_ctl;
+    if (c->disabled && c->exit_state == GC_EXIT_NONE) {
+        finish((int32_t)load32(go_sp + 8));
+        return 0;
+    }
     if (c->exit_state == GC_EXIT_NONE) {
         int32_t code = (int32_t)load32(go_sp + 8);
         c->exit_code = code;
@@ -460,6 +464,8 @@ static uint32_t message(uint64_t p, uint64_t n)
 static void gopanic_in(struct gc_hook *h, uint64_t *regs)
 {
     (void)h;
+    if (gc_ctl.disabled)
+        return;
     uint64_t typ = regs[GC_R_AX], data = regs[GC_R_BX];
     if (!typ || !data || gc_ctl.off_type_kind < 0)
         return;
@@ -474,6 +480,8 @@ static void gopanic_in(struct gc_hook *h, uint64_t *regs)
 static void fatal_in(struct gc_hook *h, uint64_t *regs)
 {
     (void)h;
+    if (gc_ctl.disabled)
+        return;
     uint32_t msg = message(regs[GC_R_AX], regs[GC_R_BX]);
     if (msg)
         event_msg(GE_FATAL, msg, 0, regs);
@@ -482,6 +490,8 @@ static void fatal_in(struct gc_hook *h, uint64_t *regs)
 static void makechan_out(struct gc_hook *h, uint64_t *regs)
 {
     (void)h;
+    if (gc_ctl.disabled)
+        return;
     uint64_t c = regs[GC_R_AX];
     struct gc_chanrec *e = c ? chan_slot(c, 1) : 0;
     if (!e)
@@ -501,6 +511,8 @@ static void makechan_out(struct gc_hook *h, uint64_t *regs)
 static void closechan_in(struct gc_hook *h, uint64_t *regs)
 {
     (void)h;
+    if (gc_ctl.disabled)
+        return;
     uint64_t c = regs[GC_R_AX];
     if (!c) {
         site_count(GE_CLOSE_NIL, 0, regs, 0);
@@ -525,6 +537,8 @@ static void closechan_in(struct gc_hook *h, uint64_t *regs)
 static void newproc_out(struct gc_hook *h, uint64_t *regs)
 {
     (void)h;
+    if (gc_ctl.disabled)
+        return;
     uint64_t g0 = regs[GC_R_G], newg = regs[GC_R_AX];
     uint64_t m = load64(g0 + (uint64_t)gc_ctl.off_g_m), caller = m ? load64(m + (uint64_t)gc_ctl.off_m_curg) : 0;
     if (caller == g0)

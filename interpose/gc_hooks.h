@@ -25,6 +25,7 @@ struct gc_ctl {
     /* a fatal signal being reported */
     volatile int32_t fatal_sig;
     volatile int32_t fatal_done;          /* futex word: bumped when its report is written */
+    volatile int32_t disabled;            /* the family turned itself off: hooks return at once, exits are plain */
     /* set once at start, read-only afterwards */
     int thread_up;                        /* the shim's thread runs */
     uint64_t exit_fn;                     /* runtime.exit: the fake return address of a yield is exit_fn + 1 */

@@ -41,6 +41,25 @@ START_TEST(build_info_and_layout)
 }
 END_TEST
 
+START_TEST(fast_open_takes_the_built_in_layout)
+{
+    struct gc_bin b, full;
+    char err[256] = "";
+    ck_assert_msg(gc_bin_open_fast(&b, target, 0, err, sizeof err) == 0, "open: %s", err);
+    ck_assert_msg(gc_bin_open(&full, target, 0, err, sizeof err) == 0, "open: %s", err);
+    if (b.major == 1 && b.minor == 19) {
+        ck_assert_int_eq(b.layout_from_dwarf, 0);          /* no DWARF read at start */
+        ck_assert_int_eq(b.layout_checked, strcmp(b.version, "go1.19.8") == 0);
+    }
+    ck_assert_int_eq(gc_bin_verify_layout(&b, err, sizeof err), 0);
+    for (int f = 0; f < GF__COUNT; f++)
+        if (full.off[f] >= 0)
+            ck_assert_msg(b.off[f] == full.off[f], "field %d: fast %d, dwarf %d", f, b.off[f], full.off[f]);
+    gc_bin_close(&full);
+    gc_bin_close(&b);
+}
+END_TEST
+
 START_TEST(stripped_binary_still_readable)
 {
     struct gc_bin b, full;
@@ -196,6 +215,7 @@ int main(int argc, char **argv)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, build_info_and_layout);
+    tcase_add_test(tc, fast_open_takes_the_built_in_layout);
     tcase_add_test(tc, stripped_binary_still_readable);
     tcase_add_test(tc, not_go);
     tcase_add_test(tc, function_table);
