@@ -12,6 +12,9 @@
 #include <unistd.h>
 #include "../../interpose/gc_binary.h"
 #include "../../interpose/gc_goroutines.h"
+#include "../../interpose/gc_hooks.h"
+#include "../../interpose/gc_patch.h"
+#include <sys/mman.h>
 
 static const char *target, *target_stripped;
 
@@ -203,6 +206,42 @@ START_TEST(goroutines_of_a_live_program)
 }
 END_TEST
 
+/* ---- patching: only the code expected ------------------------------------------------------------------ */
+
+static void noop_hook(struct gc_hook *h, uint64_t *regs) { (void)h, (void)regs; }
+
+START_TEST(hooks_refuse_unexpected_code)
+{
+    uint8_t *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert(page != MAP_FAILED);
+    /* a Go function's stack check: cmpq 16(%r14), %rsp; jbe +0x40; subq $0x28, %rsp */
+    static const uint8_t prologue[] = { 0x49, 0x3b, 0x66, 0x10, 0x0f, 0x86, 0x40, 0, 0, 0, 0x48, 0x83, 0xec, 0x28 };
+    static const uint8_t other[] = { 0x55, 0x48, 0x89, 0xe5, 0x48, 0x83, 0xec, 0x28, 0x90, 0x90, 0x90, 0x90 };
+    struct gc_hook h = { noop_hook, 0 };
+    memcpy(page, other, sizeof other);
+    ck_assert_int_eq(gc_hook_entry((uint64_t)(uintptr_t)page, &h), -1);
+    ck_assert(memcmp(page, other, sizeof other) == 0);       /* untouched */
+    memcpy(page + 256, prologue, sizeof prologue);
+    ck_assert_int_eq(gc_hook_entry((uint64_t)(uintptr_t)(page + 256), &h), 0);
+    ck_assert_int_eq(page[256], 0xe9);                        /* a jump to the stub now */
+    ck_assert(h.resume == (uint64_t)(uintptr_t)(page + 256 + 10));
+    mprotect(page, 4096, PROT_READ | PROT_WRITE | PROT_EXEC);   /* a patch leaves code pages read and execute */
+    /* runtime.exit's twelve bytes, or nothing */
+    static const uint8_t exit_code[] = { 0x8b, 0x7c, 0x24, 0x08, 0xb8, 0xe7, 0, 0, 0, 0x0f, 0x05, 0xc3 };
+    memcpy(page + 512, other, sizeof other);
+    ck_assert_int_eq(gc_patch_jump((uint64_t)(uintptr_t)(page + 512), exit_code, sizeof exit_code, noop_hook), -1);
+    ck_assert(memcmp(page + 512, other, sizeof other) == 0);
+    /* a 32-bit word only when it holds what is expected */
+    uint32_t *w = (uint32_t *)(page + 1024);
+    *w = 4;
+    ck_assert_int_eq(gc_patch_word((uint64_t)(uintptr_t)w, 5, 0), -1);
+    ck_assert_int_eq(*w, 4);
+    ck_assert_int_eq(gc_patch_word((uint64_t)(uintptr_t)w, 4, 0), 0);
+    ck_assert_int_eq(*w, 0);
+    munmap(page, 4096);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     target = argc > 1 ? argv[1] : getenv("TARGET");
@@ -220,6 +259,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, not_go);
     tcase_add_test(tc, function_table);
     tcase_add_test(tc, goroutines_of_a_live_program);
+    tcase_add_test(tc, hooks_refuse_unexpected_code);
     suite_add_tcase(s, tc);
     return unit_run(s);
 }
