@@ -30,14 +30,17 @@ run_example() {
 gcc -g -O0 -pthread -o "$OUT/leaky" "$ROOT/examples/leaky.c" || exit 1
 run_example leaky '^leakcheck: found unexpected threads \(2 leaked in 2 groups' "$OUT/leaky"
 
-# ---- Go example (examples/leaky.go, built with gccgo-12) -------------------------------------------------------
-# Added by the Go side of the project: build with `gccgo-12 -g -O1 -o "$OUT/leaky-go" examples/leaky.go` and
-# call run_example with the summary line it must produce. Skipped when the file or gccgo-12 is missing.
+# ---- Go example (examples/leaky.go): built by the go toolchain, as Go engineers build, and by gccgo ----------
+# A gc build loads the preload when it is position-independent (a default `go build` of pure Go is static).
+if [ -f "$ROOT/examples/leaky.go" ] && command -v go > /dev/null 2>&1; then
+    (cd "$ROOT/examples" && GOCACHE=${GOCACHE:-$ROOT/build/gocache} GOFLAGS= CGO_ENABLED=0 \
+        go build -buildmode=pie -o "$OUT/leaky-gc" leaky.go) || exit 1
+    run_example leaky-gc '^leakcheck: found unexpected goroutines' "$OUT/leaky-gc"
+fi
 if [ -f "$ROOT/examples/leaky.go" ] && command -v gccgo-12 > /dev/null 2>&1; then
     gccgo-12 -g -O1 -o "$OUT/leaky-go" "$ROOT/examples/leaky.go" || exit 1
-    run_example leaky-go '^leakcheck: found unexpected goroutines' "$OUT/leaky-go"
+    run_example leaky-gccgo '^leakcheck: found unexpected goroutines' "$OUT/leaky-go"
 fi
-# ---- end of Go example ---------------------------------------------------------------------------------------
 
 if [ $failed -eq 0 ]; then echo "demo: every example produced its verdict"; fi
 exit $failed

@@ -1,8 +1,8 @@
-// A small price-quote service with three classic goroutine leaks. Build it with gccgo and run it under
-// leakcheck:
+// A small price-quote service with three classic goroutine leaks. Build it (as a position-independent
+// executable, which loads the preload; or with gccgo) and run it under leakcheck:
 //
-//	gccgo-12 -g -O1 -o leaky-go examples/leaky.go
-//	LD_PRELOAD=build/libleakcheck.so ./leaky-go
+//	go build -buildmode=pie -o leaky-gc examples/leaky.go && scripts/leakcheck ./leaky-gc
+//	gccgo-12 -g -O1 -o leaky-go examples/leaky.go && scripts/leakcheck ./leaky-go
 //
 // 1. fetchQuote gives up after a timeout, but the goroutine asking the supplier still wants to hand over
 //    its answer on an unbuffered channel: it blocks forever (one per timed-out request).
