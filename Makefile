@@ -30,7 +30,7 @@ all: lib
 # gold is the linker that rewrites those calls.
 $(BUILD)/interpose/gccgo.o $(BUILD)/interpose/gccgo_%.o: EXTRA_CFLAGS := -fsplit-stack
 # Code that runs on the gc Go runtime's own threads: no stack protector (its canary lives in glibc's TLS).
-$(BUILD)/interpose/gc_hooks.o: EXTRA_CFLAGS := -fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns
+$(BUILD)/interpose/gc_hooks.o $(BUILD)/interpose/gc_recorders.o: EXTRA_CFLAGS := -fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns
 
 $(BUILD)/%.o: %.c $(HEADERS) | $(BUILD)/.setup
 	@mkdir -p $(dir $@)
@@ -56,8 +56,8 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 # test_gc also takes the gc family's readers, and reads a gc-built program in two builds.
-UNIT_EXTRA_test_gc := interpose/gc_binary.c interpose/gc_goroutines.c interpose/gc_mem.c interpose/gc_patch.c \
-                      interpose/gc_hooks.c
+UNIT_EXTRA_test_gc := interpose/gc_binary.c interpose/gc_layout.c interpose/gc_goroutines.c interpose/gc_mem.c \
+                      interpose/gc_patch.c interpose/gc_hooks.c interpose/gc_recorders.c
 GO_ENV     := GOCACHE=$(CURDIR)/$(BUILD)/gocache GOPROXY=off GOTOOLCHAIN=local GOTELEMETRY=off GOFLAGS=
 GO_TARGETS := $(BUILD)/unit/go/target $(BUILD)/unit/go/target-stripped
 UNIT_ENV   := TARGET=$(BUILD)/unit/go/target TARGET_STRIPPED=$(BUILD)/unit/go/target-stripped
@@ -95,7 +95,7 @@ e2e: lib
 # check also runs a short stress round (2 s per runtime); `make stress` is the long one.
 check: setup lib unit unit-asan e2e
 	@STRESS_SECONDS=2 tests/stress/run.sh
-	@tests/check_gc_hooks.sh $(BUILD)/interpose/gc_hooks.o
+	@tests/check_gc_hooks.sh $(BUILD)/interpose/gc_hooks.o $(BUILD)/interpose/gc_recorders.o
 	@tests/check_docs.sh
 
 # ---- demo, bench, install ----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 #ifndef LC_GC_FAMILY_H
 #define LC_GC_FAMILY_H
 #include "gc_binary.h"
+#include "gc_goroutines.h"
 
 enum { LC_GC_NOT_GO = 0, LC_GC_ON, LC_GC_REFUSED };
 
@@ -11,4 +12,10 @@ int lc_gc_start(void);
 int lc_gc_active(void);
 /* The executable, when the family is on. */
 const struct gc_bin *lc_gc_binary(void);
+
+/* ---- gc_sync.c: the family's task source -------------------------------------------------------------- */
+void gc_sync_setup(const struct gc_bin *bin, struct gc_mem *mem, struct gc_reader *reader);
+/* Read every goroutine into the task table (sample: stop the threads running goroutines for their stacks,
+ * for a report). Returns how many user goroutines still run, -1 when the runtime's table cannot be read. */
+int gc_sync(uint64_t exiting_g, int sample);
 #endif

@@ -23,6 +23,10 @@ static inline long gc_sys6(long nr, long a, long b, long c, long d, long e, long
 #define GC_FUTEX_WAIT_PRIVATE 128
 #define GC_FUTEX_WAKE_PRIVATE 129
 
+/* Loads of the Go runtime's memory, which the compiler must not fold or cache across calls. */
+static inline uint64_t load64(uint64_t addr) { return *(volatile uint64_t *)(uintptr_t)addr; }
+static inline uint32_t load32(uint64_t addr) { return *(volatile uint32_t *)(uintptr_t)addr; }
+
 struct gc_timespec { long sec, nsec; };
 
 static inline void gc_futex_wait(volatile int32_t *addr, int32_t val, long timeout_ns)
