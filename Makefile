@@ -36,7 +36,12 @@ $(BUILD)/%.o: %.c $(HEADERS) | $(BUILD)/.setup
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
 
-lib: $(LIB)
+# The default suppressions go beside the library, where it reads them (report/suppress.c).
+SUPP := $(BUILD)/libleakcheck.supp
+lib: $(LIB) $(SUPP)
+$(SUPP): report/libleakcheck.supp
+	@mkdir -p $(dir $@)
+	cp $< $@
 $(LIB): $(CORE_OBJ) $(SHIM_OBJ)
 	$(CC) -shared -fuse-ld=gold -o $@ $^ $(PKG_LIBS) -ldl -pthread
 
@@ -118,6 +123,7 @@ fuzz: setup
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/lib/leakcheck $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/leakcheck/libleakcheck.so
+	install -m 0644 $(SUPP) $(DESTDIR)$(PREFIX)/lib/leakcheck/libleakcheck.supp
 	install -m 0755 scripts/leakcheck $(DESTDIR)$(PREFIX)/bin/leakcheck
 	install -m 0755 scripts/leakcheck-report.py $(DESTDIR)$(PREFIX)/lib/leakcheck/leakcheck-report.py
 

@@ -243,9 +243,12 @@ char *rules_read_file(const char *path, const char **why)
 
 /* ---- matching ---------------------------------------------------------------------------------------------- */
 
+/* A frame matches by its function, its source file or its module (the library path a report prints for a frame
+ * without a line). */
 static int frame_matches(const char *pat, const struct lc_frame *f)
 {
-    return fnmatch(pat, f->func, 0) == 0 || (f->file && fnmatch(pat, f->file, 0) == 0);
+    return fnmatch(pat, f->func, 0) == 0 || (f->file && fnmatch(pat, f->file, 0) == 0) ||
+           (f->module && fnmatch(pat, f->module, 0) == 0);
 }
 
 struct lc_supp_rule *rules_match(struct lc_rules *rs, const struct lc_rule_frames *subject)

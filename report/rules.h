@@ -1,8 +1,8 @@
 /* A generic rule context, in the spirit of the sanitizers' suppression contexts: rules "kind:pattern" read from
  * a file (one a line, '#' comments and blank lines allowed) or given as a comma-separated list of patterns of
  * one kind, matched against frames. It knows nothing of what the kinds mean: its user (suppress.c) names them
- * and says which frames each kind is matched against. A pattern is a whole function name or source file path
- * with '*' wildcards (fnmatch). */
+ * and says which frames each kind is matched against. A pattern is a whole function name, source file path or
+ * module (shared object or executable path) with '*' wildcards (fnmatch). */
 #ifndef LC_RULES_H
 #define LC_RULES_H
 #include <stddef.h>

@@ -1,13 +1,15 @@
 /* leakcheck's rules on top of the generic rule context (rules.h): the kinds (leak, leak_top, leak_created_by,
- * misuse, one per finding kind), the ignore_* options as rules of the leak kinds, the suppressions file, and
- * the frames of a task or a finding each kind is matched against, symbolized once per task or finding for all
- * the rules. The option rules come first (rebuilt each report from the options), then the file's, read once,
- * at the first report (never in a signal handler); only the file's are listed as used suppressions. */
+ * misuse, one per finding kind), the ignore_* options as rules of the leak kinds, the suppressions file, the
+ * default suppressions shipped beside the library, and the frames of a task or a finding each kind is matched
+ * against, symbolized once per task or finding for all the rules. The option rules come first (rebuilt each
+ * report from the options), then the file's, then the defaults, both read once, at the first report (never in
+ * a signal handler); the file's are listed as used suppressions, the defaults' only at verbosity 2. */
 #include "suppress.h"
 #include "frames.h"
 #include "rules.h"
 #include "../runtime/options.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,8 @@ static const char *const kind_ids[K__COUNT] = {
 
 static struct lc_rules opts = { kind_ids, K__COUNT, NULL, 0 };    /* from the ignore_* options */
 static struct lc_rules file = { kind_ids, K__COUNT, NULL, 0 };    /* from the suppressions file */
+static struct lc_rules defs = { kind_ids, K__COUNT, NULL, 0 };    /* the default suppressions */
+static char defs_path[4096];
 static int loaded;
 
 const char *suppress_kind_id(enum lc_finding_kind kind)
@@ -38,6 +42,8 @@ void suppress_clear(void)
 {
     rules_clear(&file);
     rules_clear(&opts);
+    rules_clear(&defs);
+    defs_path[0] = 0;
 }
 
 int suppress_parse(const char *name, const char *text, char *err, size_t errlen)
@@ -59,31 +65,64 @@ static void say(const char *s)
     }
 }
 
+/* The file's text, or NULL after one line on stderr saying why not (quiet: say nothing). */
+static char *read_rules(const char *path, int quiet)
+{
+    const char *why = NULL;
+    char *text = rules_read_file(path, &why);
+    if (!text && !quiet) {
+        char msg[4200];
+        snprintf(msg, sizeof msg, "leakcheck: cannot read suppressions file '%s': %s; no suppressions apply\n",
+                 path, why ? why : "error");
+        say(msg);
+    }
+    return text;
+}
+
+static void parse_into(struct lc_rules *rs, const char *path, const char *text)
+{
+    char err[4096];
+    rules_clear(rs);
+    if (rules_parse(rs, path, text, err, sizeof err, K_LEAK) > 0) {
+        say(err);
+        say("\n");
+    }
+}
+
+const char *suppress_default_path(void)
+{
+    Dl_info di;
+    const char *slash;
+    if (!defs_path[0] && dladdr((void *)suppress_default_path, &di) && di.dli_fname &&
+        (slash = strrchr(di.dli_fname, '/')) != NULL)
+        snprintf(defs_path, sizeof defs_path, "%.*s/" LC_DEFAULT_SUPP, (int)(slash - di.dli_fname), di.dli_fname);
+    return defs_path;
+}
+
+int suppress_parse_defaults(const char *name, const char *text, char *err, size_t errlen)
+{
+    rules_clear(&defs);
+    return rules_parse(&defs, name, text, err, errlen, K_LEAK);
+}
+
 void suppress_load(void)
 {
     const char *path = lc_opt.suppressions;
     if (loaded)
         return;
     loaded = 1;
-    if (!path || !*path)
-        return;
     int saved = errno;
-    const char *why = NULL;
-    char *text = rules_read_file(path, &why);
-    if (!text) {
-        char msg[4200];
-        snprintf(msg, sizeof msg, "leakcheck: cannot read suppressions file '%s': %s; no suppressions apply\n",
-                 path, why ? why : "error");
-        say(msg);
-        errno = saved;
-        return;
+    char *text;
+    if (path && *path && (text = read_rules(path, 0)) != NULL) {
+        parse_into(&file, path, text);
+        free(text);
     }
-    char err[4096];
-    if (suppress_parse(path, text, err, sizeof err) > 0) {
-        say(err);
-        say("\n");
+    /* beside the library; a build or install without it simply has none */
+    const char *dp = lc_opt.default_suppressions ? suppress_default_path() : "";
+    if (*dp && (text = read_rules(dp, 1)) != NULL) {
+        parse_into(&defs, dp, text);
+        free(text);
     }
-    free(text);
     errno = saved;
 }
 
@@ -94,6 +133,7 @@ void suppress_begin(void)
     rules_add_list(&opts, K_LEAK, lc_opt.ignore_any);
     rules_add_list(&opts, K_LEAK_CREATED_BY, lc_opt.ignore_created_by);
     rules_begin(&file);
+    rules_begin(&defs);
 }
 
 /* The frames a task or finding is matched against, computed once for all the rules. Reports are serialized, so
@@ -134,15 +174,15 @@ static void subject_task(const struct lc_task *t)
         subj.nby++;
 }
 
-/* A matching rule of the options', else of the file's. */
+/* A matching rule of the options', else of the file's, else of the defaults'. */
 static int matched(const struct lc_rule_frames *by_kind)
 {
-    return rules_match(&opts, by_kind) || rules_match(&file, by_kind);
+    return rules_match(&opts, by_kind) || rules_match(&file, by_kind) || rules_match(&defs, by_kind);
 }
 
 int suppress_task(const struct lc_task *t)
 {
-    if (!opts.nrules && !file.nrules)
+    if (!opts.nrules && !file.nrules && !defs.nrules)
         return 0;
     subject_task(t);
     struct lc_rule_frames by_kind[K__COUNT] = {
@@ -155,7 +195,7 @@ int suppress_task(const struct lc_task *t)
 
 int suppress_finding(const struct lc_finding *f)
 {
-    if (!file.nrules || f->kind >= LC_F__COUNT)
+    if ((!file.nrules && !defs.nrules) || f->kind >= LC_F__COUNT)
         return 0;
     subj.nany = 0;
     add_stack(f->site[0]);
@@ -164,7 +204,7 @@ int suppress_finding(const struct lc_finding *f)
     by_kind[f->kind] = (struct lc_rule_frames){ subj.any, subj.nany };
     if (f->kind != LC_F_DEADLOCK)
         by_kind[K_MISUSE] = by_kind[f->kind];
-    return rules_match(&file, by_kind) != NULL;
+    return rules_match(&file, by_kind) || rules_match(&defs, by_kind);
 }
 
 size_t suppress_nrules(void)
@@ -177,17 +217,36 @@ const struct lc_supp_rule *suppress_rule(size_t i)
     return i < file.nrules ? &file.rules[i] : NULL;
 }
 
+static void print_used(struct lc_bufw *w, const struct lc_rules *rs, const char *mark, int *any)
+{
+    for (size_t i = 0; i < rs->nrules; i++) {
+        const struct lc_supp_rule *r = &rs->rules[i];
+        if (!r->hits)
+            continue;
+        if (!(*any)++)
+            bw_puts(w, "leakcheck: used suppressions:\n");
+        bw_printf(w, "  %u %s:%s%s\n", r->hits, r->kind, r->pattern, mark);
+    }
+}
+
 void suppress_print_used(struct lc_bufw *w)
 {
     int any = 0;
-    for (size_t i = 0; i < file.nrules; i++) {
-        const struct lc_supp_rule *r = &file.rules[i];
-        if (!r->hits)
-            continue;
-        if (!any++)
-            bw_puts(w, "leakcheck: used suppressions:\n");
-        bw_printf(w, "  %u %s:%s\n", r->hits, r->kind, r->pattern);
-    }
+    print_used(w, &file, "", &any);
+    if (lc_opt.verbosity >= 2)
+        print_used(w, &defs, "  (default)", &any);
     if (any)
         bw_puts(w, "\n");
+}
+
+void suppress_print_defaults(struct lc_bufw *w)
+{
+    if (lc_opt.verbosity < 2)
+        return;
+    if (defs.nrules)
+        bw_printf(w, "leakcheck: %zu default suppressions from %s\n", defs.nrules, defs_path);
+    else if (!lc_opt.default_suppressions)
+        bw_puts(w, "leakcheck: default suppressions off (default_suppressions=0)\n");
+    else
+        bw_printf(w, "leakcheck: no default suppressions (%s not found)\n", *defs_path ? defs_path : LC_DEFAULT_SUPP);
 }

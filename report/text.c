@@ -277,6 +277,7 @@ static void put_verdict(struct lc_bufw *w, const struct lc_snapshot *s, const st
     if (!v->leaked && !v->misuse && !v->deadlocks) {
         if (lc_opt.verbosity >= 2) {
             bw_printf(w, "leakcheck: no leaks (pid %d, %u suppressed)\n", (int)s->pid, v->suppressed);
+            suppress_print_defaults(w);
             suppress_print_used(w);
         }
         return;
@@ -299,6 +300,7 @@ static void put_verdict(struct lc_bufw *w, const struct lc_snapshot *s, const st
     bw_puts(w, ")\n\n");
     put_groups(w, s, j);
     text_findings(w, s, j, MAX_FINDINGS_SHOWN);
+    suppress_print_defaults(w);
     suppress_print_used(w);                /* so that stale rules can be removed */
     report_put_written(w);
     if (crash)

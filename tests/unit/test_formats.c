@@ -487,6 +487,15 @@ START_TEST(suppressed_findings_and_leaks)
     ck_assert_uint_eq(suppress_rule(1)->hits, 1);
     ck_assert_uint_eq(suppress_rule(2)->hits, 1);
     verdict_free(&judged);
+
+    /* a default rule matches a frame by its module, the path a report prints for a frame without a line */
+    ck_assert_int_eq(suppress_parse("t.supp", "", err, sizeof err), 0);
+    ck_assert_int_eq(suppress_parse_defaults("d.supp", "leak:*/unit/test_formats\n", err, sizeof err), 0);
+    verdict_judge(&snap, &ctx, &judged);
+    ck_assert_uint_eq(judged.v.leaked, 0);
+    ck_assert_uint_eq(judged.v.suppressed, 3);
+    verdict_free(&judged);
+    ck_assert_int_eq(suppress_parse_defaults("d.supp", "", err, sizeof err), 0);
 }
 END_TEST
 
