@@ -159,7 +159,9 @@ static int in_self(uintptr_t pc)
 }
 
 /* ---- stacks ----------------------------------------------------------------------------------------------- */
-static stack_id trim_intern(const uintptr_t *pc, int n)
+/* on_g0: the walk is on a thread's system stack (the scheduler running timers, as for time.AfterFunc), whose
+ * frames below libgo's are the thread's start (C main, start_thread), never the program's call. */
+static stack_id trim_intern(const uintptr_t *pc, int n, int on_g0)
 {
     int start = 0, i;
     /* Within the leading run of shim and libgo frames, the program's call is right below our last wrapper. */
@@ -169,7 +171,7 @@ static stack_id trim_intern(const uintptr_t *pc, int n)
     /* And when the program has a frame of its own further down, it goes on top. */
     for (i = start; i < n && (in_self(pc[i]) || go_in_libgo(pc[i])); i++)
         ;
-    if (i < n)
+    if (i < n && !on_g0)
         start = i;
     int depth = lc_opt.stack_depth < 1 ? 1 : lc_opt.stack_depth > LC_MAX_FRAMES ? LC_MAX_FRAMES
                                                                                : lc_opt.stack_depth;
@@ -188,7 +190,8 @@ __attribute__((noinline)) stack_id go_stack(void)
     int e = errno;
     void *buf[LC_MAX_FRAMES + 32];
     int n = stack_walk(buf, (int)(sizeof buf / sizeof buf[0]));   /* its own frames are the shim's: dropped */
-    stack_id id = trim_intern((const uintptr_t *)buf, n);
+    void *g = go_getg();
+    stack_id id = trim_intern((const uintptr_t *)buf, n, !g || go_goid(g) == 0);
     errno = e;
     return id;
 }

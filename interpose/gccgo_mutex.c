@@ -15,6 +15,7 @@
 #include "gccgo_int.h"
 #include "../runtime/lock.h"
 #include "../runtime/sync_events.h"
+#include "../report/symbolize.h"
 
 /* RWMutex's write lock takes its inner Mutex (at offset 0: same address) through Mutex.Lock: those calls are
  * the RWMutex's own business and are not tracked again. */
@@ -36,6 +37,52 @@ static inline int from_rw(uintptr_t ra)
             return 1;
     return 0;
 }
+
+/* ---- lock sites ------------------------------------------------------------------------------------------ */
+/* A Lock of a mutex embedded in a struct is called through the compiler's method stub (main.T.Lock..stub, at the
+ * struct's declaration line): the site is the stub's caller. A stub's frame has a fixed size, so the stub's own
+ * return address lies a fixed number of words above ours. Each return address is classified once (its code and
+ * its function's name); the word packs the return address (user addresses fit in 48 bits) and that distance
+ * (0: not a stub). */
+#define SITE_SLOTS 1024u
+static uint64_t site_kinds[SITE_SLOTS];
+
+static inline uint32_t site_hash(uintptr_t ra)
+{
+    return (uint32_t)((ra * 0x9e3779b97f4a7c15ull) >> 40) & (SITE_SLOTS - 1);
+}
+
+/* A return address followed by "add $N,%rsp; ret" in a function the compiler made: its frame is N bytes, so its
+ * own return address is N / 8 + 1 words above the wrapper's. Returns that many words, 0 when ra is not so. */
+static unsigned stub_words(uintptr_t ra)
+{
+    const uint8_t *c = (const uint8_t *)ra;
+    if (!(c[0] == 0x48 && c[1] == 0x83 && c[2] == 0xc4 && c[3] < 0x80 && (c[3] & 7) == 0 && c[4] == 0xc3))
+        return 0;
+    struct lc_frame f;
+    symbolize(ra, 0, &f);
+    return f.wrapper ? c[3] / 8u + 1 : 0;
+}
+
+__attribute__((noinline)) static uintptr_t site_slow(uintptr_t ra, const uintptr_t *slot)
+{
+    LC_ENTER();
+    unsigned words = stub_words(ra);
+    __atomic_store_n(&site_kinds[site_hash(ra)], (uint64_t)ra << 16 | words, __ATOMIC_RELAXED);
+    LC_LEAVE();
+    return words ? slot[words] : ra;
+}
+
+/* Where the program called Lock: ra, the wrapper's return address, or past a ..stub its caller. slot: where the
+ * wrapper's return address is stored (its frame address + 1 word). */
+static inline uintptr_t lock_site(uintptr_t ra, const uintptr_t *slot)
+{
+    uint64_t w = __atomic_load_n(&site_kinds[site_hash(ra)], __ATOMIC_RELAXED);
+    if (__builtin_expect((w >> 16) == ra, 1))
+        return (w & 0xffff) ? slot[w & 0xffff] : ra;
+    return site_slow(ra, slot);
+}
+#define GO_LOCK_SITE(ra) lock_site(ra, (const uintptr_t *)LC_SP() + 1)
 
 /* ---- g -> lockset ---------------------------------------------------------------------------------------- */
 #define GL_SLOTS (1u << 14)
@@ -218,9 +265,10 @@ GO_WRAPPER_ALIAS(void, go_mutex_lock, "sync.Mutex.Lock", (void *m))
 {
     uintptr_t ra = LC_RA();
     struct lc_lockset *ls = GO_ACTIVE() && !from_rw(ra) ? lock_begin(m, LC_LK_MUTEX) : NULL;
+    uintptr_t site = ls ? GO_LOCK_SITE(ra) : 0;
     GO_NEXT(go_mutex_lock)(m);
     if (ls)
-        lock_after(m, LC_LK_MUTEX, ra);
+        lock_after(m, LC_LK_MUTEX, site);
 }
 
 GO_WRAPPER_ALIAS(_Bool, go_mutex_trylock, "sync.Mutex.TryLock", (void *m))
@@ -229,7 +277,7 @@ GO_WRAPPER_ALIAS(_Bool, go_mutex_trylock, "sync.Mutex.TryLock", (void *m))
     _Bool ok = GO_NEXT(go_mutex_trylock)(m);
     struct lc_lockset *ls;
     if (ok && GO_ACTIVE() && !from_rw(ra) && (ls = gl_get(1)) != NULL)
-        lock_end(ls, m, LC_LK_MUTEX, ra);
+        lock_end(ls, m, LC_LK_MUTEX, GO_LOCK_SITE(ra));
     return ok;
 }
 
@@ -244,18 +292,20 @@ GO_WRAPPER_ALIAS(void, go_rw_lock, "sync.RWMutex.Lock", (void *m))
 {
     uintptr_t ra = LC_RA();
     struct lc_lockset *ls = GO_ACTIVE() ? lock_begin(m, LC_LK_WRITE) : NULL;
+    uintptr_t site = ls ? GO_LOCK_SITE(ra) : 0;
     GO_NEXT(go_rw_lock)(m);
     if (ls)
-        lock_after(m, LC_LK_WRITE, ra);
+        lock_after(m, LC_LK_WRITE, site);
 }
 
 GO_WRAPPER_ALIAS(void, go_rw_rlock, "sync.RWMutex.RLock", (void *m))
 {
     uintptr_t ra = LC_RA();
     struct lc_lockset *ls = GO_ACTIVE() ? lock_begin(m, LC_LK_READ) : NULL;
+    uintptr_t site = ls ? GO_LOCK_SITE(ra) : 0;
     GO_NEXT(go_rw_rlock)(m);
     if (ls)
-        lock_after(m, LC_LK_READ, ra);
+        lock_after(m, LC_LK_READ, site);
 }
 
 GO_WRAPPER_ALIAS(_Bool, go_rw_trylock, "sync.RWMutex.TryLock", (void *m))
@@ -264,7 +314,7 @@ GO_WRAPPER_ALIAS(_Bool, go_rw_trylock, "sync.RWMutex.TryLock", (void *m))
     _Bool ok = GO_NEXT(go_rw_trylock)(m);
     struct lc_lockset *ls;
     if (ok && GO_ACTIVE() && (ls = gl_get(1)) != NULL)
-        lock_end(ls, m, LC_LK_WRITE, ra);
+        lock_end(ls, m, LC_LK_WRITE, GO_LOCK_SITE(ra));
     return ok;
 }
 
@@ -274,7 +324,7 @@ GO_WRAPPER_ALIAS(_Bool, go_rw_tryrlock, "sync.RWMutex.TryRLock", (void *m))
     _Bool ok = GO_NEXT(go_rw_tryrlock)(m);
     struct lc_lockset *ls;
     if (ok && GO_ACTIVE() && (ls = gl_get(1)) != NULL)
-        lock_end(ls, m, LC_LK_READ, ra);
+        lock_end(ls, m, LC_LK_READ, GO_LOCK_SITE(ra));
     return ok;
 }
 

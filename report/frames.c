@@ -6,26 +6,27 @@
 #include <fnmatch.h>
 #include <string.h>
 
-/* Runtime plumbing: function pattern (fnmatch), and the module it must be in (NULL: any). */
-static const struct { const char *func, *module; } plumbing[] = {
-    { "_start", NULL },
-    { "__libc_start_call_main", NULL },
-    { "__libc_start_main*", NULL },
-    { "start_thread", NULL },
-    { "clone", NULL },
-    { "clone3", NULL },
-    { "__clone*", NULL },
-    { "runtime.kickoff", NULL },
-    { "runtime.goexit*", NULL },
-    { "runtime.main", NULL },          /* always below main.main */
-    { "runtime_main", NULL },
-    { "runtime.mstart*", NULL },
-    { "runtime_mstart", NULL },
-    { "mstart", "*libgo.so*" },
-    { "main", "*libgo.so*" },          /* libgo's C main, below the scheduler */
-    { "__go_go", NULL },
-    { "*.go..thunk*", NULL },          /* gccgo's wrapper of a go statement: Go's tracebacks do not show it */
-    { "__go_start_thread", NULL },
+/* Runtime plumbing: function pattern (fnmatch), and the module and source file it must be in (NULL: any). */
+static const struct { const char *func, *module, *file; } plumbing[] = {
+    { "_start", NULL, NULL },
+    { "__libc_start_call_main", NULL, NULL },
+    { "__libc_start_main*", NULL, NULL },
+    { "start_thread", NULL, NULL },
+    { "clone", NULL, NULL },
+    { "clone3", NULL, NULL },
+    { "__clone*", NULL, NULL },
+    { "runtime.kickoff", NULL, NULL },
+    { "runtime.goexit*", NULL, NULL },
+    { "runtime.main", NULL, NULL },          /* always below main.main */
+    { "runtime_main", NULL, NULL },
+    { "runtime.mstart*", NULL, NULL },
+    { "runtime_mstart", NULL, NULL },
+    { "mstart", "*libgo.so*", NULL },
+    { "main", "*libgo.so*", NULL },          /* libgo's C main, below the scheduler */
+    { "main", NULL, "*/go-main.c" },   /* the same, linked into a gccgo executable (libgobegin) */
+    { "__go_go", NULL, NULL },
+    { "*.go..thunk*", NULL, NULL },          /* gccgo's wrapper of a go statement: Go's tracebacks do not show it */
+    { "__go_start_thread", NULL, NULL },
 };
 
 /* Whether a frame is runtime plumbing never shown (_start, start_thread, runtime.kickoff, ...). */
@@ -34,7 +35,9 @@ static int frames_is_plumbing(const struct lc_frame *f)
     for (size_t i = 0; i < sizeof plumbing / sizeof plumbing[0]; i++) {
         if (fnmatch(plumbing[i].func, f->func, 0) != 0)
             continue;
-        if (!plumbing[i].module || (f->module && fnmatch(plumbing[i].module, f->module, 0) == 0))
+        if (plumbing[i].module && !(f->module && fnmatch(plumbing[i].module, f->module, 0) == 0))
+            continue;
+        if (!plumbing[i].file || (f->file && fnmatch(plumbing[i].file, f->file, 0) == 0))
             return 1;
     }
     return 0;

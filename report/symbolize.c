@@ -335,6 +335,7 @@ static void resolve(uintptr_t pc, int exact, struct sym_entry *e)
         e->f[i].module = module;
         if (!e->f[i].func)
             e->f[i].func = "??";
+        e->f[i].wrapper = symnames_compiler_made(e->f[i].func);   /* as a gc build's wrappers: not shown */
     }
 }
 

@@ -10,7 +10,8 @@ struct lc_frame {
     const char *file;         /* NULL when unknown; path as DWARF gives it */
     int line;                 /* 0 when unknown */
     const char *module;       /* shared object or executable path */
-    int wrapper;              /* compiler-generated (a gc build's go-statement and method wrappers): not shown */
+    int wrapper;              /* compiler-generated (a gc build's go-statement and method wrappers, gccgo's
+                               * ..stub methods, C++ thunks): not shown, the caller's line stands for the site */
 };
 
 /* pc is a return address (the caller's pc is pc-1 for line lookup) unless exact is set. */

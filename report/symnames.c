@@ -52,6 +52,18 @@ const char *symnames_symbol(const char *sym, const char *module)
     return sym_intern(sym);
 }
 
+int symnames_compiler_made(const char *name)
+{
+    static const char *const prefixes[] = { "non-virtual thunk to ", "virtual thunk to ", "covariant return thunk to " };
+    size_t n = name ? strlen(name) : 0;
+    if (n > 6 && strcmp(name + n - 6, "..stub") == 0)
+        return 1;
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(name ? name : "", prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
 static const char *attr_string(Dwarf_Die *die, int name)
 {
     Dwarf_Attribute a;

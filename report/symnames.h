@@ -8,4 +8,7 @@
 const char *symnames_symbol(const char *sym, const char *module);
 /* The name of a subprogram or inlined-subroutine DIE in a CU of language lang, NULL when DWARF has none. */
 const char *symnames_die(Dwarf_Die *cu, Dwarf_Die *die, int lang);
+/* Whether a function name (as these return it) is one the compiler made, never the site of anything: gccgo's
+ * method stubs of embedded fields (main.T.Lock..stub), C++ this-adjusting thunks. */
+int symnames_compiler_made(const char *name);
 #endif
