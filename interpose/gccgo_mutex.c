@@ -181,16 +181,13 @@ static inline struct lc_lockset *gl_get(int create)
 }
 
 /* ---- slow paths ------------------------------------------------------------------------------------------ */
-__attribute__((noinline)) static void self_deadlock(struct lc_lockset *ls, const void *m, const struct lc_held *h,
-                                                    enum lc_lock_mode mode)
+/* RLock of an RWMutex this goroutine has read-locked already: Go forbids it (a writer arriving in between
+ * deadlocks both), whether or not one arrived in this run. */
+__attribute__((noinline)) static void recursive_rlock(struct lc_lockset *ls, const void *m, const struct lc_held *h)
 {
     LC_ENTER();
-    const char *note = mode == LC_LK_MUTEX ? "sync.Mutex.Lock"
-                       : mode == LC_LK_WRITE ? (LC_HELD_MODE(h) == LC_LK_READ ? "RWMutex.Lock while RLocked"
-                                                                               : "sync.RWMutex.Lock")
-                                             : "RWMutex.RLock while Locked";
     struct lc_actor a = GO_ACTOR;
-    lc_mutex_self_deadlock(&a, ls, m, LC_HELD_PC(h), note);
+    lc_rwlock_recursive_read(&a, ls, m, LC_HELD_PC(h));
     LC_LEAVE();
 }
 
@@ -221,10 +218,12 @@ static inline struct lc_lockset *lock_begin(const void *m, enum lc_lock_mode mod
         return NULL;
     uint32_t n = ls->n;
     if (n && n <= LC_HELD_MAX) {
+        /* A Lock of a mutex this goroutine holds is no finding yet: Go mutexes have no owner, and another
+         * goroutine may unlock it (hand-off). If none does, the verdict finds it waiting for itself. */
         for (uint32_t i = 0; i < n; i++) {
             const struct lc_held *h = &ls->held[i];
-            if (h->lock == m && lc_lock_self_wait(0, LC_HELD_MODE(h), mode)) {
-                self_deadlock(ls, m, h, mode);
+            if (h->lock == m && mode == LC_LK_READ && LC_HELD_MODE(h) == LC_LK_READ) {
+                recursive_rlock(ls, m, h);
                 break;
             }
         }

@@ -141,7 +141,8 @@ struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
     lc_lifecycle_refresh(1);
     struct lc_snapshot s;
     if (snapshot_take(&s, 1000) == 0) {
-        deadlock_augment(&s);           /* wait-for cycles become findings of this report */
+        /* wait-for cycles become findings of this report; goroutines waiting for themselves at a verdict */
+        deadlock_augment(&s, reason != LC_REASON_DUMP && reason != LC_REASON_PERIODIC && reason != LC_REASON_ALERT);
         struct lc_report_ctx ctx = { reason, signo, status, 0 };
         for (size_t i = 0; i < s.ntasks; i++)
             if (s.tasks[i].flags & LC_TF_EXITING)

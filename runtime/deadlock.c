@@ -160,8 +160,8 @@ static size_t cycles(const struct lc_snapshot *s, size_t min_len,
             len++;
             k = next[k];
         } while (k != j && len < n);
-        if (len < min_len)
-            continue;
+        if (len < min_len || (len == 1 && mem[0]->kind == LC_GOROUTINE))
+            continue;                   /* a goroutine waiting for itself may still be handed the mutex */
         found++;
         if (fn) {                       /* rotate: the lowest id first */
             const struct lc_task **rot = lc_calloc(len, sizeof *rot);
@@ -214,12 +214,48 @@ size_t deadlock_stuck(const struct lc_snapshot *s)
     return cycles(s, 1, NULL, NULL);
 }
 
-size_t deadlock_augment(struct lc_snapshot *s)
+/* Goroutines blocked on a Go mutex they hold themselves. Go mutexes have no owner, so while the program runs
+ * another goroutine may still unlock it (hand-off); at a verdict none will: LC_F_SELF_DEADLOCK, at the blocking
+ * stack and where it took the lock. */
+static size_t self_waits(const struct lc_snapshot *s, struct lc_finding *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->ntasks && n < max; i++) {
+        const struct lc_task *t = &s->tasks[i];
+        if (t->kind != LC_GOROUTINE || deadlock_waits_for(s, t) != t)
+            continue;
+        struct lc_wait w = deadlock_wait(s, t);
+        struct lc_finding *f = &out[n++];
+        memset(f, 0, sizeof *f);
+        f->kind = LC_F_SELF_DEADLOCK;
+        f->obj = t->obj;
+        f->site[0] = t->site;
+        f->site[1] = w.holder_site ? lockset_site_stack(w.holder_pc) : 0;
+        f->task[0] = f->task[1] = t->id;
+        f->count = 1;
+        f->first_ns = s->now_ns;
+        snprintf(f->note, sizeof f->note, "%s", t->what ? t->what : "sync.Mutex.Lock");
+    }
+    return n;
+}
+
+static int same_finding(const struct lc_finding *a, const struct lc_finding *b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    if (a->kind == LC_F_SELF_DEADLOCK)
+        return a->obj == b->obj && a->task[0] == b->task[0];
+    return a->task[0] == b->task[0] && a->site[0] == b->site[0] && a->site[1] == b->site[1];
+}
+
+size_t deadlock_augment(struct lc_snapshot *s, int verdict)
 {
     struct lc_finding found[MAX_CYCLES];
     size_t n = deadlock_find(s, found, MAX_CYCLES), added = 0;
     if (n > MAX_CYCLES)
         n = MAX_CYCLES;
+    if (verdict)
+        n += self_waits(s, found + n, MAX_CYCLES - n);
     if (!n)
         return 0;
     struct lc_finding *all = lc_calloc(s->nfindings + n, sizeof *all);
@@ -231,8 +267,7 @@ size_t deadlock_augment(struct lc_snapshot *s)
     for (size_t i = 0; i < n; i++) {
         int dup = 0;
         for (size_t k = 0; k < total && !dup; k++)
-            dup = all[k].kind == LC_F_DEADLOCK && all[k].task[0] == found[i].task[0] &&
-                  all[k].site[0] == found[i].site[0] && all[k].site[1] == found[i].site[1];
+            dup = same_finding(&all[k], &found[i]);
         if (!dup) {
             all[total++] = found[i];
             added++;

@@ -15,15 +15,18 @@ void deadlock_note_waits(struct lc_snapshot *s);
 /* t's wait record (a task of s). A snapshot made by hand, without records, gets its locks read now. */
 struct lc_wait deadlock_wait(const struct lc_snapshot *s, const struct lc_task *t);
 
-/* Wait-for cycles of two or more tasks (a task waiting for itself is reported as LC_F_SELF_DEADLOCK when it
- * happens). One LC_F_DEADLOCK finding per cycle, starting at its member with the lowest id: task[0], task[1]
+/* Wait-for cycles of two or more tasks (a thread waiting for itself is reported as LC_F_SELF_DEADLOCK when it
+ * happens, a goroutine by deadlock_augment at a verdict). One LC_F_DEADLOCK finding per cycle, starting at its member with the lowest id: task[0], task[1]
  * and site[0], site[1] are the first two members and their blocking stacks, obj what task[0] waits on, note
  * "threads 2 -> 3 -> 2". Fills up to max; returns how many cycles there are. */
 size_t deadlock_find(const struct lc_snapshot *s, struct lc_finding *out, size_t max);
 /* Appends deadlock_find's findings to s->findings (reallocated with lc_calloc, as snapshot_free expects),
- * skipping cycles already there. Returns how many were added. Call right after snapshot_take. */
-size_t deadlock_augment(struct lc_snapshot *s);
-/* Tasks in certain wait-for cycles, a task waiting for itself included. */
+ * skipping cycles already there, and for a verdict (the program ends: verdict != 0) an LC_F_SELF_DEADLOCK for each
+ * goroutine blocked on a Go mutex it holds itself (note: what it blocks in; while the program runs another
+ * goroutine may still hand it the mutex). Returns how many were added. Call right after snapshot_take. */
+size_t deadlock_augment(struct lc_snapshot *s, int verdict);
+/* Tasks in certain wait-for cycles, a thread waiting for itself included (a goroutine is not: another goroutine
+ * may unlock its mutex). */
 size_t deadlock_stuck(const struct lc_snapshot *s);
 /* No task can make progress: every live task (threads only; never for goroutines) is blocked without a
  * timeout on something only another task of this process could release. */

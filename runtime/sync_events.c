@@ -1,5 +1,6 @@
 /* Lock and sync-object events: the decisions behind LC_F_SELF_DEADLOCK, LC_F_UNLOCK_UNLOCKED,
- * LC_F_MUTEX_NOT_OWNER, LC_F_MUTEX_DESTROY_LOCKED, LC_F_EXIT_HOLDING_LOCK and LC_F_NEG_WAITGROUP. */
+ * LC_F_MUTEX_NOT_OWNER, LC_F_MUTEX_DESTROY_LOCKED, LC_F_EXIT_HOLDING_LOCK, LC_F_RECURSIVE_RLOCK and
+ * LC_F_NEG_WAITGROUP. */
 #include "sync_events.h"
 #include "finding.h"
 #include <stdio.h>
@@ -16,6 +17,13 @@ void lc_mutex_self_deadlock(const struct lc_actor *a, struct lc_lockset *ls, con
     if (!held_pc && ls)
         lockset_site(ls->task_id, lock, &held_pc);
     finding_add(LC_F_SELF_DEADLOCK, lock, a->site(), a->task, lockset_site_stack(held_pc), a->task, note);
+}
+
+void lc_rwlock_recursive_read(const struct lc_actor *a, struct lc_lockset *ls, const void *lock, uintptr_t held_pc)
+{
+    if (!held_pc && ls)
+        lockset_site(ls->task_id, lock, &held_pc);
+    finding_add(LC_F_RECURSIVE_RLOCK, lock, a->site(), a->task, lockset_site_stack(held_pc), a->task, NULL);
 }
 
 /* Where the registered holder of lock took it, and who that is. */

@@ -23,6 +23,9 @@ void lc_mutex_pre_lock(const struct lc_actor *a, struct lc_lockset *ls, const vo
  * where it took the lock when ls lists it (held_pc 0: look it up) and the family's note (may be NULL). */
 void lc_mutex_self_deadlock(const struct lc_actor *a, struct lc_lockset *ls, const void *lock, uintptr_t held_pc,
                             const char *note);
+/* The actor read-locks again an RWMutex it holds for reading (Go forbids it: a writer arriving in between waits
+ * for the first read lock, and the second waits for the writer): LC_F_RECURSIVE_RLOCK with both sites. */
+void lc_rwlock_recursive_read(const struct lc_actor *a, struct lc_lockset *ls, const void *lock, uintptr_t held_pc);
 /* Released by the actor although its lockset does not list it. owner_tid, self_tid, locked: what the lock word
  * says (its owner's kernel thread id, 0 none; whether it is locked at all). Owned by the actor (taken before
  * tracking started) is fine; an unlocked lock is LC_F_UNLOCK_UNLOCKED; another owner LC_F_MUTEX_NOT_OWNER

@@ -143,11 +143,11 @@ START_TEST(augment_appends_once)
     snap.findings = lc_calloc(1, sizeof *snap.findings);
     snap.findings[0].kind = LC_F_FD_BAD_CLOSE;
     snap.nfindings = 1;
-    ck_assert_uint_eq(deadlock_augment(&snap), 1);
+    ck_assert_uint_eq(deadlock_augment(&snap, 1), 1);
     ck_assert_uint_eq(snap.nfindings, 2);
     ck_assert_int_eq(snap.findings[0].kind, LC_F_FD_BAD_CLOSE);
     ck_assert_int_eq(snap.findings[1].kind, LC_F_DEADLOCK);
-    ck_assert_uint_eq(deadlock_augment(&snap), 0);
+    ck_assert_uint_eq(deadlock_augment(&snap, 1), 0);
     ck_assert_uint_eq(snap.nfindings, 2);
     lc_free(snap.findings);
 }
