@@ -4,6 +4,7 @@
 #include "frames.h"
 #include "rules.h"
 #include "suppress.h"
+#include "../runtime/deadlock.h"
 #include "../runtime/options.h"
 
 #include <fnmatch.h>
@@ -87,8 +88,8 @@ static int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *
     if (ctx->exiting_task && t->id == ctx->exiting_task)
         return 0;
     switch (t->state) {
-    case LC_BLOCKED:
-        return 1;
+    case LC_BLOCKED:   /* a deadlock report names the stuck: a sleeping task wakes up by itself */
+        return !(ctx->reason == LC_REASON_DEADLOCK && deadlock_wait_times_out(t));
     case LC_RUNNING:
         return lc_opt.report_running != 0;
     case LC_FINISHED:

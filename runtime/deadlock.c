@@ -298,11 +298,17 @@ const struct lc_chan *deadlock_fd_chan(const struct lc_snapshot *s, int fd, int 
     return NULL;
 }
 
+int deadlock_wait_times_out(const struct lc_task *t)
+{
+    return t->state == LC_BLOCKED && t->what &&
+           (strcmp(t->what, "sleep") == 0 || strstr(t->what, "timed") || strstr(t->what, "clock"));
+}
+
 /* Only another task of this process can end this wait. */
 static int waits_forever(const struct lc_snapshot *s, const struct lc_task *t)
 {
     int end;
-    if (!t->what || strstr(t->what, "timed") || strstr(t->what, "clock"))
+    if (!t->what || deadlock_wait_times_out(t))
         return 0;
     switch (t->obj_kind) {
     case LC_OBJ_MUTEX: case LC_OBJ_RWLOCK: case LC_OBJ_COND: case LC_OBJ_SEM: case LC_OBJ_BARRIER:
@@ -333,9 +339,11 @@ int deadlock_all_asleep(const struct lc_snapshot *s)
 
 uint64_t deadlock_signature(const struct lc_snapshot *s)
 {
-    uint64_t h = 1469598103934665603ull ^ s->ntasks;
+    uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < s->ntasks; i++) {
         const struct lc_task *t = &s->tasks[i];
+        if (t->state == LC_RUNNING || deadlock_wait_times_out(t))
+            continue;
         uint64_t v[3] = { t->id, t->state, t->since_ns };
         for (int k = 0; k < 3; k++)
             h = (h ^ v[k]) * 1099511628211ull;

@@ -31,7 +31,12 @@ size_t deadlock_stuck(const struct lc_snapshot *s);
 /* No task can make progress: every live task (threads only; never for goroutines) is blocked without a
  * timeout on something only another task of this process could release. */
 int deadlock_all_asleep(const struct lc_snapshot *s);
-/* Changes whenever a task changes state: two equal signatures some time apart mean nothing moved. */
+/* Whether t's wait ends by itself: a sleep or a wait with a timeout (what names it: "sleep", "*timed*",
+ * "*clock*"). Such a task is neither stuck nor part of a deadlock. */
+int deadlock_wait_times_out(const struct lc_task *t);
+/* Changes whenever a task that may be stuck changes state (tasks running or in a wait that times out are left
+ * out: a goroutine looping on time.Sleep moves all the time): two equal signatures some time apart mean nothing
+ * stuck moved. */
 uint64_t deadlock_signature(const struct lc_snapshot *s);
 
 /* The task t is certainly waiting for, or NULL. */
