@@ -11,14 +11,19 @@
 
 typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
 
-/* C++ demangling through libstdc++ when the program has it loaded; otherwise the mangled name. */
+/* C++ demangling through the C++ runtime's __cxa_demangle: the program's when it has one, else libstdc++ loaded
+ * here, at report time, as a private copy (RTLD_LOCAL) — never a dependency of the library; the mangled name when
+ * neither is there. */
 static const char *cxx_demangle(const char *sym)
 {
     static demangle_fn fn;
     static int looked;
     if (!looked) {
-        fn = (demangle_fn)dlsym(RTLD_DEFAULT, "__cxa_demangle");
         looked = 1;
+        fn = (demangle_fn)dlsym(RTLD_DEFAULT, "__cxa_demangle");
+        void *h = fn ? NULL : dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
+        if (h)
+            fn = (demangle_fn)dlsym(h, "__cxa_demangle");
     }
     int status = -1;
     char *d = fn ? fn(sym, NULL, NULL, &status) : NULL;

@@ -1,5 +1,6 @@
 /* Misuse findings in the text report: a header naming the finding and its object, then each recorded site
- * with its label, top frame and task, and the object's history where the snapshot still has it. */
+ * with its label, the frame of its line and task and a few of its callers, and the object's history where the
+ * snapshot still has it. */
 #include "deadlock.h"
 #include "text.h"
 #include "text_findings.h"
@@ -59,6 +60,8 @@ static int go_lock_finding(const struct lc_finding *f)
            (f->kind == LC_F_SELF_DEADLOCK && (!strncmp(f->note, "sync.", 5) || !strncmp(f->note, "RWMutex.", 8)));
 }
 
+static void put_callers(struct lc_bufw *w, stack_id id, const struct lc_frame *shown);
+
 static void put_site(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_finding *f, int i,
                      size_t label_width)
 {
@@ -72,8 +75,23 @@ static void put_site(struct lc_bufw *w, const struct lc_snapshot *s, const struc
     else if (f->task[i])
         text_task_ref(w, s, f->task[i], kinds[f->kind].task_kind);
     bw_puts(w, "\n");
-    if (lc_opt.verbosity >= 2)
-        text_rest_of_stack(w, f->site[i]);
+    put_callers(w, f->site[i], &fr);
+}
+
+/* The frames outward of the one a site's line shows, its callers: a few by default (a site inside a helper, a
+ * lock wrapper class, says little alone), the whole stack at verbosity 2. */
+#define CALLERS_SHOWN 3
+static void put_callers(struct lc_bufw *w, stack_id id, const struct lc_frame *shown)
+{
+    struct lc_frame f[LC_FRAMES_MAX];
+    int n = frames_of(id, f, text_depth()), i = 0;
+    while (i < n && !(f[i].pc == shown->pc && f[i].func == shown->func))
+        i++;
+    int last = lc_opt.verbosity >= 2 ? n : i + 1 + CALLERS_SHOWN;
+    for (i++; i < n && i < last; i++) {
+        text_frame(w, "      ", "", &f[i]);
+        bw_puts(w, "\n");
+    }
 }
 
 /* Where the object came from: "channel made at", "pipe made at". */

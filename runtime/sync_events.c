@@ -3,7 +3,10 @@
  * LC_F_NEG_WAITGROUP. */
 #include "sync_events.h"
 #include "finding.h"
+#include <errno.h>
 #include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 void lc_mutex_pre_lock(const struct lc_actor *a, struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode)
 {
@@ -34,6 +37,15 @@ static stack_id holder_site(const void *lock, uint64_t *holder)
     return lockset_holder(lock, holder, &pc) ? lockset_site_stack(pc) : 0;
 }
 
+/* Whether tid is a thread of this process (errno kept). */
+static int thread_alive(int tid)
+{
+    int saved = errno;
+    long r = syscall(SYS_tgkill, getpid(), tid, 0);
+    errno = saved;
+    return r == 0;
+}
+
 void lc_mutex_unlock_unheld(const struct lc_actor *a, const void *lock, int owner_tid, int self_tid, int locked)
 {
     uint64_t holder;
@@ -43,8 +55,13 @@ void lc_mutex_unlock_unheld(const struct lc_actor *a, const void *lock, int owne
         lc_mutex_unlock_unlocked(a, lock, NULL);
     } else if (owner_tid != 0) {
         stack_id site = holder_site(lock, &holder);
-        char note[32];
-        snprintf(note, sizeof note, "owner tid %d", owner_tid);
+        char note[64];
+        if (owner_tid < 0)              /* no thread id: the lock word is not that of a mutex in use */
+            snprintf(note, sizeof note, "owner field %d: not initialised, or corrupt", owner_tid);
+        else if (!thread_alive(owner_tid))
+            snprintf(note, sizeof note, "owner tid %d: no thread of this process", owner_tid);
+        else
+            snprintf(note, sizeof note, "owner tid %d", owner_tid);
         finding_add(LC_F_MUTEX_NOT_OWNER, lock, a->site(), a->task, site, holder, note);
     }
 }
