@@ -2,6 +2,7 @@
  * fork, and every way out: return from main, exit() from any thread, a family's own exit call (see
  * lifecycle.h), death by a fatal signal (signals.c, shim_thread.c). */
 #include "lifecycle.h"
+#include "mutex.h"
 #include "blocking_call.h"
 #include "gc_family.h"
 #include "shim_thread.h"
@@ -210,12 +211,23 @@ int lc_lifecycle_exit(int status)
     return status;
 }
 
-static void note_exit(int status)
+typedef int (*main_fn)(int, char **, char **);
+static main_fn real_main;
+
+/* in_exit: called from exit() (the exit's site is its caller), else main returned. */
+static void note_exit(int status, int in_exit)
 {
     if (exit_status < 0)
         exit_status = status;
     if (lc_self)
         task_set_flag(lc_self, LC_TF_EXITING, 1);
+    if (lc_self && !lc_is_go && lc_locks_held()) {
+        /* the locks the exiting thread holds (main's, mostly), as Helgrind says */
+        lc_in_shim++;
+        stack_id where = in_exit ? stack_capture(2) : lockset_site_stack((uintptr_t)real_main + 1);
+        lc_in_shim--;
+        lc_locks_process_exit(where);
+    }
 }
 
 __attribute__((destructor)) static void lifecycle_end(void)
@@ -233,18 +245,16 @@ __attribute__((destructor)) static void lifecycle_end(void)
 LC_REAL_DECL(void, exit, (int));
 LC_EXPORT void exit(int status)
 {
-    note_exit(status);
+    note_exit(status, 1);
     LC_REAL(exit)(status);
     __builtin_unreachable();
 }
 
-typedef int (*main_fn)(int, char **, char **);
-static main_fn real_main;
 
 static int main_trampoline(int argc, char **argv, char **envp)
 {
     int r = real_main(argc, argv, envp);
-    note_exit(r);
+    note_exit(r, 0);
     return r;
 }
 

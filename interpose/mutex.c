@@ -244,6 +244,20 @@ static int still_owned(const struct lc_held *h, int tid)
     return 1;
 }
 
+int lc_locks_held(void)
+{
+    return my_locks && my_locks->n && lc_self;
+}
+
+void lc_locks_process_exit(stack_id where)
+{
+    if (!lc_locks_held())
+        return;
+    lc_in_shim++;
+    lc_mutex_exit_holding(my_locks, lc_self, where, still_owned);
+    lc_in_shim--;
+}
+
 void lc_locks_thread_end(struct lc_task *t, stack_id where)
 {
     struct lc_lockset *ls = my_locks;

@@ -56,6 +56,15 @@ int snapshot_take(struct lc_snapshot *s, int timeout_ms)
     }
     s->now_ns = lc_now_ns();
     s->forks = fdtab_forks();
+    /* A thread that left through a raw exit system call never ran its end (TLS destructors): the kernel no
+     * longer has it, so it is finished, not still running. */
+    for (size_t i = 0; i < s->ntasks; i++) {
+        struct lc_task *t = &s->tasks[i];
+        if (t->kind == LC_THREAD && t->state != LC_FINISHED && t->tid > 0 && !task_thread_alive(t->tid)) {
+            t->state = LC_FINISHED;
+            t->since_ns = s->now_ns;
+        }
+    }
     deadlock_note_waits(s);
     return 0;
 }

@@ -3,10 +3,7 @@
  * LC_F_NEG_WAITGROUP. */
 #include "sync_events.h"
 #include "finding.h"
-#include <errno.h>
 #include <stdio.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 void lc_mutex_pre_lock(const struct lc_actor *a, struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode)
 {
@@ -37,15 +34,6 @@ static stack_id holder_site(const void *lock, uint64_t *holder)
     return lockset_holder(lock, holder, &pc) ? lockset_site_stack(pc) : 0;
 }
 
-/* Whether tid is a thread of this process (errno kept). */
-static int thread_alive(int tid)
-{
-    int saved = errno;
-    long r = syscall(SYS_tgkill, getpid(), tid, 0);
-    errno = saved;
-    return r == 0;
-}
-
 void lc_mutex_unlock_unheld(const struct lc_actor *a, const void *lock, int owner_tid, int self_tid, int locked)
 {
     uint64_t holder;
@@ -58,7 +46,7 @@ void lc_mutex_unlock_unheld(const struct lc_actor *a, const void *lock, int owne
         char note[64];
         if (owner_tid < 0)              /* no thread id: the lock word is not that of a mutex in use */
             snprintf(note, sizeof note, "owner field %d: not initialised, or corrupt", owner_tid);
-        else if (!thread_alive(owner_tid))
+        else if (!task_thread_alive(owner_tid))
             snprintf(note, sizeof note, "owner tid %d: no thread of this process", owner_tid);
         else
             snprintf(note, sizeof note, "owner tid %d", owner_tid);
@@ -92,8 +80,8 @@ void lc_mutex_forget(const void *lock)
         lockset_forget(lock);
 }
 
-void lc_mutex_task_end(struct lc_lockset *ls, const struct lc_task *t, stack_id where,
-                       int (*owned)(const struct lc_held *h, int tid))
+void lc_mutex_exit_holding(const struct lc_lockset *ls, const struct lc_task *t, stack_id where,
+                           int (*owned)(const struct lc_held *h, int tid))
 {
     if (!where && t->start_fn)
         where = lockset_site_stack((uintptr_t)t->start_fn + 1);   /* returned from its start routine */
@@ -103,6 +91,12 @@ void lc_mutex_task_end(struct lc_lockset *ls, const struct lc_task *t, stack_id 
             finding_add(LC_F_EXIT_HOLDING_LOCK, h->lock, where, t->id, lockset_site_stack(LC_HELD_PC(h)), t->id,
                         LC_HELD_MODE(h) == LC_LK_READ ? "read lock" : NULL);
     }
+}
+
+void lc_mutex_task_end(struct lc_lockset *ls, const struct lc_task *t, stack_id where,
+                       int (*owned)(const struct lc_held *h, int tid))
+{
+    lc_mutex_exit_holding(ls, t, where, owned);
     lockset_free(ls);
 }
 

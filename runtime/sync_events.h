@@ -44,6 +44,9 @@ void lc_mutex_forget(const void *lock);
  * (owned(h, t->tid), the family's reading of the lock word) is LC_F_EXIT_HOLDING_LOCK; then ls is freed. */
 void lc_mutex_task_end(struct lc_lockset *ls, const struct lc_task *t, stack_id where,
                        int (*owned)(const struct lc_held *h, int tid));
+/* The same findings, ls kept: the thread ends the whole process and may lock again in its exit handlers. */
+void lc_mutex_exit_holding(const struct lc_lockset *ls, const struct lc_task *t, stack_id where,
+                           int (*owned)(const struct lc_held *h, int tid));
 /* A WaitGroup's counter went below zero (the runtime panics right after). */
 void lc_waitgroup_negative(const struct lc_actor *a, const void *wg);
 #endif

@@ -4,6 +4,9 @@
  * for goroutines on their own exit). */
 #include "uthash_alloc.h"
 #include "task.h"
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <errno.h>
 #include "lock.h"
 #include <string.h>
 
@@ -228,4 +231,13 @@ void task_table_reset_except(uint64_t keep_key)
         }
     }
     lc_unlock(&table_lock);
+}
+
+int task_thread_alive(int tid)
+{
+    int saved = errno;
+    long r = syscall(SYS_tgkill, getpid(), tid, 0);
+    int gone = r != 0 && errno == ESRCH;
+    errno = saved;
+    return !gone;
 }
