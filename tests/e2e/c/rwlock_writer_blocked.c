@@ -1,12 +1,15 @@
-// main takes the config read lock in a lookup helper and forgets to release it; the writer blocks forever.
+// main takes the config read lock in a lookup helper and forgets to release it; the writer blocks forever, and
+// main returns still holding the read lock.
 // OPTIONS: grace_ms=100
 // EXIT: 66
-// EXPECT: ^leakcheck: found unexpected threads \(1 leaked in 1 groups?\)$
+// EXPECT: ^leakcheck: found unexpected threads \(1 leaked in 1 groups?, 1 misuse\)$
 // EXPECT: ^\[1 thread blocked for [0-9]+\.[0-9]{2}s in pthread_rwlock_wrlock on rwlock 0x[0-9a-f]+\]$
-// EXPECT: ^    save_config +.*rwlock_writer_blocked\.c:27( |$)
-// EXPECT: ^    config_writer +.*rwlock_writer_blocked\.c:35( |$)
-// EXPECT: ^  created by main +.*rwlock_writer_blocked\.c:43 +\(thread 1\)
-// EXPECT: ^leakcheck: 1 leaked, 0 misuse; exit status 66$
+// EXPECT: ^    save_config +.*rwlock_writer_blocked\.c:30( |$)
+// EXPECT: ^    config_writer +.*rwlock_writer_blocked\.c:38( |$)
+// EXPECT: ^  created by main +.*rwlock_writer_blocked\.c:46 +\(thread 1\)
+// EXPECT: ^\[thread exited holding a lock on mutex 0x[0-9a-f]+ \(read lock\)\]$
+// EXPECT: ^  locked at: lookup_port +.*rwlock_writer_blocked\.c:23 +\(thread 1\)$
+// EXPECT: ^leakcheck: 1 leaked, 1 misuse; exit status 66$
 // STDOUT: ^port 8080$
 #include <pthread.h>
 #include <stdio.h>
