@@ -19,6 +19,7 @@
 struct edge {
     const void *from, *to;
     stack_id site;                      /* to taken while holding from */
+    int read_read;                      /* to read-locked while from was read-locked */
     uint64_t task;
     struct edge *next_out, *next_in;    /* lists of the from and to vertices (graph lock) */
 };
@@ -193,15 +194,17 @@ static struct graph *graph_get(void)
     return n;
 }
 
-static void add_edge(struct graph *g, struct lc_lockset *ls, const void *lock, stack_id site)
+static void add_edge(struct graph *g, struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, stack_id site)
 {
-    const void *from = ls->held[ls->n - 1].lock;
+    const struct lc_held *top = &ls->held[ls->n - 1];
+    const void *from = top->lock;
     struct edge *e = lc_calloc(1, sizeof *e), *back = NULL;
     if (!e)
         return;
     e->from = from;
     e->to = lock;
     e->site = site;
+    e->read_read = LC_HELD_MODE(top) == LC_LK_READ && mode == LC_LK_READ;
     e->task = ls->task_id;
     int found, len = 0, added = 0;
     lc_lock(&graph_lock);
@@ -225,7 +228,7 @@ static void add_edge(struct graph *g, struct lc_lockset *ls, const void *lock, s
         lc_free(e);
         return;
     }
-    if (back) {
+    if (back && !(e->read_read && b.read_read)) {   /* readers alone never wait for each other */
         char note[64];
         snprintf(note, sizeof note, "and 0x%lx%s", (unsigned long)(uintptr_t)lock,
                  ls->tid == LC_LS_GOROUTINE ? ", goroutines" : "");
@@ -235,20 +238,18 @@ static void add_edge(struct graph *g, struct lc_lockset *ls, const void *lock, s
 
 void lockset_new_edge(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode)
 {
-    (void)mode;
     struct graph *g = graph_get();
     if (!g || __atomic_load_n(&g->nedges, __ATOMIC_RELAXED) >= EDGE_MAX)
         return;
-    add_edge(g, ls, lock, stack_capture(2));
+    add_edge(g, ls, lock, mode, stack_capture(2));
 }
 
 void lockset_new_edge_site(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, stack_id (*site)(void))
 {
-    (void)mode;
     struct graph *g = graph_get();
     if (!g || __atomic_load_n(&g->nedges, __ATOMIC_RELAXED) >= EDGE_MAX || !ls->n || ls->n > LC_HELD_MAX)
         return;
-    add_edge(g, ls, lock, site());
+    add_edge(g, ls, lock, mode, site());
 }
 
 /* Unlink e from the list at *head (next_out or next_in chain). */
@@ -296,6 +297,14 @@ void lockset_forget(const void *lock)
         v->out = v->in = NULL;
     }
     lc_unlock(&graph_lock);
+    /* every thread's memory of a known nesting with it: the next lock at that address is a new lock (best
+     * effort, written from here: a stale entry only means a nesting is looked up again) */
+    for (int i = 0; v && i < REG_MAX; i++) {
+        struct lc_lockset *ls = __atomic_load_n(&registry[i], __ATOMIC_ACQUIRE);
+        for (int k = 0; ls && k < LC_HELD_MAX; k++)
+            if (ls->seen[k].from == lock || ls->seen[k].to == lock)
+                ls->seen[k].from = ls->seen[k].to = NULL;
+    }
 }
 
 /* ---- queries --------------------------------------------------------------------------------------------- */

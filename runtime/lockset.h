@@ -6,7 +6,8 @@
  * new lock from an outer one is implied by the path through the locks in between, so cycles are the same).
  * A known edge costs one lock-free hash probe; only a new edge pays for a stack, takes the graph lock and looks
  * for a cycle, which is reported at once as LC_F_LOCK_ORDER with both acquisition sites, whether or not this
- * run deadlocked. */
+ * run deadlocked (unless both of its edges are read locks taken under read locks: readers alone never wait for
+ * each other). */
 #ifndef LC_LOCKSET_H
 #define LC_LOCKSET_H
 #include <stddef.h>
@@ -90,8 +91,9 @@ static inline int lockset_order_new(struct lc_lockset *ls, const void *lock, enu
     const struct lc_held *top = &ls->held[n - 1];
     if (__builtin_expect(ls->seen[n - 1].from == top->lock && ls->seen[n - 1].to == lock, 1))
         return 0;
-    if (top->lock == lock || (LC_HELD_MODE(top) == LC_LK_READ && mode == LC_LK_READ))
-        return 0;                     /* recursive relock; two read locks never wait for each other */
+    (void)mode;                       /* a read lock under a read lock is an edge too: a writer of either may wait */
+    if (top->lock == lock)
+        return 0;                     /* recursive relock */
     if (!lockset_edge_known(top->lock, lock))
         return 1;
     ls->seen[n - 1].from = top->lock;

@@ -157,16 +157,24 @@ START_TEST(nesting_through_a_released_lock_still_finds_the_cycle)
 }
 END_TEST
 
-START_TEST(read_locks_and_relocks_make_no_edges)
+START_TEST(read_locks_make_edges_relocks_none)
 {
-    struct lc_lockset *a = lockset_new(1, 10);
+    struct lc_lockset *a = lockset_new(1, 10), *b = lockset_new(2, 20), *c = lockset_new(3, 30);
     take(a, 0, LC_LK_READ);
-    take(a, 1, LC_LK_READ);                         /* read -> read: no edge */
+    take(a, 1, LC_LK_READ);                         /* read -> read: an edge (a writer of 1 waits for it) */
     take(a, 1, LC_LK_READ);                         /* relock: no edge */
-    ck_assert_uint_eq(lockset_edge_count(), 0);
-    take(a, 2, LC_LK_WRITE);                        /* read -> write: an edge */
     ck_assert_uint_eq(lockset_edge_count(), 1);
+    take(a, 2, LC_LK_WRITE);                        /* read -> write: an edge */
+    ck_assert_uint_eq(lockset_edge_count(), 2);
+    take(b, 1, LC_LK_READ);                         /* readers both ways: no inversion */
+    take(b, 0, LC_LK_READ);
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 0);
+    take(c, 2, LC_LK_WRITE);                        /* a writer one way: an inversion */
+    take(c, 0, LC_LK_WRITE);
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 1);
     lockset_free(a);
+    lockset_free(b);
+    lockset_free(c);
 }
 END_TEST
 
@@ -217,7 +225,7 @@ int main(void)
     tcase_add_test(tc, abba_is_one_inversion_with_both_sites);
     tcase_add_test(tc, three_lock_cycle_across_three_threads);
     tcase_add_test(tc, nesting_through_a_released_lock_still_finds_the_cycle);
-    tcase_add_test(tc, read_locks_and_relocks_make_no_edges);
+    tcase_add_test(tc, read_locks_make_edges_relocks_none);
     tcase_add_test(tc, forget_drops_a_destroyed_locks_edges);
     tcase_add_test(tc, many_edges_stay_findable);
     suite_add_tcase(s, tc);
