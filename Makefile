@@ -1,5 +1,5 @@
 # leakcheck — see README.md. `make demo` and `make check` do all set-up on a fresh Debian 12 machine.
-.PHONY: all lib demo check unit unit-asan e2e bench stress fuzz install clean setup
+.PHONY: all lib demo check unit unit-asan e2e corpus bench stress fuzz install clean setup
 # Keep every object, including the ASan ones make would treat as intermediate.
 .SECONDARY:
 .SECONDEXPANSION:
@@ -97,8 +97,13 @@ unit-asan: $(ASAN_UNIT_BIN) $(GO_TARGETS)
 e2e: lib
 	@tests/e2e/run.sh
 
+# Real programs (pigz, xz, zstd, sort, git, python3, node, OpenMP, bash, Go's sync/context/time tests) plain and
+# under the shim: same output and status, no report unless the case names it.
+corpus: lib
+	@tests/corpus/run.sh
+
 # check also runs a short stress round (2 s per runtime); `make stress` is the long one.
-check: setup lib unit unit-asan e2e
+check: setup lib unit unit-asan e2e corpus
 	@STRESS_SECONDS=2 tests/stress/run.sh
 	@tests/check_gc_hooks.sh $(BUILD)/interpose/gc_hooks.o $(BUILD)/interpose/gc_recorders.o
 	@tests/check_docs.sh
