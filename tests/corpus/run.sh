@@ -88,32 +88,40 @@ run_case() {
 
 selected() { [ ${#SEL[@]} -eq 0 ] && return 0; local p; for p in "${SEL[@]}"; do case $1 in $p) return 0 ;; esac; done; return 1; }
 SEL=("$@")
+# selected NAME and its programs are installed (scripts/setup installs them): else the case fails
+case_on() {
+    local name=$1 p; shift
+    selected "$name" || return 1
+    for p in "$@"; do
+        command -v "$p" > /dev/null 2>&1 || { fail "$name" "$p is not installed (scripts/setup installs it)"; return 1; }
+    done
+}
 
 if ! [ -f "$LIB" ]; then echo "corpus: $LIB not built (make lib)" >&2; exit 2; fi
 start=$(date +%s)
 
-selected pigz && run_case pigz "" sh -c "pigz -p 2 -c '$DATA' | pigz -d -p 2 | md5sum"
-selected xz && run_case xz "" sh -c "xz -T2 -2 -c '$DATA' | xz -d -T2 | md5sum"
-selected zstd && run_case zstd "" sh -c "zstd -q -T2 -3 -c '$DATA' | zstd -q -d -T2 | md5sum"
-selected sort && run_case sort "" sh -c "sort --parallel=2 -S 4M -k2,2n -k1,1n '$DATA' | md5sum"
-selected bash && run_case bash "" bash -c "seq 1 50000 | grep 7 | sort -rn | head -100 | awk '{ s += \$1 } END { print s }'"
-selected git && run_case git "" sh "$CORPUS/git.sh" "$DATA"
-selected python3 && run_case python3 "" /usr/bin/python3 "$CORPUS/threads.py"
-selected node && run_case node "" node "$CORPUS/workers.js"
-if selected openmp; then
+case_on pigz pigz md5sum && run_case pigz "" sh -c "pigz -p 2 -c '$DATA' | pigz -d -p 2 | md5sum"
+case_on xz xz && run_case xz "" sh -c "xz -T2 -2 -c '$DATA' | xz -d -T2 | md5sum"
+case_on zstd zstd && run_case zstd "" sh -c "zstd -q -T2 -3 -c '$DATA' | zstd -q -d -T2 | md5sum"
+case_on sort sort && run_case sort "" sh -c "sort --parallel=2 -S 4M -k2,2n -k1,1n '$DATA' | md5sum"
+case_on bash bash awk && run_case bash "" bash -c "seq 1 50000 | grep 7 | sort -rn | head -100 | awk '{ s += \$1 } END { print s }'"
+case_on git git && run_case git "" sh "$CORPUS/git.sh" "$DATA"
+case_on python3 /usr/bin/python3 && run_case python3 "" /usr/bin/python3 "$CORPUS/threads.py"
+case_on node node && run_case node "" node "$CORPUS/workers.js"
+if case_on openmp gcc; then
     build_openmp && run_case openmp "" "$WORK/openmp" || fail openmp "build failed"
 fi
 # The Go suites: -test.short, as `go test -short` runs them.
-if selected go_sync; then
+if case_on go_sync go "$GCCGO"; then
     build_gosuite sync "pool_test.go runtime_sema_test.go" &&
         run_case go_sync "$CORPUS/go_sync.expect" "$WORK/sync.test" -test.short ||
         fail go_sync "build failed: $(tail -3 "$WORK/sync.build" | tr '\n' ' ')"
 fi
-if selected go_context; then
+if case_on go_context go "$GCCGO"; then
     build_gosuite context "" && run_case go_context "" "$WORK/context.test" -test.short ||
         fail go_context "build failed: $(tail -3 "$WORK/context.build" | tr '\n' ' ')"
 fi
-if selected go_time; then
+if case_on go_time go "$GCCGO"; then
     # the examples print times in the zone the standard tests force (US Pacific)
     build_gosuite time "format_test.go mono_test.go time_test.go tzdata_test.go zoneinfo_test.go zoneinfo_unix_test.go zoneinfo_windows_test.go" &&
         TZ=America/Los_Angeles run_case go_time "$CORPUS/go_time.expect" "$WORK/time.test" -test.short ||
