@@ -1,5 +1,5 @@
 # leakcheck — see README.md. `make demo` and `make check` do all set-up on a fresh Debian 12 machine.
-.PHONY: all lib demo check unit unit-asan e2e corpus bench stress fuzz install clean setup
+.PHONY: all lib attach demo check unit unit-asan e2e corpus bench stress fuzz install clean setup
 # Keep every object, including the ASan ones make would treat as intermediate.
 .SECONDARY:
 .SECONDEXPANSION:
@@ -18,12 +18,14 @@ BASE_CFLAGS = -std=c11 -g -O2 $(WARN) -fPIC -D_GNU_SOURCE -pthread $(PKG_CFLAGS)
 LIB_CFLAGS  = $(BASE_CFLAGS) -fvisibility=hidden
 
 CORE_SRC := $(sort $(wildcard runtime/*.c report/*.c))
-SHIM_SRC := $(sort $(wildcard interpose/*.c))
+# interpose/attach_*.c is the attach tool (an executable of its own, never part of the library)
+ATTACH_SRC := $(sort $(wildcard interpose/attach_*.c))
+SHIM_SRC := $(filter-out $(ATTACH_SRC),$(sort $(wildcard interpose/*.c)))
 CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC))
 SHIM_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SHIM_SRC))
 HEADERS  := $(wildcard */*.h */*.inc)
 
-all: lib
+all: lib attach
 
 # Go code runs on small split-stack segments: the gccgo wrappers are built with -fsplit-stack so that every
 # call from them into ordinary C (libunwind, the runtime tables) first switches to a large stack segment.
@@ -45,6 +47,15 @@ $(SUPP): report/libleakcheck.supp
 $(LIB): $(CORE_OBJ) $(SHIM_OBJ)
 	$(CC) -shared -fuse-ld=gold -o $@ $^ $(PKG_LIBS) -ldl -pthread
 
+# The attach tool: runtime/ and report/, the gc family's readers, and libunwind's remote unwinder.
+ATTACH   := $(BUILD)/leakcheck-attach
+ATTACH_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(ATTACH_SRC) interpose/gc_binary.c interpose/gc_layout.c \
+                interpose/gc_goroutines.c interpose/gc_mem.c interpose/gc_tasks.c)
+ATTACH_PKGS = libunwind-ptrace libunwind-generic
+attach: $(ATTACH)
+$(ATTACH): $(CORE_OBJ) $(ATTACH_OBJ)
+	$(CC) -o $@ $^ $(shell pkg-config --libs $(ATTACH_PKGS) 2>/dev/null) $(PKG_LIBS) -ldl -pthread
+
 $(BUILD)/libcore.a: $(CORE_OBJ)
 	rm -f $@; ar rcs $@ $^
 
@@ -62,7 +73,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 # test_gc also takes the gc family's readers, and reads a gc-built program in two builds.
 UNIT_EXTRA_test_gc := interpose/gc_binary.c interpose/gc_layout.c interpose/gc_goroutines.c interpose/gc_mem.c \
-                      interpose/gc_patch.c interpose/gc_hooks.c interpose/gc_recorders.c
+                      interpose/gc_patch.c interpose/gc_hooks.c interpose/gc_recorders.c interpose/gc_tasks.c
 GO_ENV     := GOCACHE=$(CURDIR)/$(BUILD)/gocache GOPROXY=off GOTOOLCHAIN=local GOTELEMETRY=off GOFLAGS=
 GO_TARGETS := $(BUILD)/unit/go/target $(BUILD)/unit/go/target-stripped
 UNIT_ENV   := TARGET=$(BUILD)/unit/go/target TARGET_STRIPPED=$(BUILD)/unit/go/target-stripped
@@ -94,7 +105,7 @@ ASAN_UNIT_BIN := $(patsubst tests/unit/%.c,$(ASAN_DIR)/unit/%,$(UNIT_SRC))
 unit-asan: $(ASAN_UNIT_BIN) $(GO_TARGETS)
 	@for t in $(ASAN_UNIT_BIN); do $(UNIT_ENV) CK_VERBOSITY=normal CK_FORK=no $$t || exit 1; done
 
-e2e: lib
+e2e: lib attach
 	@tests/e2e/run.sh
 
 # Real programs (pigz, xz, zstd, sort, git, python3, node, OpenMP, bash, Go's sync/context/time tests) plain and
@@ -103,7 +114,7 @@ corpus: lib
 	@tests/corpus/run.sh
 
 # check also runs a short stress round (2 s per runtime); `make stress` is the long one.
-check: setup lib unit unit-asan e2e corpus
+check: setup lib attach unit unit-asan e2e corpus
 	@STRESS_SECONDS=2 tests/stress/run.sh
 	@tests/check_gc_hooks.sh $(BUILD)/interpose/gc_hooks.o $(BUILD)/interpose/gc_recorders.o
 	@tests/check_docs.sh
@@ -125,7 +136,7 @@ fuzz: setup
 	@scripts/setup fuzz
 	@tests/fuzz/run.sh
 
-install: lib
+install: lib attach
 	install -d $(DESTDIR)$(PREFIX)/lib/leakcheck $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/leakcheck/libleakcheck.so
 	install -m 0644 $(SUPP) $(DESTDIR)$(PREFIX)/lib/leakcheck/libleakcheck.supp

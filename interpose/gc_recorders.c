@@ -9,7 +9,6 @@
 /* ---- the trampolines --------------------------------------------------------------------------------- */
 
 int64_t lc_gc_off_g_m, lc_gc_off_m_g0, lc_gc_off_m_gsignal, lc_gc_off_g_sched_sp, lc_gc_off_g_stack_lo;
-struct gc_records *gc_rec;
 
 /* Save, pick the stack (the goroutine's own when 4 KiB are left on it, else g0's; none on the signal stack),
  * call, restore. The hooks need well under 1 KiB. */

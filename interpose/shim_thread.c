@@ -85,7 +85,7 @@ static void say_asleep(int code)
         return;
     int n = snprintf(line, sizeof line, "leakcheck: all threads are asleep - deadlock! (pid %d); exit status %d\n",
                      (int)getpid(), lc_opt.deadlock_exit ? lc_opt.exitcode : code);
-    int fd = report_open_fd();
+    int fd = report_open_fd(0);
     if (n > 0)
         syscall(SYS_write, fd, line, (size_t)n);
     if (fd != STDERR_FILENO)

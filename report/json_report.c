@@ -124,8 +124,13 @@ static void put_task(struct jw *j, const struct lc_snapshot *s, const struct lc_
     jw_str(j, "what", t->state == LC_BLOCKED ? t->what : NULL);
     put_object(j, s, t);
     jw_u64(j, "created_ns", t->started_ns);
-    jw_u64(j, "since_ns", t->state == LC_RUNNING ? t->started_ns : t->since_ns);
-    jw_u64(j, "duration_ns", verdict_age_ns(t, s->now_ns));
+    if (t->flags & LC_TF_AGE_UNKNOWN) {         /* seen once from outside (attach): since when is not known */
+        jw_null(j, "since_ns");
+        jw_null(j, "duration_ns");
+    } else {
+        jw_u64(j, "since_ns", t->state == LC_RUNNING ? t->started_ns : t->since_ns);
+        jw_u64(j, "duration_ns", verdict_age_ns(t, s->now_ns));
+    }
     if (t->kind == LC_THREAD)
         jw_bool(j, "detached", t->flags & LC_TF_DETACHED);
     if (t->start_fn) {
@@ -255,8 +260,7 @@ static void put_finding(struct jw *j, const struct lc_judgement *jd, const struc
 static void put_process(struct jw *j, const struct lc_snapshot *s)
 {
     char exe[4096];
-    long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof exe - 1);
-    exe[n > 0 ? n : 0] = 0;
+    long n = report_exe(s, exe, sizeof exe);
     jw_open(j, "process", '{');
     jw_i64(j, "pid", s->pid);
     jw_str(j, "exe", n > 0 ? exe : NULL);

@@ -242,8 +242,7 @@ static void write_profile(struct lc_bufw *w, const struct lc_snapshot *s, const 
     pb_int(&head, P_COMMENT, str_id(&p, comment));
     /* One mapping, the program, already symbolized: pprof names the binary and never re-symbolizes. */
     char exe[4096];
-    long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof exe - 1);
-    exe[n > 0 ? n : 0] = 0;
+    report_exe(s, exe, sizeof exe);
     size_t m = pb_begin(&head, P_MAPPING);
     pb_uint(&head, M_ID, 1);
     pb_int(&head, M_FILENAME, str_id(&p, exe));

@@ -96,14 +96,14 @@ static int err_fd(void)
     return stderr_copy;                 /* fd 2 closed, or now some other file the program opened */
 }
 
-int report_open_fd(void)
+int report_open_fd(pid_t pid)
 {
     const char *lp = lc_opt.log_path;
     char path[4096];
     if (!lp || !*lp || getauxval(AT_SECURE))   /* setuid: never write where the environment says */
         return err_fd();
     int saved = errno;
-    int n = snprintf(path, sizeof path, "%s.%d", lp, (int)getpid());
+    int n = snprintf(path, sizeof path, "%s.%d", lp, (int)(pid ? pid : getpid()));
     long fd = -1;
     const char *why = strerrordesc_np(ENAMETOOLONG);
     if (n > 0 && (size_t)n < sizeof path)
@@ -118,6 +118,15 @@ int report_open_fd(void)
     }
     errno = saved;
     return (int)fd;
+}
+
+long report_exe(const struct lc_snapshot *s, char *buf, size_t len)
+{
+    char link[64];
+    snprintf(link, sizeof link, "/proc/%d/exe", (int)(s->pid ? s->pid : getpid()));
+    long n = syscall(SYS_readlinkat, AT_FDCWD, link, buf, len - 1);
+    buf[n > 0 ? n : 0] = 0;
+    return n > 0 ? n : 0;
 }
 
 /* Calls fn(index, arg) for each format named in the comma-separated list, or index -1 and the name for an
@@ -170,17 +179,18 @@ static void write_files(int idx, struct run *r)
     } else {
         cwd[0] = 0;
     }
+    int pid = r->s->pid ? (int)r->s->pid : (int)getpid();
     for (int k = 0; k < 2 && formats[idx].fn[k]; k++) {
         char path[4096];
         const char *why = "file name too long";
-        int n = snprintf(path, sizeof path, "%s%s.%d%s", cwd, base, (int)getpid(), formats[idx].suffix[k]);
+        int n = snprintf(path, sizeof path, "%s%s.%d%s", cwd, base, pid, formats[idx].suffix[k]);
         long fd = n > 0 && (size_t)n < sizeof path ? open_file(path, O_TRUNC, &why) : -1;
         struct lc_bufw *w = fd >= 0 ? malloc(sizeof *w) : NULL;
         if (fd >= 0 && !w)
             why = "out of memory";
         if (!w) {
             note_written("leakcheck: cannot write %s report to '%s%s.%d%s': %s\n", formats[idx].title[k], cwd,
-                         base, (int)getpid(), formats[idx].suffix[k], why ? why : "error");
+                         base, pid, formats[idx].suffix[k], why ? why : "error");
         } else {
             bw_init(w, (int)fd);
             formats[idx].fn[k](w, r->s, r->ctx, r->j);
@@ -244,7 +254,7 @@ struct lc_verdict report_write(const struct lc_snapshot *s, const struct lc_repo
     /* A clean verdict at verbosity 1 with only the text format writes nothing, and creates no log file. */
     struct lc_bufw *w = need ? malloc(sizeof *w) : NULL;
     if (w) {
-        int efd = err_fd(), fd = r.text ? report_open_fd() : efd;
+        int efd = err_fd(), fd = r.text ? report_open_fd(s->pid) : efd;
         bw_init(w, fd);
         r.w = w;
         for_each_format(list, run_text, &r);

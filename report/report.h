@@ -32,8 +32,10 @@ struct lc_verdict report_write(const struct lc_snapshot *s, const struct lc_repo
  * written once per report: the text report puts them before its closing line; when it does not,
  * report_write puts them after it, or on stderr when text is not among the formats. */
 void report_put_written(struct lc_bufw *w);
-/* File descriptor reports go to (stderr or the opened log file). */
-int report_open_fd(void);
+/* File descriptor the reports of process pid (0: this one) go to: stderr, or the log file opened. */
+int report_open_fd(pid_t pid);
+/* The executable of the snapshot's process into buf (len bytes); returns its length, 0 (buf "") when unknown. */
+long report_exe(const struct lc_snapshot *s, char *buf, size_t len);
 /* fd: a copy of the program's stderr made at start-up, used when the program has closed or replaced fd 2. */
 void report_keep_stderr(int fd);
 #endif

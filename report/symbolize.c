@@ -1,4 +1,5 @@
-/* Address -> function, file:line for the live process, with libdwfl (elfutils). Runs only on the report path
+/* Address -> function, file:line for the live process (or, for the attach tool, another one), with libdwfl
+ * (elfutils). Runs only on the report path
  * (exit, dump thread), never in a signal handler, so it may use malloc. Every answer is cached by pc; all
  * strings are interned and stay valid until symbolize_reset(). One lock serialises everything here. */
 #include "symbolize.h"
@@ -42,6 +43,7 @@ static int refreshes;
 static struct sym_entry *cache;
 static struct str_entry *strs;
 static char *debuginfo_path;
+static pid_t other_pid;        /* the process symbolized, when not this one */
 /* Separate debug info, from local files only. dwfl_standard_find_debuginfo ends with a debuginfod download
  * when DEBUGINFOD_URLS is set: a report must never wait on the network. */
 static int find_debuginfo_local(Dwfl_Module *mod, void **userdata, const char *modname, GElf_Addr base,
@@ -120,7 +122,7 @@ static void dwfl_load(void)
     } else {
         dwfl_report_begin_add(dwfl);
     }
-    if (dwfl_linux_proc_report(dwfl, getpid()) != 0)
+    if (dwfl_linux_proc_report(dwfl, other_pid ? other_pid : getpid()) != 0 && !other_pid)
         dl_iterate_phdr(report_phdr_cb, dwfl);
     dwfl_report_end(dwfl, NULL, NULL);
 }
@@ -300,7 +302,7 @@ static void resolve(uintptr_t pc, int exact, struct sym_entry *e)
 {
     if (go_resolve(pc, exact, e))
         return;
-    Dwarf_Addr addr = exact ? pc : pc - 1;
+    Dwarf_Addr addr = exact ? pc : pc - 1, base = 0;
     Dwfl_Module *mod = NULL;
     const char *module = NULL, *sym = NULL;
 
@@ -313,16 +315,19 @@ static void resolve(uintptr_t pc, int exact, struct sym_entry *e)
     }
     e->n = 0;
     if (mod) {
-        module = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+        module = dwfl_module_info(mod, NULL, &base, NULL, NULL, NULL, NULL, NULL);
         dwarf_frames(mod, addr, exact, e);
         sym = dwfl_module_addrname(mod, addr);
     }
     Dl_info di;
-    if ((!sym || !module) && dladdr((void *)addr, &di)) {
+    /* this process's own loader knows its modules (never another process's) */
+    if ((!sym || !module) && !other_pid && dladdr((void *)addr, &di)) {
         if (!sym)
             sym = di.dli_sname;
-        if (!module)
+        if (!module) {
             module = di.dli_fname;
+            base = (Dwarf_Addr)(uintptr_t)di.dli_fbase;
+        }
     }
     if (e->n == 0)
         e->n = 1;                          /* no DWARF function: one frame, file:line from dwarf_frames or none */
@@ -333,6 +338,7 @@ static void resolve(uintptr_t pc, int exact, struct sym_entry *e)
     for (int i = 0; i < e->n; i++) {
         e->f[i].pc = pc;
         e->f[i].module = module;
+        e->f[i].offset = module && base <= pc ? pc - (uintptr_t)base : pc;
         if (!e->f[i].func)
             e->f[i].func = "??";
         e->f[i].wrapper = symnames_compiler_made(e->f[i].func);   /* as a gc build's wrappers: not shown */
@@ -438,6 +444,13 @@ int symbolize_is_shim(uintptr_t pc)
         if (pc >= shim_seg[i].lo && pc < shim_seg[i].hi)
             return 1;
     return 0;
+}
+
+void symbolize_set_process(pid_t pid)
+{
+    lc_lock(&sym_lock);
+    other_pid = pid == getpid() ? 0 : pid;
+    lc_unlock(&sym_lock);
 }
 
 void symbolize_reset(void)

@@ -3,6 +3,7 @@
 #ifndef LC_SYMBOLIZE_H
 #define LC_SYMBOLIZE_H
 #include <stdint.h>
+#include <sys/types.h>
 
 struct lc_frame {
     uintptr_t pc;
@@ -12,6 +13,7 @@ struct lc_frame {
     const char *module;       /* shared object or executable path */
     int wrapper;              /* compiler-generated (a gc build's go-statement and method wrappers, gccgo's
                                * ..stub methods, C++ thunks): not shown, the caller's line stands for the site */
+    uintptr_t offset;         /* pc - the module's load address (meaningful when module is set) */
 };
 
 /* pc is a return address (the caller's pc is pc-1 for line lookup) unless exact is set. */
@@ -31,6 +33,9 @@ void symbolize_add_go(const struct lc_pcln *p, const char *module, const char *g
 int symbolize_is_go_std(const struct lc_frame *f);
 /* Interned copy of s, valid until symbolize_reset() (for symnames.c; called with symbolize.c's lock held). */
 const char *sym_intern(const char *s);
+/* Symbolize the pcs of another process (the attach tool): its modules from /proc/PID/maps, nothing from this
+ * process's own loader. Call before the first lookup; pid 0 (the default) is this process. */
+void symbolize_set_process(pid_t pid);
 /* Forget cached modules (after dlopen/dlclose) and free the cache. */
 void symbolize_reset(void);
 #endif

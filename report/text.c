@@ -7,7 +7,6 @@
 #include "text.h"
 #include "../runtime/options.h"
 
-#include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,17 +26,12 @@ int text_depth(void)
 /* "file:line", or "module+0xoff" when the line is unknown. */
 static void text_where(struct lc_bufw *w, const struct lc_frame *f)
 {
-    Dl_info di;
-    if (f->file) {
+    if (f->file)
         bw_printf(w, "%s:%d", f->file, f->line);
-    } else if (f->module || dladdr((void *)f->pc, &di)) {
-        uintptr_t off = f->pc;
-        if (dladdr((void *)f->pc, &di) && di.dli_fbase)
-            off = f->pc - (uintptr_t)di.dli_fbase;
-        bw_printf(w, "%s+0x%lx", f->module ? f->module : di.dli_fname, (unsigned long)off);
-    } else if (f->pc) {
+    else if (f->module)
+        bw_printf(w, "%s+0x%lx", f->module, (unsigned long)f->offset);
+    else if (f->pc)
         bw_printf(w, "0x%lx", (unsigned long)f->pc);   /* in no loaded module (unloaded since) */
-    }
 }
 
 void text_frame(struct lc_bufw *w, const char *indent, const char *label, const struct lc_frame *f)
@@ -143,11 +137,15 @@ static void put_header(struct lc_bufw *w, const struct lc_snapshot *s, const str
     char old[32], young[32];
     snprintf(old, sizeof old, "%.2fs", (double)g->oldest_ns / 1e9);
     snprintf(young, sizeof young, "%.2fs", (double)g->newest_ns / 1e9);
-    int show_newest = g->n > 1 && strcmp(old, young) != 0;
+    /* how long is unknown for a task seen once from outside (attach): the group's oldest member says */
+    int known = !(t->flags & LC_TF_AGE_UNKNOWN);
+    int show_newest = known && g->n > 1 && strcmp(old, young) != 0;
     bw_printf(w, "[%u %s ", g->n, task_noun(t->kind, g->n));
     switch (t->state) {
     case LC_BLOCKED:
-        bw_printf(w, "blocked for %s", old);
+        bw_puts(w, "blocked");
+        if (known)
+            bw_printf(w, " for %s", old);
         if (show_newest)
             bw_printf(w, " (newest %s)", young);
         bw_printf(w, " in %s", t->what ? t->what : "??");
@@ -156,7 +154,9 @@ static void put_header(struct lc_bufw *w, const struct lc_snapshot *s, const str
             bw_printf(w, " and %u other %s", g->other_obj, task_obj_name(t->obj_kind, 1));
         break;
     case LC_RUNNING:
-        bw_printf(w, "still running for %s", old);
+        bw_puts(w, "still running");
+        if (known)
+            bw_printf(w, " for %s", old);
         if (show_newest)
             bw_printf(w, " (newest %s)", young);
         break;

@@ -106,6 +106,8 @@ static int verdict_is_live(const struct lc_report_ctx *ctx)
 
 uint64_t verdict_age_ns(const struct lc_task *t, uint64_t now_ns)
 {
+    if (t->flags & LC_TF_AGE_UNKNOWN)
+        return 0;
     uint64_t since = t->state == LC_RUNNING ? t->started_ns : t->since_ns;
     return now_ns > since ? now_ns - since : 0;
 }

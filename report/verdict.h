@@ -39,7 +39,7 @@ int verdict_runtime_internal(const struct lc_task *t);
 int verdict_finding_shown(const struct lc_judgement *j, size_t i);
 /* Whether name matches one of the comma-separated fnmatch patterns in list (the ignore_* options' syntax). */
 int verdict_match_list(const char *list, const char *name);
-/* Nanoseconds t has been in its state at now_ns (blocked for, running for, finished ago). */
+/* Nanoseconds t has been in its state at now_ns (blocked for, running for, finished ago); 0 when unknown. */
 uint64_t verdict_age_ns(const struct lc_task *t, uint64_t now_ns);
 /* The exit status the process will end with after this verdict. */
 int verdict_exit_status(const struct lc_verdict *v, const struct lc_report_ctx *ctx);

@@ -16,13 +16,16 @@
 
 #define MAX_CYCLES 64
 
-/* Copy n bytes of this process's memory at addr; 0 when it is not readable. */
-static int peek(const void *addr, void *buf, size_t n)
+/* Copy n bytes at addr of the memory of process pid (the snapshot's: this one, or the one the attach tool
+ * reads; 0 in a snapshot made by hand: this one); 0 when it is not readable. */
+static int peek(pid_t pid, const void *addr, void *buf, size_t n)
 {
     struct iovec l = { buf, n }, r = { (void *)addr, n };
     int saved = errno;
-    ssize_t got = process_vm_readv(getpid(), &l, 1, &r, 1, 0);
-    if (got < 0 && (errno == ENOSYS || errno == EPERM)) {
+    if (!pid)
+        pid = getpid();
+    ssize_t got = process_vm_readv(pid, &l, 1, &r, 1, 0);
+    if (got < 0 && (errno == ENOSYS || errno == EPERM) && pid == getpid()) {
         memcpy(buf, addr, n);           /* the call is forbidden here (seccomp): trust the pointer */
         got = (ssize_t)n;
     }
@@ -31,13 +34,16 @@ static int peek(const void *addr, void *buf, size_t n)
 }
 
 /* The tid owning the lock a task is blocked on (0 when none or unknown). */
-static int lock_owner_tid(const struct lc_task *t)
+static int lock_owner_tid(const struct lc_snapshot *s, const struct lc_task *t)
 {
     int tid = 0;
+    const char *at = NULL;
     if (t->obj_kind == LC_OBJ_MUTEX)
-        peek((const char *)t->obj + offsetof(pthread_mutex_t, __data.__owner), &tid, sizeof tid);
+        at = (const char *)t->obj + offsetof(pthread_mutex_t, __data.__owner);
     else if (t->obj_kind == LC_OBJ_RWLOCK)
-        peek((const char *)t->obj + offsetof(pthread_rwlock_t, __data.__cur_writer), &tid, sizeof tid);
+        at = (const char *)t->obj + offsetof(pthread_rwlock_t, __data.__cur_writer);
+    if (at && !(s->peek && s->peek(at, &tid, sizeof tid) == 0))
+        peek(s->pid, at, &tid, sizeof tid);
     return tid;
 }
 
@@ -91,7 +97,7 @@ static void read_wait(const struct lc_snapshot *s, const struct lc_task *t, stru
     if (!waits_on_lock(t))
         return;
     if (t->kind == LC_THREAD)
-        w->owner_tid = lock_owner_tid(t);
+        w->owner_tid = lock_owner_tid(s, t);
     w->held = lockset_holder_info(t->obj, &w->holder) != 0;
     const struct lc_task *o = lock_holder(s, t, w);
     if (o)

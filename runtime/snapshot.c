@@ -25,12 +25,22 @@ void snapshot_set_runtime(const char *name, const char *version)
     runtime_version = version;
 }
 
+static pid_t subject;
+static lc_peek_fn subject_peek;
+
+void snapshot_set_process(pid_t pid, lc_peek_fn peek)
+{
+    subject = pid;
+    subject_peek = peek;
+}
+
 int snapshot_take(struct lc_snapshot *s, int timeout_ms)
 {
     memset(s, 0, sizeof *s);
     s->runtime = runtime_name;
     s->runtime_version = runtime_version;
-    s->pid = getpid();
+    s->pid = subject ? subject : getpid();
+    s->peek = subject_peek;
     /* Tasks: size the copy, then copy under the lock (the table may grow in between: copy what fits). */
     size_t want = task_count() + 64;
     s->tasks = lc_calloc(want, sizeof *s->tasks);

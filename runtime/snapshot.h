@@ -18,20 +18,28 @@ struct lc_wait {
     uintptr_t holder_pc;
 };
 
+typedef int (*lc_peek_fn)(const void *addr, void *buf, size_t n);
+
 struct lc_snapshot {
     uint64_t now_ns;
-    pid_t pid;
+    pid_t pid;                                   /* the process the tables describe (snapshot_set_process) */
     struct lc_task *tasks; size_t ntasks;       /* copies; their hh fields are meaningless */
     struct lc_chan *chans; size_t nchans;
     struct lc_finding *findings; size_t nfindings;
     struct lc_wait *waits;                       /* per task (NULL: none recorded) */
     uint32_t forks;                              /* fdtab_forks(): fd channels older than this may be shared */
     const char *runtime, *runtime_version;       /* the tasks' runtime ("c", "gccgo", "gc") and its release */
+    lc_peek_fn peek;                             /* reads lock words (NULL: the process's memory) */
 };
 
 /* Which runtime the process's tasks belong to, for the reports (static strings; set once at start-up). */
 void snapshot_set_runtime(const char *name, const char *version);
 
+/* The tables describe another process, whose memory holds the objects tasks wait on (the attach tool fills
+ * them from outside it): snapshots carry its pid, and lock words are read from it, through peek when given
+ * (a copy made while that process was stopped; peek returns 0 when it has n bytes at addr). 0: this
+ * process. */
+void snapshot_set_process(pid_t pid, lc_peek_fn peek);
 /* Copies the tables and records the waits. Returns 0, or -1 when a lock could not be had within timeout_ms (a
  * report must never hang). */
 int snapshot_take(struct lc_snapshot *s, int timeout_ms);

@@ -30,6 +30,7 @@ enum lc_task_flags {
     LC_TF_EXITING = 1 << 4,   /* the task that called exit(): not a leak */
     LC_TF_NILCHAN = 1 << 5,   /* blocked forever on a nil channel */
     LC_TF_PENDING = 1 << 6,   /* created, its creator has not re-keyed it yet: never freed meanwhile */
+    LC_TF_AGE_UNKNOWN = 1 << 7,   /* since when it is in its state is not known (seen once, from outside) */
 };
 
 #define LC_CHAIN 4            /* ancestors remembered for the "created by" chain */

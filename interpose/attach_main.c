@@ -1,0 +1,188 @@
+/* leakcheck-attach: the live report of a running process that was never started under leakcheck, or (--run)
+ * the exit verdict of a static gc-built program run traced. Options come from LEAKCHECK_OPTIONS, as for the
+ * preload (the leakcheck command turns its flags into it). Errors are one line and exit status 2; the
+ * process read is always left running as it was. */
+#include "attach.h"
+#include "../report/report.h"
+#include "../report/symbolize.h"
+#include "../runtime/deadlock.h"
+#include "../runtime/lock.h"
+#include "../runtime/options.h"
+#include "../runtime/stack.h"
+#include "gc_binary.h"
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int at_run(char **argv);
+
+#define STOP_TIMEOUT_MS 1000      /* how long threads get to stop; one that does not is read without registers */
+
+static const char usage[] =
+    "usage: leakcheck-attach PID            live report of a running process (goroutines or threads)\n"
+    "       leakcheck-attach --run PROGRAM [ARGS...]\n"
+    "                                        run a static gc-built Go program traced; its exit verdict\n"
+    "Options come from LEAKCHECK_OPTIONS (report, log_path, verbosity, exitcode, suppressions, ignore_*...).\n";
+
+__attribute__((format(printf, 1, 2))) void at_fail(const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "leakcheck: %s\n", line);
+}
+
+/* verbosity=2 notes. */
+__attribute__((format(printf, 1, 2))) void at_note(const char *fmt, ...)
+{
+    if (lc_opt.verbosity < 2)
+        return;
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "leakcheck: %s\n", line);
+}
+
+/* The options of the run; a bad one is an error (exit 2), as any bad argument of a command. */
+int at_options(void)
+{
+    char err[2048] = "";
+    options_defaults(&lc_opt);
+    if (options_parse(&lc_opt, getenv("LEAKCHECK_OPTIONS"), err, sizeof err) > 0) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    stack_set_depth(lc_opt.stack_depth);
+    return 0;
+}
+
+/* The process's kind: gc-built Go, gccgo (libgo mapped), or C. */
+struct libgo_find { char path[4096]; uint64_t base; };
+
+static int find_libgo(uint64_t lo, uint64_t hi, uint64_t off, const char *path, void *arg)
+{
+    struct libgo_find *f = arg;
+    (void)hi;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    if (strncmp(base, "libgo.so", 8) != 0)
+        return 0;
+    if (!f->path[0] || lo - off < f->base) {
+        snprintf(f->path, sizeof f->path, "%s", path);
+        f->base = lo - off;
+    }
+    return 0;
+}
+
+/* Snapshot and report, the process stopped in between as briefly as the readers allow. */
+static int attach(pid_t pid)
+{
+    char exe[64], name[4096], err[1024] = "", ver[32];
+    snprintf(exe, sizeof exe, "/proc/%d/exe", (int)pid);
+    ssize_t n = readlink(exe, name, sizeof name - 1);
+    if (n <= 0) {
+        if (errno == ENOENT || !at_alive(pid))
+            at_fail("attach: no process %d", (int)pid);
+        else
+            at_fail("attach: cannot read the executable of process %d: %s", (int)pid, strerror(errno));
+        return 2;
+    }
+    name[n] = 0;
+    struct at_go *go = NULL;
+    struct at_gccgo *gccgo = NULL;
+    struct libgo_find lg = { "", 0 };
+    const char *kind = "threads";
+    /* everything that reads files is done first: the pause is for the process's memory only */
+    if (gc_bin_is_go(exe, ver, sizeof ver)) {
+        if (!(go = at_go_open(pid, exe, name, err, sizeof err))) {
+            at_fail("attach: %s", err);
+            return 2;
+        }
+        kind = "goroutines (gc)";
+    } else if (at_maps(pid, find_libgo, &lg) >= 0 && lg.path[0]) {
+        if (!(gccgo = at_gccgo_open(pid, lg.path, lg.base, err, sizeof err))) {
+            at_fail("attach: %s", err);
+            return 2;
+        }
+        kind = "goroutines (gccgo)";
+    }
+    symbolize_set_process(pid);
+    snapshot_set_process(pid, go || gccgo ? NULL : at_c_peek);
+    struct at_proc p;
+    enum at_err e = at_stop(&p, pid, STOP_TIMEOUT_MS, err, sizeof err);
+    if (e != AT_OK) {
+        at_fail("attach: %s", err);
+        return 2;
+    }
+    const char *hold = getenv("LEAKCHECK_ATTACH_HOLD_MS");     /* tests: a process that dies meanwhile */
+    if (hold && atoi(hold) > 0) {
+        struct timespec ts = { atoi(hold) / 1000, (atoi(hold) % 1000) * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+    /* goroutines are read while the process is stopped; threads are copied then (stacks, lock words) and
+     * read from the copies after it runs again */
+    int r = go ? at_go_read(go, &p, 0, err, sizeof err) : gccgo ? at_gccgo_read(gccgo, &p, err, sizeof err) : 0;
+    struct lc_snapshot s;
+    int snap = -1;
+    if (go || gccgo)
+        snap = r == 0 ? snapshot_take(&s, 1000) : -1;
+    else
+        at_c_capture(&p);
+    at_resume(&p);
+    if (!at_alive(pid)) {
+        at_fail("attach: process %d exited during the snapshot", (int)pid);
+        return 2;
+    }
+    if (!go && !gccgo) {
+        r = at_c_read(&p, err, sizeof err);
+        snap = r == 0 ? snapshot_take(&s, 1000) : -1;
+    }
+    if (r != 0 || snap != 0) {
+        at_fail("attach: %s", r != 0 ? err : "cannot copy the task table");
+        return 2;
+    }
+    at_note("attach: process %d (%s), %d threads, %s: paused for %.2f ms%s", (int)pid, name, p.n, kind,
+            (double)p.paused_ns / 1e6, p.nstraggler ? " (some threads did not stop: read without registers)" : "");
+    deadlock_augment(&s, 0);                /* a live report: the program runs on */
+    struct lc_report_ctx ctx = { LC_REASON_DUMP, 0, 0, 0 };
+    report_write(&s, &ctx);
+    snapshot_free(&s);
+    at_go_close(go);
+    at_gccgo_close(gccgo);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (at_options() != 0)
+        return 2;
+    if (strcmp(argv[1], "--run") == 0) {
+        if (argc < 3) {
+            at_fail("attach: --run needs a program");
+            return 2;
+        }
+        return at_run(argv + 2);
+    }
+    char *end;
+    long pid = strtol(argv[1], &end, 10);
+    if (argc != 2 || *end || pid <= 0 || pid > 0x3fffffff) {
+        at_fail("attach: '%s' is not a process id (usage: leakcheck attach PID)", argv[1]);
+        return 2;
+    }
+    if (pid == getpid()) {
+        at_fail("attach: process %ld is this tool itself", pid);
+        return 2;
+    }
+    return attach((pid_t)pid);
+}

@@ -1,0 +1,28 @@
+/* The goroutines of a gc-built Go process in runtime/'s task table: each walk of the runtime's tables
+ * (gc_goroutines.c) brings the table up to date, with what the hooks' records (gc_records.h) add when the
+ * process has them (the preload) — who started each goroutine, where each channel was made and closed. Shared
+ * by the preload (gc_family.c), which walks again and again, and the attach tool, which walks once from
+ * outside the process. */
+#ifndef LC_GC_TASKS_H
+#define LC_GC_TASKS_H
+#include "gc_goroutines.h"
+#include "gc_records.h"
+
+struct gc_tasks {
+    const struct gc_bin *bin;
+    struct gc_mem *mem;
+    struct gc_reader *reader;
+    uint64_t last_walk_ns;        /* the last complete walk (before the first: when reading began) */
+    int one_walk;                 /* a single walk (attach): "blocked since" is Go's own g.waitsince, when the
+                                   * collector has set it, else unknown; "running since" is unknown */
+};
+
+/* Walk the goroutines into the task table and drop the records of goroutines gone; exiting_g is the goroutine
+ * that exits the process (not a leak), 0 when none. Returns the number of user goroutines still running, -1
+ * when the runtime's table could not be read. */
+int gc_tasks_sync(struct gc_tasks *c, uint64_t exiting_g);
+/* A channel in runtime/'s table with what the records know of it (r may be NULL). */
+void gc_tasks_chan(struct gc_tasks *c, uint64_t key, const struct gc_chanrec *r);
+/* runtime/'s id of a stack of the records' depot (0 when there is none). */
+stack_id gc_tasks_stack(gc_sid id);
+#endif
