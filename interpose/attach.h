@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/user.h>
+#include "../runtime/task.h"
 
 /* ---- attach_stop.c ---------------------------------------------------------------------------------------- */
 
@@ -59,9 +60,9 @@ int at_alive(pid_t pid);
 const struct at_thread *at_thread_of(const struct at_proc *p, pid_t tid);
 /* Why ptrace is refused for pid, one line (ptrace_scope, another user, a tracer already there). */
 void at_eperm_reason(pid_t pid, char *out, size_t len);
-/* Every mapping of the process with a file: fn(lo, hi, file offset, path, arg) until it returns non-zero
+/* Every mapping of the process with a file: fn(lo, hi, file offset, permissions ("r-xp"), path, arg) until it returns non-zero
  * (then that value is returned; 0 when the list ended, -1 when it cannot be read). */
-int at_maps(pid_t pid, int (*fn)(uint64_t lo, uint64_t hi, uint64_t off, const char *path, void *arg), void *arg);
+int at_maps(pid_t pid, int (*fn)(uint64_t lo, uint64_t hi, uint64_t off, const char *perms, const char *path, void *arg), void *arg);
 /* How long since the thread last ran and since it was created, from /proc (0 when unknown). */
 void at_thread_times(pid_t pid, pid_t tid, uint64_t *idle_ns, uint64_t *age_ns, char *state);
 
@@ -79,6 +80,8 @@ void at_go_close(struct at_go *g);
 struct at_gccgo;
 struct at_gccgo *at_gccgo_open(pid_t pid, const char *libgo, uint64_t libgo_base, char *err, size_t errlen);
 int at_gccgo_read(struct at_gccgo *g, const struct at_proc *p, char *err, size_t errlen);
+/* After the process runs again: the sync call each goroutine in a semaphore wait is in (sync.Mutex.Lock...). */
+void at_gccgo_name_waits(struct at_gccgo *g);
 void at_gccgo_close(struct at_gccgo *g);
 
 /* C/C++ threads (attach_c.c): what must be read while the process is stopped is copied then (at_c_capture:
@@ -87,6 +90,13 @@ void at_gccgo_close(struct at_gccgo *g);
 void at_c_capture(struct at_proc *p);
 int at_c_read(const struct at_proc *p, char *err, size_t errlen);
 int at_c_peek(const void *addr, void *buf, size_t n);
+/* The system call a stopped thread waits in, as its registers show it (the stop interrupted it; the kernel
+ * restarts it when the thread goes on): its name ("read", "futex wait"), and the fd (LC_OBJ_FD) or futex word
+ * (LC_OBJ_OTHER) it waits on. Returns 0 when the thread is in none. */
+int at_syscall(const struct at_thread *t, const char **what, enum lc_obj_kind *ok, const void **obj);
+/* Goroutines the runtime counts as running whose thread waits in a system call: blocked in it, since the
+ * thread last ran (gc and gccgo; every task with a tid of p's). */
+void at_goroutines_in_syscalls(const struct at_proc *p);
 
 /* A stack through libunwind's remote unwinder (attach_unwind.c), from a stopped thread's registers (its stack
  * copy if it has one, else the live memory) or from a saved context (pc, sp, bp and the callee-saved

@@ -26,9 +26,9 @@ struct lib_range { uint64_t lo, hi; };
 static struct lib_range libs[64];
 static int nlibs;
 
-static int note_lib(uint64_t lo, uint64_t hi, uint64_t off, const char *path, void *arg)
+static int note_lib(uint64_t lo, uint64_t hi, uint64_t off, const char *perms, const char *path, void *arg)
 {
-    (void)off, (void)arg;
+    (void)off, (void)arg, (void)perms;
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     if (nlibs < 64 && (strncmp(base, "libc.so", 7) == 0 || strncmp(base, "libpthread", 10) == 0 ||
                        strncmp(base, "ld-linux", 8) == 0 || strcmp(path, "[vdso]") == 0))
@@ -133,6 +133,56 @@ static int interrupted(long rax)
     return rax == -4 || (rax <= -512 && rax >= -516);
 }
 
+int at_syscall(const struct at_thread *t, const char **what, enum lc_obj_kind *ok, const void **obj)
+{
+    long nr = t->have_regs ? (long)t->regs.orig_rax : -1;
+    if (nr < 0 || !interrupted((long)t->regs.rax) || t->state == 'R')
+        return 0;
+    enum arg_kind arg = A_NONE;
+    *what = "system call";
+    for (size_t i = 0; i < sizeof syscalls / sizeof syscalls[0]; i++)
+        if (syscalls[i].nr == nr) {
+            *what = syscalls[i].name;
+            arg = syscalls[i].arg;
+        }
+    *ok = arg == A_FUTEX ? LC_OBJ_OTHER : arg == A_FD ? LC_OBJ_FD : LC_OBJ_NONE;
+    *obj = arg == A_FUTEX ? (const void *)(uintptr_t)t->regs.rdi
+         : arg == A_FD ? (const void *)(uintptr_t)(int)t->regs.rdi : NULL;
+    return 1;
+}
+
+struct running { struct lc_task **t; size_t n, cap; };
+
+static void collect_running(struct lc_task *t, void *arg)
+{
+    struct running *r = arg;
+    if (t->kind == LC_GOROUTINE && t->state == LC_RUNNING && t->tid && r->n < r->cap)
+        r->t[r->n++] = t;
+}
+
+void at_goroutines_in_syscalls(const struct at_proc *p)
+{
+    struct running r = { NULL, 0, (size_t)p->n };
+    r.t = calloc(r.cap + 1, sizeof *r.t);
+    if (!r.t)
+        return;
+    task_foreach(collect_running, &r);
+    uint64_t now = lc_now_ns();
+    for (size_t i = 0; i < r.n; i++) {
+        struct lc_task *t = r.t[i];
+        const struct at_thread *th = at_thread_of(p, t->tid);
+        const char *what;
+        enum lc_obj_kind ok;
+        const void *obj;
+        if (!th || !at_syscall(th, &what, &ok, &obj))
+            continue;
+        task_block(t, what, ok == LC_OBJ_FD ? ok : LC_OBJ_NONE, ok == LC_OBJ_FD ? obj : NULL, t->site);
+        t->since_ns = th->idle_ns && th->idle_ns < now ? now - th->idle_ns : 0;
+        task_set_flag(t, LC_TF_AGE_UNKNOWN, t->since_ns == 0);
+    }
+    free(r.t);
+}
+
 /* glibc's join waits on the joined thread's tid field: its offset in struct pthread (the thread pointer),
  * found as the first word there equal to the thread's own tid, the same for every thread seen. */
 static long tid_offset(const struct at_proc *p)
@@ -166,10 +216,10 @@ static long tid_offset(const struct at_proc *p)
 
 /* The mapping that holds each stopped thread's stack pointer: the thread's used stack is from its stack pointer
  * (less the red zone below it) to that mapping's end. */
-static int stack_map(uint64_t lo, uint64_t hi, uint64_t off, const char *path, void *arg)
+static int stack_map(uint64_t lo, uint64_t hi, uint64_t off, const char *perms, const char *path, void *arg)
 {
     struct at_proc *p = arg;
-    (void)off, (void)path;
+    (void)off, (void)path, (void)perms;
     for (int i = 0; i < p->n; i++) {
         struct at_thread *t = &p->t[i];
         uint64_t sp = t->regs.rsp;
@@ -286,33 +336,17 @@ static void read_thread(const struct reading *r, const struct at_thread *t, uint
     enum lc_obj_kind kind;
     int call = library_call(pcs, n, &first, &kind);
     stack_id site = n > first ? stack_intern(pcs + first, n - first) : n ? stack_intern(pcs, n) : 0;
-    long nr = t->have_regs ? (long)t->regs.orig_rax : -1;
-    int in_call = t->have_regs && nr >= 0 && interrupted((long)t->regs.rax);
-    if (!in_call || t->state == 'R') {
+    const char *what;
+    enum lc_obj_kind ok;
+    const void *obj;
+    if (!at_syscall(t, &what, &ok, &obj)) {
         task->site = site;                /* running (or between calls) */
         return;
     }
-    const char *what = NULL;
-    enum arg_kind arg = A_NONE;
-    for (size_t i = 0; i < sizeof syscalls / sizeof syscalls[0]; i++)
-        if (syscalls[i].nr == nr) {
-            what = syscalls[i].name;
-            arg = syscalls[i].arg;
-        }
-    if (!what)
-        what = "system call";
-    enum lc_obj_kind ok = LC_OBJ_NONE;
-    const void *obj = NULL;
-    if (arg == A_FUTEX && call >= 0) {
-        what = lib_calls[call].name;      /* pthread_mutex_lock ... */
+    if (ok == LC_OBJ_OTHER && call >= 0) {
+        what = lib_calls[call].name;      /* a futex wait in pthread_mutex_lock ... */
         ok = kind;
         obj = futex_object(r, kind, t->regs.rdi);
-    } else if (arg == A_FUTEX) {
-        ok = LC_OBJ_OTHER;
-        obj = (const void *)(uintptr_t)t->regs.rdi;
-    } else if (arg == A_FD) {
-        ok = LC_OBJ_FD;
-        obj = (const void *)(uintptr_t)(int)t->regs.rdi;
     }
     task_block(task, what, ok, obj, site);
     task->since_ns = t->idle_ns && t->idle_ns < r->now ? r->now - t->idle_ns : 0;

@@ -80,8 +80,12 @@ int at_go_read(struct at_go *g, const struct at_proc *p, pid_t exiting_tid, char
     if (exiting_tid)
         gc_threads(&g->reader, thread_g, &ex);   /* the goroutine that called exit, on that thread */
     g->tasks.last_walk_ns = lc_now_ns();
+    g->mem.steady = 1;                    /* stopped: nothing changes under the walk */
     int n = gc_tasks_sync(&g->tasks, ex.g);
     g->reader.regs = NULL;
+    g->mem.steady = 0;
+    if (n >= 0)
+        at_goroutines_in_syscalls(p);
     if (n < 0) {
         snprintf(err, errlen, "%s: cannot read the Go runtime's goroutine table", g->bin.path);
         return -1;

@@ -67,17 +67,16 @@ int at_options(void)
 /* The process's kind: gc-built Go, gccgo (libgo mapped), or C. */
 struct libgo_find { char path[4096]; uint64_t base; };
 
-static int find_libgo(uint64_t lo, uint64_t hi, uint64_t off, const char *path, void *arg)
+static int find_libgo(uint64_t lo, uint64_t hi, uint64_t off, const char *perms, const char *path, void *arg)
 {
     struct libgo_find *f = arg;
-    (void)hi;
+    (void)hi, (void)perms;
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    if (strncmp(base, "libgo.so", 8) != 0)
-        return 0;
-    if (!f->path[0] || lo - off < f->base) {
-        snprintf(f->path, sizeof f->path, "%s", path);
-        f->base = lo - off;
-    }
+    if (strncmp(base, "libgo.so", 8) != 0 || off != 0 || f->path[0])
+        return 0;                         /* its first segment: where the loader put it (libgo also maps its
+                                           * own debug sections, for its tracebacks) */
+    snprintf(f->path, sizeof f->path, "%s", path);
+    f->base = lo;
     return 0;
 }
 
@@ -129,22 +128,19 @@ static int attach(pid_t pid)
     /* goroutines are read while the process is stopped; threads are copied then (stacks, lock words) and
      * read from the copies after it runs again */
     int r = go ? at_go_read(go, &p, 0, err, sizeof err) : gccgo ? at_gccgo_read(gccgo, &p, err, sizeof err) : 0;
-    struct lc_snapshot s;
-    int snap = -1;
-    if (go || gccgo)
-        snap = r == 0 ? snapshot_take(&s, 1000) : -1;
-    else
+    if (!go && !gccgo)
         at_c_capture(&p);
     at_resume(&p);
     if (!at_alive(pid)) {
         at_fail("attach: process %d exited during the snapshot", (int)pid);
         return 2;
     }
-    if (!go && !gccgo) {
+    if (r == 0 && gccgo)
+        at_gccgo_name_waits(gccgo);
+    else if (r == 0 && !go)
         r = at_c_read(&p, err, sizeof err);
-        snap = r == 0 ? snapshot_take(&s, 1000) : -1;
-    }
-    if (r != 0 || snap != 0) {
+    struct lc_snapshot s;
+    if (r != 0 || snapshot_take(&s, 1000) != 0) {
         at_fail("attach: %s", r != 0 ? err : "cannot copy the task table");
         return 2;
     }

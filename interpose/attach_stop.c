@@ -114,7 +114,7 @@ void at_thread_times(pid_t pid, pid_t tid, uint64_t *idle_ns, uint64_t *age_ns, 
         *idle_ns = (uint64_t)((ours - theirs) * 1e6);
 }
 
-int at_maps(pid_t pid, int (*fn)(uint64_t lo, uint64_t hi, uint64_t off, const char *path, void *arg), void *arg)
+int at_maps(pid_t pid, int (*fn)(uint64_t lo, uint64_t hi, uint64_t off, const char *perms, const char *path, void *arg), void *arg)
 {
     char path[64], line[4608];
     snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
@@ -124,13 +124,14 @@ int at_maps(pid_t pid, int (*fn)(uint64_t lo, uint64_t hi, uint64_t off, const c
     int r = 0;
     while (!r && fgets(line, sizeof line, f)) {
         unsigned long long lo, hi, off;
+        char perms[8] = "";
         int name = 0;
-        if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %n", &lo, &hi, &off, &name) < 3 || !name)
+        if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %n", &lo, &hi, perms, &off, &name) < 4 || !name)
             continue;
         char *file = line + name;
         file[strcspn(file, "\n")] = 0;
         if (*file)
-            r = fn(lo, hi, off, file, arg);
+            r = fn(lo, hi, off, perms, file, arg);
     }
     fclose(f);
     return r;

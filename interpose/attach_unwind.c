@@ -100,7 +100,7 @@ int at_unwind(pid_t pid, const struct at_thread *t, const struct at_context *fro
         as = unw_create_addr_space(&acc, 0);
         if (!as)
             return 0;
-        unw_set_caching_policy(as, UNW_CACHE_GLOBAL);
+        unw_set_caching_policy(as, UNW_CACHE_PER_THREAD);   /* one thread: no locking, no signal masks */
     }
     if (view.pid != pid) {
         if (view.upt)

@@ -365,6 +365,8 @@ static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t 
         }
         /* else the thread is on the system stack for it (systemstack saved its own state in g.sched) */
     }
+    if (pc && pc == o->startpc)
+        exact = 1;                        /* not started yet: its pc is its function's entry, not a return */
     o->npcs = pc && sp ? gc_unwind(r, pc, sp, o->pcs, LC_MAX_FRAMES) : 0;
     if (exact && o->npcs)
         o->pcs[0]++;
@@ -428,21 +430,31 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
     if (!sema.g || !sema.addr)
         sema.cap = 0;
     sema_collect(r, &sema, 2 * n + 64);
+    /* the g records, many per system call */
+    enum { BATCH = 1024 };
     size_t glen = g_extent(b);
-    uint8_t gbuf[1024];
+    size_t batch = n < BATCH ? (size_t)n : BATCH;
+    uint8_t *gbuf = glen ? malloc((batch ? batch : 1) * glen) : NULL, ok[BATCH];
     struct gc_goroutine *o = malloc(sizeof *o);
     int count = 0;
-    for (uint64_t i = 0; o && i < n && glen <= sizeof gbuf; i++) {
-        if (!gs[i] || gc_read(r->mem, gs[i], gbuf, glen) != 0)
-            continue;
-        uint32_t st = (uint32_t)gf(r, gbuf, glen, GF_g_status) & ~b->st_scan;
-        if (st == b->st_dead || st == 0)
-            continue;
-        read_one(r, gs[i], gbuf, glen, &sema, o);
-        fn(o, arg);
-        count++;
+    for (uint64_t i = 0; o && gbuf && i < n; i += batch) {
+        size_t k = n - i < batch ? (size_t)(n - i) : batch;
+        memset(ok, 0, k);
+        gc_read_many(r->mem, gs + i, k, glen, gbuf, ok);
+        for (size_t j = 0; j < k; j++) {
+            const uint8_t *g = gbuf + j * glen;
+            if (!ok[j] || !gs[i + j])
+                continue;
+            uint32_t st = (uint32_t)gf(r, g, glen, GF_g_status) & ~b->st_scan;
+            if (st == b->st_dead || st == 0)
+                continue;
+            read_one(r, gs[i + j], g, glen, &sema, o);
+            fn(o, arg);
+            count++;
+        }
     }
     free(o);
+    free(gbuf);
     free(sema.g);
     free(sema.addr);
     free(gs);

@@ -82,7 +82,35 @@ int gc_read(struct gc_mem *m, uint64_t addr, void *buf, size_t n)
 
 int gc_read_fresh(struct gc_mem *m, uint64_t addr, void *buf, size_t n)
 {
-    return read_raw(m, addr, buf, n);
+    return m->steady ? gc_read(m, addr, buf, n) : read_raw(m, addr, buf, n);
+}
+
+#define MANY 1024                 /* ranges per system call (UIO_MAXIOV) */
+
+size_t gc_read_many(struct gc_mem *m, const uint64_t *addrs, size_t n, size_t len, uint8_t *out, uint8_t *ok)
+{
+    struct iovec l[MANY], r[MANY];
+    size_t got = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = 0;
+        while (i + k < n && k < MANY) {
+            l[k] = (struct iovec){ out + (i + k) * len, len };
+            r[k] = (struct iovec){ (void *)(uintptr_t)addrs[i + k], len };
+            k++;
+        }
+        ssize_t done = m->no_vm ? -1 : process_vm_readv(m->pid, l, k, r, k, 0);
+        size_t whole = done > 0 ? (size_t)done / len : 0;
+        for (size_t j = 0; j < whole; j++)
+            ok[i + j] = 1;
+        got += whole;
+        i += whole;
+        if (whole < k) {                  /* this one cannot be read (or the call is refused): alone */
+            ok[i] = addrs[i] && read_raw(m, addrs[i], out + i * len, len) == 0;
+            got += ok[i];
+            i++;
+        }
+    }
+    return got;
 }
 
 uint64_t gc_read_uint(struct gc_mem *m, uint64_t addr, int width, uint64_t def)

@@ -14,23 +14,7 @@
 #include "../runtime/task.h"
 #include "../runtime/stack.h"
 
-/* Layout of libgo.so.21 (gcc 12, Go 1.18) structures, checked against libgo/go/runtime/runtime2.go, chan.go
- * and sync/ and against the disassembly of libgo: gopark checks the status at g+0x30 and stores the wait
- * reason at g+0x50; __go_go stores
- * its caller's pc at g+0xc8 and the goid at g+0x38; setSystemGoroutine sets g+0x550; closechan tests
- * hchan.closed at +0x1c and locks hchan.lock at +0x58. The goid offset is checked at start-up
- * (runtime.main must be goroutine 1). */
-#define GO_G_STATUS 0x30              /* g.atomicstatus (uint32) */
-#define GO_GRUNNING 2
-#define GO_GDEAD 6
-#define GO_G_GOID 0x38                /* g.goid (int64) */
-#define GO_G_GOPC 0xc8                /* g.gopc: pc of the go statement (__go_go's caller) */
-#define GO_G_SYSTEM 0x550             /* g.isSystemGoroutine (bool), set by setSystemGoroutine() */
-#define GO_HCHAN_QCOUNT 0x00          /* hchan.qcount (uint): values buffered */
-#define GO_HCHAN_DATAQSIZ 0x08        /* hchan.dataqsiz (uint): capacity */
-#define GO_HCHAN_ELEMSIZE 0x18        /* hchan.elemsize (uint16) */
-#define GO_HCHAN_CLOSED 0x1c          /* hchan.closed (uint32) */
-#define GO_HCHAN_LOCK 0x58            /* hchan.lock: what chansend/chanrecv pass to gopark */
+#include "gccgo_layout.h"
 #define GO_FIELD(p, off, type) (*(volatile type *)((char *)(p) + (off)))
 
 /* A wrapper of the Go function sym, its symbol spelled once:
