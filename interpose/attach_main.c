@@ -85,12 +85,27 @@ static int attach(pid_t pid)
 {
     char exe[64], name[4096], err[1024] = "", ver[32];
     snprintf(exe, sizeof exe, "/proc/%d/exe", (int)pid);
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%d", (int)pid);
+    if (access(dir, F_OK) != 0) {
+        at_fail("attach: no process %d", (int)pid);
+        return 2;
+    }
+    if (!at_alive(pid)) {
+        at_fail("attach: process %d has exited (a zombie its parent has not reaped)", (int)pid);
+        return 2;
+    }
     ssize_t n = readlink(exe, name, sizeof name - 1);
     if (n <= 0) {
-        if (errno == ENOENT || !at_alive(pid))
-            at_fail("attach: no process %d", (int)pid);
-        else
-            at_fail("attach: cannot read the executable of process %d: %s", (int)pid, strerror(errno));
+        int e = errno;
+        if (e == EACCES || e == EPERM) {
+            at_eperm_reason(pid, err, sizeof err);
+            at_fail("attach: cannot trace process %d: %s", (int)pid, err);
+        } else if (!at_alive(pid)) {
+            at_fail("attach: process %d exited before it could be stopped", (int)pid);
+        } else {
+            at_fail("attach: cannot read the executable of process %d: %s", (int)pid, strerror(e));
+        }
         return 2;
     }
     name[n] = 0;
@@ -120,9 +135,10 @@ static int attach(pid_t pid)
         at_fail("attach: %s", err);
         return 2;
     }
-    const char *hold = getenv("LEAKCHECK_ATTACH_HOLD_MS");     /* tests: a process that dies meanwhile */
-    if (hold && atoi(hold) > 0) {
-        struct timespec ts = { atoi(hold) / 1000, (atoi(hold) % 1000) * 1000000L };
+    /* a test hook: the snapshot takes that long, so that the process can be killed in the middle of it */
+    const char *hold = getenv("LEAKCHECK_ATTACH_HOLD_MS");
+    for (int ms = hold ? atoi(hold) : 0; ms > 0 && at_alive(pid); ms -= 10) {
+        struct timespec ts = { 0, 10000000 };
         nanosleep(&ts, NULL);
     }
     /* goroutines are read while the process is stopped; threads are copied then (stacks, lock words) and

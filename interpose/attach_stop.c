@@ -319,7 +319,8 @@ enum at_err at_stop(struct at_proc *p, pid_t pid, int timeout_ms, char *err, siz
         int fresh = seize_new(p, err, errlen);
         if (fresh == -2 || (round == 0 && fresh == 0)) {
             at_resume(p);
-            snprintf(err, errlen, p->n ? "process %d exited during the snapshot" : "no process %d", (int)pid);
+            snprintf(err, errlen, p->n ? "process %d exited during the snapshot" : "process %d exited before it "
+                     "could be stopped", (int)pid);
             return p->n ? AT_GONE : AT_NOPROC;
         }
         if (fresh < 0) {

@@ -1,6 +1,7 @@
 #!/bin/sh
 # leakcheck on a static gc binary: run traced, its exit verdict from outside, with the preload's status rules.
 root=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$root/tests/e2e/drivers/ptrace_probe.sh"
 lc="$root/scripts/leakcheck"
 if readelf -lW "$BIN" | grep -q INTERP; then echo "elf: dynamic"; else echo "elf: static"; fi
 LEAKCHECK_LIB="$LIB" "$lc" "$BIN" > "$OUT/out" 2> "$OUT/err"
