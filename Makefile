@@ -124,7 +124,7 @@ demo: setup lib
 	@examples/demo.sh
 
 # The table includes ThreadSanitizer and Helgrind columns (BENCH_PEERS=0 leaves them out).
-bench: setup lib
+bench: setup lib attach
 	@scripts/setup fuzz
 	@BENCH_PEERS=$${BENCH_PEERS:-1} bench/run.sh
 

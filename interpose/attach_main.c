@@ -28,27 +28,30 @@ static const char usage[] =
     "                                        run a static gc-built Go program traced; its exit verdict\n"
     "Options come from LEAKCHECK_OPTIONS (report, log_path, verbosity, exitcode, suppressions, ignore_*...).\n";
 
-__attribute__((format(printf, 1, 2))) void at_fail(const char *fmt, ...)
+static void say(const char *fmt, va_list ap)
 {
     char line[1024];
+    vsnprintf(line, sizeof line, fmt, ap);
+    fprintf(stderr, "leakcheck: %s\n", line);
+}
+
+/* One line of error. */
+__attribute__((format(printf, 1, 2))) void at_fail(const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    say(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "leakcheck: %s\n", line);
 }
 
 /* verbosity=2 notes. */
 __attribute__((format(printf, 1, 2))) void at_note(const char *fmt, ...)
 {
-    if (lc_opt.verbosity < 2)
-        return;
-    char line[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    if (lc_opt.verbosity >= 2)
+        say(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "leakcheck: %s\n", line);
 }
 
 /* The options of the run; a bad one is an error (exit 2), as any bad argument of a command. */

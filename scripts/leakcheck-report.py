@@ -88,12 +88,15 @@ def group_text(doc, g, by_id, out):
     rep = by_id.get(g.get("representative"), {})
     n, kind = g["count"], g["kind"]
     old, young = secs(g["oldest_ns"]), secs(g["newest_ns"])
-    newest = " (newest %s)" % young if n > 1 and old != young else ""
+    # how long is not known for a task seen once from outside (attach): its duration is null
+    known = rep.get("duration_ns") is not None
+    newest = " (newest %s)" % young if known and n > 1 and old != young else ""
+    since = " for %s%s" % (old, newest) if known else ""
     head = "[%d %s " % (n, noun(kind, n))
     if g["state"] == "blocked":
-        head += "blocked for %s%s in %s%s" % (old, newest, g.get("what") or "??", object_text(doc, rep))
+        head += "blocked%s in %s%s" % (since, g.get("what") or "??", object_text(doc, rep))
     elif g["state"] == "running":
-        head += "still running for %s%s" % (old, newest)
+        head += "still running%s" % since
     else:
         head += "finished %s ago, never joined nor detached" % old
     out.append(head + "]")
@@ -327,7 +330,7 @@ def to_pprof(doc, contention):
         if not contention:
             p.sample(t, [1])
         elif t["state"] == "blocked":
-            p.sample(t, [1, t.get("duration_ns", 0)])
+            p.sample(t, [1, t.get("duration_ns") or 0])
     return gzip.compress(p.encode())
 
 

@@ -14,7 +14,7 @@
 // EXPECT: ^    main\.main\.func1 +.*attach_gc_stripped\.go:48$
 // EXPECT: ^\[1 goroutine blocked( for [0-9.]+s)? in chan receive \(nil chan\) on nil chan\]$
 // EXPECT: ^    main\.main\.func2 +.*attach_gc_stripped\.go:52$
-// EXPECT: ^json: live, 5 goroutines$
+// EXPECT: ^json: live, 5 tasks \(5 goroutines, 0 threads\), 0 deadlocks$
 // EXPECT-COUNT: 2 ^json: goroutine blocked in select at main\.waitEither$
 // EXPECT: ^after: running$
 // EXPECT: ^program: exit 0$

@@ -8,16 +8,17 @@
 // EXPECT: ^leakcheck: attach: process PID \(.*/attach_go\), [0-9]+ threads, goroutines \(g[a-z]+\): paused for [0-9.]+ ms$
 // EXPECT: ^leakcheck: live report \(pid PID, [0-9]+ tasks\)$
 // EXPECT: ^\[3 goroutines blocked( for [0-9.]+s)?( \(newest [0-9.]+s\))? in chan receive on chan 0x[0-9a-f]+ \(unbuffered, never closed\)\]$
-// EXPECT: ^    main\.worker +.*attach_go\.go:37$
-// EXPECT: ^  created by main\.main +.*attach_go\.go:51$
+// EXPECT: ^    main\.worker +.*attach_go\.go:38$
+// EXPECT: ^  created by main\.main +.*attach_go\.go:52$
 // GC-EXPECT: ^\[1 goroutine blocked( for [0-9.]+s)? in sync\.Mutex\.Lock on mutex 0x[0-9a-f]+\]$
 // GCCGO-EXPECT: ^\[1 goroutine blocked( for [0-9.]+s)? in sync\.Mutex\.Lock\]$
-// EXPECT: ^    main\.locker +.*attach_go\.go:43$
-// EXPECT: ^  created by main\.main +.*attach_go\.go:54$
+// EXPECT: ^    main\.locker +.*attach_go\.go:44$
+// EXPECT: ^  created by main\.main +.*attach_go\.go:55$
 // EXPECT: ^\[1 goroutine blocked( for [0-9.]+s)? in read on fd 0\]$
-// EXPECT: ^    main\.main +.*attach_go\.go:57$
-// EXPECT: ^json: live, 5 goroutines$
+// EXPECT: ^    main\.main +.*attach_go\.go:58$
+// EXPECT: ^json: live, 5 tasks \(5 goroutines, 0 threads\), 0 deadlocks$
 // EXPECT-COUNT: 3 ^json: goroutine blocked in chan receive at main\.worker$
+// EXPECT: ^json: goroutine blocked in read at main\.main$
 // EXPECT: ^after: running$
 // EXPECT: ^program: exit 0$
 // EXPECT: ^stdout: done 3$
