@@ -10,6 +10,7 @@
 #include "../report/symbolize.h"
 #include "../runtime/chan.h"
 #include "../runtime/lock.h"
+#include "../runtime/snapshot.h"
 #include "../runtime/task.h"
 #include <fcntl.h>
 #include <gelf.h>
@@ -109,6 +110,7 @@ struct at_gccgo *at_gccgo_open(pid_t pid, const char *libgo, uint64_t libgo_base
     }
     at_maps(pid, runtime_code, g);
     gc_mem_init(&g->mem, pid);
+    snapshot_set_runtime("gccgo", NULL);
     for (uint64_t i = 0; i < g->nwaits && i < NWAIT; i++) {   /* Go's words for each wait reason */
         char text[64];
         uint64_t p = gc_read_uint(&g->mem, g->waits + 16 * i, 8, 0), n = gc_read_uint(&g->mem, g->waits + 16 * i + 8, 8, 0);

@@ -5,6 +5,7 @@
 #include "gc_tasks.h"
 #include "../report/symbolize.h"
 #include "../runtime/lock.h"
+#include "../runtime/snapshot.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ struct at_go *at_go_open(pid_t pid, const char *exe, const char *name, char *err
     }
     g->tasks = (struct gc_tasks){ &g->bin, &g->mem, &g->reader, 0, 1 };
     symbolize_add_go(&g->bin.pcln, g->bin.path, g->reader.goroot);
+    snapshot_set_runtime("gc", g->bin.version);
     return g;
 }
 

@@ -70,7 +70,7 @@ int snapshot_take(struct lc_snapshot *s, int timeout_ms)
      * longer has it, so it is finished, not still running. */
     for (size_t i = 0; i < s->ntasks; i++) {
         struct lc_task *t = &s->tasks[i];
-        if (t->kind == LC_THREAD && t->state != LC_FINISHED && t->tid > 0 && !task_thread_alive(t->tid)) {
+        if (t->kind == LC_THREAD && t->state != LC_FINISHED && t->tid > 0 && !task_thread_alive(s->pid, t->tid)) {
             t->state = LC_FINISHED;
             t->since_ns = s->now_ns;
         }

@@ -46,7 +46,7 @@ void lc_mutex_unlock_unheld(const struct lc_actor *a, const void *lock, int owne
         char note[64];
         if (owner_tid < 0)              /* no thread id: the lock word is not that of a mutex in use */
             snprintf(note, sizeof note, "owner field %d: not initialised, or corrupt", owner_tid);
-        else if (!task_thread_alive(owner_tid))
+        else if (!task_thread_alive(0, owner_tid))
             snprintf(note, sizeof note, "owner tid %d: no thread of this process", owner_tid);
         else
             snprintf(note, sizeof note, "owner tid %d", owner_tid);

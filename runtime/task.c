@@ -233,10 +233,10 @@ void task_table_reset_except(uint64_t keep_key)
     lc_unlock(&table_lock);
 }
 
-int task_thread_alive(int tid)
+int task_thread_alive(pid_t pid, int tid)
 {
     int saved = errno;
-    long r = syscall(SYS_tgkill, getpid(), tid, 0);
+    long r = syscall(SYS_tgkill, pid ? pid : getpid(), tid, 0);
     int gone = r != 0 && errno == ESRCH;
     errno = saved;
     return !gone;

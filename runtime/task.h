@@ -80,8 +80,8 @@ void task_foreach(void (*fn)(struct lc_task *, void *), void *arg);
 /* Same, but gives up (returns -1) when the lock cannot be had within timeout_ms (< 0: waits). */
 int task_foreach_timed(void (*fn)(struct lc_task *, void *), void *arg, int timeout_ms);
 size_t task_count(void);
-/* Whether the kernel still has thread tid in this process (errno kept). */
-int task_thread_alive(int tid);
+/* Whether the kernel still has thread tid in process pid (0: this one; errno kept). */
+int task_thread_alive(pid_t pid, int tid);
 /* Drop every task except keep (fork child). Called with nothing locked. */
 void task_table_reset_except(uint64_t keep_key);
 /* Table lock, for fork handlers and snapshots. */
