@@ -140,6 +140,7 @@ install: lib attach
 	install -d $(DESTDIR)$(PREFIX)/lib/leakcheck $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/leakcheck/libleakcheck.so
 	install -m 0644 $(SUPP) $(DESTDIR)$(PREFIX)/lib/leakcheck/libleakcheck.supp
+	install -m 0755 $(ATTACH) $(DESTDIR)$(PREFIX)/lib/leakcheck/leakcheck-attach
 	install -m 0755 scripts/leakcheck $(DESTDIR)$(PREFIX)/bin/leakcheck
 	install -m 0755 scripts/leakcheck-report.py $(DESTDIR)$(PREFIX)/lib/leakcheck/leakcheck-report.py
 
