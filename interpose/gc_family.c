@@ -251,14 +251,16 @@ static void dump_handler_check(void)
 {
     struct gc_ctl *c = &gc_ctl;
     struct sigaction cur, sa;
-    if (!c->dump_sig || sigaction(c->dump_sig, NULL, &cur) != 0 || cur.sa_sigaction == lc_gc_dump_handler)
+    if (!c->dump_sig || c->dump_ready || sigaction(c->dump_sig, NULL, &cur) != 0 ||
+        cur.sa_sigaction == lc_gc_dump_handler)
         return;
     if (!(cur.sa_flags & SA_SIGINFO) || cur.sa_handler == SIG_DFL || cur.sa_handler == SIG_IGN)
         return;                           /* not Go's yet, or the program decided */
     c->dump_prev = cur;
     sa = cur;
     sa.sa_sigaction = lc_gc_dump_handler;
-    sigaction(c->dump_sig, &sa, NULL);
+    if (sigaction(c->dump_sig, &sa, NULL) == 0)
+        c->dump_ready = 1;
 }
 
 /* A layout taken from the built-in table at start is checked against the binary's DWARF here, off the program's

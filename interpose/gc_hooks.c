@@ -167,6 +167,30 @@ void lc_gc_fatal_handler(int sig, siginfo_t *info, void *uc)
         gc_futex_wait(&c->fatal_done, before, 50000000);
 }
 
+/* Go installs its handler on every signal as its main thread starts, after the constructor: as soon as it has
+ * (seen at the next goroutine spawn, gc_recorders.c), ours goes in front, with Go's flags, mask and restorer. */
+void lc_gc_dump_install(void)
+{
+    struct gc_ctl *c = &gc_ctl;
+    if (c->dump_ready || !c->dump_sig || __atomic_add_fetch(&c->dump_tries, 1, __ATOMIC_RELAXED) > 64)
+        return;                           /* done, off, or the program keeps the signal to itself */
+    struct gc_ksigaction cur;
+    if (gc_sys6(GC_SYS_rt_sigaction, c->dump_sig, 0, (long)&cur, 8, 0, 0) != 0)
+        return;
+    if (cur.handler == (uint64_t)(uintptr_t)lc_gc_dump_handler) {
+        c->dump_ready = 1;
+        return;
+    }
+    if (cur.handler <= 1 || !(cur.flags & SA_SIGINFO))
+        return;                           /* SIG_DFL or SIG_IGN: not Go's yet, or the program decided */
+    c->dump_prev.sa_sigaction = (void (*)(int, siginfo_t *, void *))(uintptr_t)cur.handler;
+    c->dump_prev.sa_flags = (int)cur.flags;
+    struct gc_ksigaction ours = cur;
+    ours.handler = (uint64_t)(uintptr_t)lc_gc_dump_handler;
+    if (gc_sys6(GC_SYS_rt_sigaction, c->dump_sig, (long)&ours, 0, 8, 0, 0) == 0)
+        c->dump_ready = 1;
+}
+
 void lc_gc_dump_handler(int sig, siginfo_t *info, void *uc)
 {
     struct gc_ctl *c = &gc_ctl;

@@ -37,6 +37,8 @@ struct gc_ctl {
     uint64_t panicking;                   /* runtime.panicking (uint32), 0 when unknown */
     struct sigaction dump_prev;           /* the handler the dump handler forwards to (Go's) */
     int dump_sig;
+    volatile int32_t dump_ready;          /* the dump handler is in front of Go's */
+    volatile int32_t dump_tries;
 };
 
 extern struct gc_ctl gc_ctl;
@@ -67,6 +69,8 @@ struct gc_sampling {
 extern struct gc_sampling gc_sampling;
 void lc_gc_sample_handler(int sig, siginfo_t *info, void *uc);
 
+/* Put the dump handler in front of Go's, once Go has installed its own (raw system calls: any thread). */
+void lc_gc_dump_install(void);
 /* Ask the shim's thread for work (any thread; async-signal-safe). */
 void lc_gc_request(uint32_t bit);
 

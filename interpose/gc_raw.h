@@ -13,6 +13,7 @@ static inline long gc_sys6(long nr, long a, long b, long c, long d, long e, long
     return r;
 }
 
+#define GC_SYS_rt_sigaction 13
 #define GC_SYS_write 1
 #define GC_SYS_getpid 39
 #define GC_SYS_exit_group 231
@@ -28,6 +29,9 @@ static inline uint64_t load64(uint64_t addr) { return *(volatile uint64_t *)(uin
 static inline uint32_t load32(uint64_t addr) { return *(volatile uint32_t *)(uintptr_t)addr; }
 
 struct gc_timespec { long sec, nsec; };
+
+/* The kernel's struct sigaction (rt_sigaction, 8-byte mask). */
+struct gc_ksigaction { uint64_t handler, flags, restorer, mask; };
 
 static inline void gc_futex_wait(volatile int32_t *addr, int32_t val, long timeout_ns)
 {

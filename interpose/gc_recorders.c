@@ -335,6 +335,8 @@ static void newproc_out(struct gc_hook *h, uint64_t *regs)
     (void)h;
     if (gc_ctl.disabled)
         return;
+    if (!gc_ctl.dump_ready)
+        lc_gc_dump_install();             /* the first spawns after Go's signal set-up */
     uint64_t g0 = regs[GC_R_G], newg = regs[GC_R_AX];
     uint64_t m = load64(g0 + (uint64_t)gc_ctl.off_g_m), caller = m ? load64(m + (uint64_t)gc_ctl.off_m_curg) : 0;
     if (caller == g0)
