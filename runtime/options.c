@@ -16,11 +16,12 @@ struct opt_desc {
     enum opt_type type;
     size_t offset;
     const char *def;
+    const char *range;                  /* see options.inc */
     const char *help;
 };
 
 static const struct opt_desc descs[] = {
-#define OPTION(type, name, def, help) { #name, T_##type, offsetof(struct lc_options, name), #def, help },
+#define OPTION(type, name, def, range, help) { #name, T_##type, offsetof(struct lc_options, name), #def, range, help },
 #include "options.inc"
 #undef OPTION
 };
@@ -47,7 +48,7 @@ void options_defaults(struct lc_options *o)
 #define LC_DEF_BOOL(name, def) o->name = def;
 #define LC_DEF_DUR(name, def) o->name = def;
 #define LC_DEF_STR(name, def) o->name = (char *)def;
-#define OPTION(type, name, def, help) LC_DEF_##type(name, def)
+#define OPTION(type, name, def, range, help) LC_DEF_##type(name, def)
 #include "options.inc"
 #undef OPTION
 }
@@ -101,6 +102,45 @@ static int parse_bool_word(const char *v, int *out)
 {
     if (!strcmp(v, "true") || !strcmp(v, "yes")) { *out = 1; return 1; }
     if (!strcmp(v, "false") || !strcmp(v, "no")) { *out = 0; return 1; }
+    return 0;
+}
+
+/* Whether x is inside an INT or DUR range ("LO-HI", "LO-", either followed by " except A,B"). */
+static int num_in_range(const char *range, int x)
+{
+    char *end;
+    if (!*range)
+        return 1;
+    long lo = strtol(range, &end, 10);
+    if (*end != '-')
+        return 1;                       /* not a range: nothing to check */
+    const char *p = end + 1;
+    long hi = *p >= '0' && *p <= '9' ? strtol(p, &end, 10) : (end = (char *)p, 2147483647L);
+    if (x < lo || x > hi)
+        return 0;
+    p = strstr(end, "except ");
+    for (p = p ? p + 7 : NULL; p && *p;) {
+        if (strtol(p, &end, 10) == x && end != p)
+            return 0;
+        p = *end == ',' ? end + 1 : NULL;
+    }
+    return 1;
+}
+
+/* Whether a string value fits its range ("", "nonempty", "a|b|c"). */
+static int str_in_range(const char *range, const char *v)
+{
+    if (!*range)
+        return 1;
+    if (!strcmp(range, "nonempty"))
+        return *v != 0;
+    size_t n = strlen(v);
+    for (const char *p = range; *p;) {
+        size_t k = strcspn(p, "|");
+        if (k == n && !strncmp(p, v, n))
+            return 1;
+        p += k + (p[k] == '|');
+    }
     return 0;
 }
 
@@ -170,6 +210,14 @@ int options_parse(struct lc_options *o, const char *str, char *err, size_t errle
             continue;
         }
         void *field = (char *)o + d->offset;
+        if (d->type == T_STR && !str_in_range(d->range, val)) {
+            char what[600];
+            snprintf(what, sizeof what, "%.40s=%.500s", entry, val);
+            add_err(err, errlen, &used, "leakcheck: bad value in '%s' (expected %s), ignored", what,
+                    !strcmp(d->range, "nonempty") ? "a value" : d->range);
+            bad++;
+            continue;
+        }
         if (d->type == T_STR) {
             char *s = pool_dup(val, strlen(val));
             if (!s) {
@@ -180,9 +228,11 @@ int options_parse(struct lc_options *o, const char *str, char *err, size_t errle
             *(char **)field = s;
         } else {
             int x;
-            if (!parse_num(val, d->type, &x) && !(d->type == T_BOOL && parse_bool_word(val, &x))) {
-                const char *want = d->type == T_BOOL ? "0 or 1" : d->type == T_DUR ? "a duration like 200ms or 2s"
-                                                                                     : "an integer";
+            int parsed = parse_num(val, d->type, &x) || (d->type == T_BOOL && parse_bool_word(val, &x));
+            if (!parsed || !num_in_range(d->range, x)) {
+                char want[96];
+                snprintf(want, sizeof want, "%s%s%s", d->type == T_BOOL ? "0 or 1" : d->type == T_DUR ?
+                         "a duration like 200ms or 2s" : "an integer", *d->range ? " " : "", d->range);
                 char what[600];               /* long values are cut in the message: it stays one line */
                 snprintf(what, sizeof what, "%.40s=%.500s", entry, val);
                 add_err(err, errlen, &used, "leakcheck: bad value in '%s' (expected %s), ignored", what, want);
@@ -202,9 +252,10 @@ size_t options_help(char *buf, size_t len)
     if (n > 0)
         used = (size_t)n;
     for (size_t i = 0; i < NDESC && used < len; i++) {
-        const char *def = descs[i].def;
-        n = snprintf(buf + used, len - used, "  %-18s %s (default %s)\n", descs[i].name, descs[i].help,
-                     strcmp(def, "\"\"") ? def : "empty");
+        const char *def = descs[i].def, *range = descs[i].range;
+        n = snprintf(buf + used, len - used, "  %-18s %s (default %s%s%s)\n", descs[i].name, descs[i].help,
+                     strcmp(def, "\"\"") ? def : "empty", *range && strcmp(range, "nonempty") ? "; " : "",
+                     strcmp(range, "nonempty") ? range : "");
         if (n < 0)
             break;
         used += (size_t)n;

@@ -9,7 +9,7 @@
 #define LC_OPT_TYPE_STR char *
 
 struct lc_options {
-#define OPTION(type, name, def, help) LC_OPT_TYPE_##type name;
+#define OPTION(type, name, def, range, help) LC_OPT_TYPE_##type name;
 #include "options.inc"
 #undef OPTION
 };

@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(options_parse(&o2, str, NULL, 0) == bad);
 #define SAME_INT(name) CHECK(o2.name == o.name);
 #define SAME_STR(name) CHECK(strcmp(o2.name, o.name) == 0);
-#define OPTION(type, name, def, help) SAME_##type(name)
+#define OPTION(type, name, def, range, help) SAME_##type(name)
 #define SAME_BOOL(name) SAME_INT(name)
 #define SAME_DUR(name) SAME_INT(name)
 #include "../../runtime/options.inc"

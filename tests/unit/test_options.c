@@ -53,7 +53,7 @@ START_TEST(malformed_values)
     int bad = options_parse(&o, "exitcode=abc:grace_ms=5h:report_running=2:verbosity:stack_depth=99999999999", err,
                             sizeof err);
     ck_assert_int_eq(bad, 5);
-    ck_assert_ptr_nonnull(strstr(err, "bad value in 'exitcode=abc' (expected an integer)"));
+    ck_assert_ptr_nonnull(strstr(err, "bad value in 'exitcode=abc' (expected an integer 0-255)"));
     ck_assert_ptr_nonnull(strstr(err, "grace_ms=5h"));
     ck_assert_ptr_nonnull(strstr(err, "report_running=2"));
     ck_assert_ptr_nonnull(strstr(err, "option 'verbosity' has no value"));
@@ -64,6 +64,37 @@ START_TEST(malformed_values)
     for (const char *p = err; *p; p++)
         lines += *p == '\n';
     ck_assert_int_eq(lines, 5);
+}
+END_TEST
+
+START_TEST(ranges_one_line_each_default_kept)
+{
+    options_defaults(&o);
+    int bad = options_parse(&o, "exitcode=256:stack_depth=0:stack_depth=65:dump_signal=11:dump_signal=65:"
+                                "max_tasks=-1:report=:children=maybe:verbosity=7:grace_ms=-5", err, sizeof err);
+    ck_assert_int_eq(bad, 10);
+    ck_assert_ptr_nonnull(strstr(err, "bad value in 'exitcode=256' (expected an integer 0-255), ignored"));
+    ck_assert_ptr_nonnull(strstr(err, "'stack_depth=0' (expected an integer 1-64)"));
+    ck_assert_ptr_nonnull(strstr(err, "'dump_signal=11' (expected an integer 0-64 except "));
+    ck_assert_ptr_nonnull(strstr(err, "'max_tasks=-1' (expected an integer 0-)"));
+    ck_assert_ptr_nonnull(strstr(err, "'report=' (expected a value)"));
+    ck_assert_ptr_nonnull(strstr(err, "'children=maybe' (expected off|report|status)"));
+    int lines = 1;
+    for (const char *p = err; *p; p++)
+        lines += *p == '\n';
+    ck_assert_int_eq(lines, 10);
+    ck_assert_int_eq(o.exitcode, 66);
+    ck_assert_int_eq(o.stack_depth, 32);
+    ck_assert_int_eq(o.dump_signal, 10);
+    ck_assert_int_eq(o.max_tasks, 0);
+    ck_assert_str_eq(o.report, "text");
+    ck_assert_str_eq(o.children, "off");
+    ck_assert_int_eq(o.verbosity, 1);
+    /* the bounds themselves are in range */
+    ck_assert_int_eq(options_parse(&o, "exitcode=0:exitcode=255:stack_depth=1:stack_depth=64:dump_signal=0:"
+                                       "dump_signal=12:dump_signal=64:children=status", err, sizeof err), 0);
+    ck_assert_int_eq(o.dump_signal, 64);
+    ck_assert_str_eq(o.children, "status");
 }
 END_TEST
 
@@ -105,6 +136,7 @@ int main(void)
     tcase_add_test(tc, parses_every_type);
     tcase_add_test(tc, unknown_option_named_rest_applies);
     tcase_add_test(tc, malformed_values);
+    tcase_add_test(tc, ranges_one_line_each_default_kept);
     tcase_add_test(tc, empty_and_null);
     tcase_add_test(tc, error_buffer_bounded);
     tcase_add_test(tc, help_lists_all);
