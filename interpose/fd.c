@@ -10,9 +10,13 @@
  * fds are non-blocking, polled by the runtime, and closed through the os package. */
 #include "blocking_call.h"
 #include "lifecycle.h"
+#include "sigmask.h"
 #include "../runtime/fd_events.h"
 #include "../runtime/shim_fd.h"
 #include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <sys/syscall.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -92,6 +96,7 @@ static struct lc_task *wait_begin(const char *what, int fd)
         return r_;                                                                     \
     }
 
+#define DURING(m) lc_sigmask_during(m, &(sigset_t){ { 0 } })
 #define FD_WRAPPER(verb, ...) FD_##verb(__VA_ARGS__)
 #include "fd.inc"
 #undef FD_WRAPPER
@@ -146,9 +151,19 @@ LC_EXPORT int eventfd(unsigned initval, int flags)
 
 /* ---- close, dup, fcntl, epoll_ctl ------------------------------------------------------------------------ */
 
+/* The shim's kept fd (runtime/shim_fd.h) as the program sees it: not open. */
+static int not_open(void)
+{
+    errno = EBADF;
+    return -1;
+}
+#define KEPT(fd) (__builtin_expect((fd) == lc_fd_kept(), 0) && (fd) >= 0)
+
 LC_REAL_DECL(int, close, (int));
 LC_EXPORT int close(int fd)
 {
+    if (KEPT(fd))
+        return not_open();
     if (!FD_ACTIVE())
         return LC_REAL(close)(fd);
     struct lc_fdent *x = fdtab_get(fd);
@@ -175,6 +190,8 @@ static void duped(int oldfd, int newfd, int replaced)
 LC_REAL_DECL(int, dup, (int));
 LC_EXPORT int dup(int fd)
 {
+    if (KEPT(fd) && !lc_in_shim)
+        return not_open();
     int r = LC_REAL(dup)(fd);
     if (lc_in_shim)
         return lc_fd_hide(r);
@@ -186,6 +203,9 @@ LC_EXPORT int dup(int fd)
 LC_REAL_DECL(int, dup2, (int, int));
 LC_EXPORT int dup2(int fd, int fd2)
 {
+    if (KEPT(fd))
+        return not_open();
+    lc_fd_make_room(fd2);
     int r = LC_REAL(dup2)(fd, fd2);
     if (r >= 0 && fd != fd2 && LC_ACTIVE())
         duped(fd, r, 1);
@@ -195,9 +215,29 @@ LC_EXPORT int dup2(int fd, int fd2)
 LC_REAL_DECL(int, dup3, (int, int, int));
 LC_EXPORT int dup3(int fd, int fd2, int flags)
 {
+    if (KEPT(fd))
+        return not_open();
+    lc_fd_make_room(fd2);
     int r = LC_REAL(dup3)(fd, fd2, flags);
     if (r >= 0 && LC_ACTIVE())
         duped(fd, r, 1);
+    return r;
+}
+
+/* F_DUPFD from min returned r past the kept fd: without the shim the program would have had the kept number
+ * (everything from min up to r is taken), so it gets it. */
+static int dupfd_exact(int r, intptr_t min, int cloexec)
+{
+    int k = lc_fd_kept();
+    if (r < 0 || k < 0 || min > k || r < k || lc_in_shim)
+        return r;
+    int e = errno;
+    lc_fd_make_room(k);
+    if (syscall(SYS_dup3, r, k, cloexec ? O_CLOEXEC : 0) == k) {
+        syscall(SYS_close, r);
+        r = k;
+    }
+    errno = e;
     return r;
 }
 
@@ -211,7 +251,11 @@ LC_EXPORT int dup3(int fd, int fd2, int flags)
         va_start(ap, cmd);                                                             \
         void *arg = va_arg(ap, void *);                                                \
         va_end(ap);                                                                    \
+        if (KEPT(fd) && !lc_in_shim)                                                   \
+            return not_open();                                                         \
         int r = LC_REAL(name)(fd, cmd, arg);                                           \
+        if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)                                  \
+            r = dupfd_exact(r, (intptr_t)arg, cmd == F_DUPFD_CLOEXEC);                 \
         if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && LC_ACTIVE())       \
             duped(fd, r, 0);                                                           \
         else if (r == 0 && cmd == F_SETFL && fdtab_get(fd))                            \
@@ -231,6 +275,32 @@ LC_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
         LC_LEAVE();
     }
     return r;
+}
+
+/* close_range() and closefrom() close every fd of a range but the kept one. */
+LC_REAL_DECL(int, close_range, (unsigned, unsigned, int));
+LC_EXPORT int close_range(unsigned lo, unsigned hi, int flags)
+{
+    int k = lc_fd_kept();
+    if (k < 0 || (unsigned)k < lo || (unsigned)k > hi)
+        return LC_REAL(close_range)(lo, hi, flags);
+    int r = 0;
+    if ((flags & CLOSE_RANGE_UNSHARE) && (unsigned)k == lo && (unsigned)k == hi)
+        r = unshare(CLONE_FILES);
+    if (r == 0 && (unsigned)k > lo)
+        r = LC_REAL(close_range)(lo, (unsigned)k - 1, flags);
+    if (r == 0 && (unsigned)k < hi)
+        r = LC_REAL(close_range)((unsigned)k + 1, hi, (unsigned)k > lo ? flags & ~(int)CLOSE_RANGE_UNSHARE : flags);
+    return r;
+}
+
+LC_REAL_DECL(void, closefrom, (int));
+LC_EXPORT void closefrom(int lo)
+{
+    int e = errno;
+    if (lc_fd_kept() < lo || close_range((unsigned)lo, ~0u, 0) != 0)
+        LC_REAL(closefrom)(lo);
+    errno = e;
 }
 
 /* The shim's own opens (libdw reading ELF and debug files) are moved out of the program's fd range. */

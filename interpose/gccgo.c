@@ -9,7 +9,6 @@
  * - Cheap path first: a stack is captured only when a goroutine really parks, and a goroutine that parks again
  *   at the same call site and depth reuses the site it captured last time. */
 #include "gccgo_int.h"
-#include "signals.h"
 #include "../runtime/chan_events.h"
 #include "../runtime/lock.h"
 #include <stdlib.h>
@@ -155,11 +154,8 @@ __attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, ui
 {
     LC_ENTER();
     void *self = go_getg();
-    if (!go_started && go_goid(self) != 0) {
-        /* The first spawn from a goroutine: libgo's m0 has been through initsig by now. */
-        go_started = 1;
-        signals_go_started();     /* the shim's handlers back in front of libgo's */
-    }
+    if (!go_started && go_goid(self) != 0)
+        go_started = 1;               /* the first spawn from a goroutine: runtime.main runs */
     if (!go_started && go_goid(self) == 0 && go_rt_main && (uintptr_t)fn == go_rt_main)
         atexit(exit_release_p);       /* C main, about to start runtime.main */
     memset(sp, 0, sizeof *sp);

@@ -7,25 +7,30 @@
 #include "gc_family.h"
 #include "shim_thread.h"
 #include "signals.h"
+#include "sigview.h"
+#include "spawn.h"
 #include "../runtime/deadlock.h"
 #include "../runtime/lock.h"
 #include "../runtime/options.h"
 #include "../runtime/runtime.h"
 #include "../runtime/shim_fd.h"
 #include "../runtime/stack.h"
+#include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 int lc_is_go;
 static int exit_status = -1;            /* status given to exit() or returned by main; -1 unknown */
-static int stderr_copy = -1;            /* see lifecycle_start */
 static lc_lock_t report_lock = LC_LOCK_INIT;
 
 static void say(const char *s)
@@ -68,48 +73,101 @@ void lc_lifecycle_refresh(int report)
 
 /* ---- start-up ---------------------------------------------------------------------------------------------- */
 
+/* Options, quietly: what they say is printed only by a process that checks itself (see role()). */
+static char option_errors[2048];
 static void load_options(void)
 {
     options_defaults(&lc_opt);
-    char err[2048];
-    if (options_parse(&lc_opt, getenv("LEAKCHECK_OPTIONS"), err, sizeof err) > 0) {
-        say(err);
-        say("\n");
-    }
+    if (options_parse(&lc_opt, getenv("LEAKCHECK_OPTIONS"), option_errors, sizeof option_errors) == 0)
+        option_errors[0] = 0;
     if (getauxval(AT_SECURE) && (lc_opt.log_path[0] || lc_opt.suppressions[0])) {
         lc_opt.log_path = "";
         lc_opt.suppressions = "";
         if (lc_opt.verbosity >= 2)
             say("leakcheck: setuid program: log_path and suppressions from the environment ignored\n");
     }
+    stack_set_depth(lc_opt.stack_depth);
+}
+
+static void say_options(void)
+{
+    if (option_errors[0]) {
+        say(option_errors);
+        say("\n");
+    }
     if (lc_opt.help) {
         static char help[4096];
         options_help(help, sizeof help);
         say(help);
     }
-    stack_set_depth(lc_opt.stack_depth);
+}
+
+/* A process that is not the one the user started (a fork child, a program started by a process under the
+ * shim) never changes its own exit status unless children=status: exitcode 0 and no deadlock exit. */
+static void keep_own_status(void)
+{
+    if (strcmp(lc_opt.children, "status") != 0) {
+        lc_opt.exitcode = 0;
+        lc_opt.deadlock_exit = 0;
+    }
+}
+
+/* Whether this program was started by a process that runs the shim: the parent maps this same library
+ * (device and inode, whatever path it was loaded by). Raw system calls: nothing is set up yet. */
+static int parent_runs_shim(void)
+{
+    Dl_info di;
+    struct stat me;
+    if (!dladdr((void *)parent_runs_shim, &di) || !di.dli_fname || stat(di.dli_fname, &me) != 0)
+        return 0;
+    char path[64], buf[16384], line[512];
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)getppid());
+    long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC), got;
+    size_t len = 0;
+    int found = 0;
+    if (fd < 0)
+        return 0;
+    while (!found && (got = syscall(SYS_read, fd, buf, sizeof buf)) > 0) {
+        for (long i = 0; i < got && !found; i++) {
+            if (buf[i] != '\n') {
+                if (len < sizeof line - 1)
+                    line[len++] = buf[i];
+                continue;
+            }
+            line[len] = 0;
+            len = 0;
+            unsigned maj, min;
+            unsigned long long ino;
+            if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &ino) == 3 && ino == me.st_ino &&
+                maj == major(me.st_dev) && min == minor(me.st_dev))
+                found = 1;
+        }
+    }
+    syscall(SYS_close, fd);
+    return found;
 }
 
 static void fork_prepare(void);
 static void fork_parent(void);
 static void fork_child(void);
 
-__attribute__((constructor)) static void lifecycle_start(void)
+static void start(void)
 {
-    static int done;
-    if (done++)
-        return;
-    lc_in_shim++;
     load_options();
+    if (parent_runs_shim()) {
+        if (!strcmp(lc_opt.children, "off"))
+            return;                     /* not checked: every wrapper only forwards */
+        keep_own_status();
+    } else {
+        say_options();
+    }
     lc_site_init();
-    /* A copy of stderr for programs that close fd 2 before they exit. Not kept in fork children: a daemon
-     * closing its stdio there must let its parent see EOF. */
-    stderr_copy = lc_fd_hide((int)syscall(SYS_fcntl, STDERR_FILENO, F_DUPFD_CLOEXEC, 0));
-    report_keep_stderr(stderr_copy);
+    /* A copy of stderr for programs that close fd 2 before they exit, kept out of the program's reach
+     * (shim_fd.h). Not kept in fork children: a daemon closing its stdio there must let its parent see EOF. */
+    lc_fd_keep(lc_fd_hide((int)syscall(SYS_fcntl, STDERR_FILENO, F_DUPFD_CLOEXEC, 0)));
     if (lc_gc_start() != LC_GC_NOT_GO) {
-        /* Go built by gc: its own thread and hooks (gc_family.c); the C wrappers only forward */
+        /* Go built by gc: its own thread, hooks and handlers (gc_family.c); the C wrappers only forward */
         lc_is_go = 1;
-        lc_in_shim--;
         __atomic_store_n(&lc_ready, 1, __ATOMIC_RELEASE);
         return;
     }
@@ -124,13 +182,41 @@ __attribute__((constructor)) static void lifecycle_start(void)
         }
     }
     pthread_atfork(fork_prepare, fork_parent, fork_child);
-    signals_install();
-    shim_thread_start();
-    lc_in_shim--;
+    spawn_init();
+    signals_install(lc_is_go);
+    shim_thread_init(!lc_is_go);        /* no thread of ours yet, unless periodic work asks for one */
     __atomic_store_n(&lc_ready, 1, __ATOMIC_RELEASE);
 }
 
+/* errno as the program's start-up left it (C wants 0 at the start of main), read before anything of the
+ * shim's ran: libgcc's split-stack support, linked in for gccgo_*.c, has a constructor of priority 0 that
+ * probes mmap with a zero length and leaves EINVAL; this entry sorts before it. */
+static int errno_at_load;
+static void note_errno(void)
+{
+    errno_at_load = errno;
+}
+__attribute__((section(".init_array.00000"), used)) static void (*const note_errno_entry)(void) = note_errno;
+
+__attribute__((constructor)) static void lifecycle_start(void)
+{
+    static int done;
+    if (done++)
+        return;
+    lc_in_shim++;
+    start();
+    lc_in_shim--;
+    errno = errno_at_load;
+}
+
 /* ---- reports ----------------------------------------------------------------------------------------------- */
+
+static int report_pid;                  /* the process reports speak for (a child writing for its parent) */
+
+void lc_report_pid(int pid)
+{
+    report_pid = pid;
+}
 
 struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
 {
@@ -142,6 +228,8 @@ struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
     lc_lifecycle_refresh(1);
     struct lc_snapshot s;
     if (snapshot_take(&s, 1000) == 0) {
+        if (report_pid)
+            s.pid = report_pid;
         /* wait-for cycles become findings of this report; goroutines waiting for themselves at a verdict */
         deadlock_augment(&s, reason != LC_REASON_DUMP && reason != LC_REASON_PERIODIC && reason != LC_REASON_ALERT);
         struct lc_report_ctx ctx = { reason, signo, status, 0 };
@@ -264,6 +352,9 @@ LC_EXPORT int __libc_start_main(main_fn main, int argc, char **argv, void (*init
                                 void (*rtld_fini)(void), void *stack_end)
 {
     real_main = main;
+    int e = errno;                      /* the lookup must not show in main's errno */
+    (void)LC_REAL(__libc_start_main);
+    errno = e;
     return LC_REAL(__libc_start_main)(main_trampoline, argc, argv, init, fini, rtld_fini, stack_end);
 }
 
@@ -271,6 +362,8 @@ LC_EXPORT int __libc_start_main(main_fn main, int argc, char **argv, void (*init
 
 static void fork_prepare(void)
 {
+    sigview_fork_prepare();
+    shim_thread_fork_prepare();
     lc_lock(&report_lock);
     runtime_fork_prepare();
 }
@@ -279,22 +372,28 @@ static void fork_parent(void)
 {
     runtime_fork_parent();
     lc_unlock(&report_lock);
+    shim_thread_fork_parent();
+    sigview_fork_release();
 }
 
+/* The child: one thread (the forking one), no thread of the shim's until one is needed, its own reports and
+ * its own exit status. */
 static void fork_child(void)
 {
-    if (stderr_copy >= 0) {
-        report_keep_stderr(-1);
-        syscall(SYS_close, stderr_copy);   /* our own fd: no wrapper may record it */
-        stderr_copy = -1;
+    int kept = lc_fd_kept();
+    if (kept >= 0) {
+        lc_fd_keep(-1);
+        syscall(SYS_close, kept);       /* our own fd: no wrapper may record it */
     }
     runtime_fork_child(lc_is_go ? 0 : (uint64_t)pthread_self());
     lc_unlock(&report_lock);
     exit_status = -1;
+    keep_own_status();
     if (!lc_is_go && lc_self) {
         task_set_flag(lc_self, LC_TF_MAIN, 1);
         task_set_flag(lc_self, LC_TF_EXITING, 0);
         lc_self->tid = getpid();
     }
-    shim_thread_after_fork();
+    shim_thread_fork_child();
+    sigview_fork_release();
 }

@@ -38,6 +38,8 @@ void lc_lifecycle_refresh(int report);
 /* One report now: refresh, snapshot, wait-for cycles, every selected format. Serialized by the report lock,
  * which a caller waits for at most 3 s (then no report: a report must never hang the program). */
 struct lc_verdict lc_report(enum lc_reason reason, int signo, int status);
+/* The pid reports speak for from now on (0: this process's own): a child process writing its parent's. */
+void lc_report_pid(int pid);
 /* The calling thread is about to relock a non-recursive lock it holds (the finding is recorded and the task
  * marked blocked): report at once, unless the periodic deadlock check is on (it will report, and end the
  * program). */

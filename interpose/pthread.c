@@ -6,6 +6,8 @@
 #include "lifecycle.h"
 #include "mutex.h"
 #include "pthread_table.h"
+#include "shim_thread.h"
+#include "sigmask.h"
 #include "../runtime/alloc.h"
 #include "../runtime/stack.h"
 #include <pthread.h>
@@ -68,6 +70,7 @@ struct start {
     void *(*fn)(void *);
     void *arg;
     struct lc_task *task;               /* made by the creator, so a join can never miss it */
+    int mask_view;                      /* the creator's view of its mask (sigmask.h) */
 };
 
 static pthread_key_t exit_key;
@@ -80,6 +83,7 @@ static void on_thread_end(void *p)
     lc_locks_thread_end((struct lc_task *)p, exit_site);
     lc_self = NULL;
     task_exit((struct lc_task *)p, exit_site);
+    shim_thread_ended();
 }
 
 static void make_exit_key(void)
@@ -93,6 +97,7 @@ static void *trampoline(void *p)
     lc_free(p);
     s.task->tid = gettid();
     lc_self = s.task;
+    sigmask_view_set(s.mask_view);
     pthread_setspecific(exit_key, s.task);
     return s.fn(s.arg);
 }
@@ -100,8 +105,12 @@ static void *trampoline(void *p)
 LC_REAL_DECL(int, pthread_create, (pthread_t *, const pthread_attr_t *, void *(*)(void *), void *));
 LC_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
 {
-    if (lc_is_go || !LC_ACTIVE())
+    if (!LC_ACTIVE())
         return LC_REAL(pthread_create)(th, attr, fn, arg);
+    if (lc_is_go) {
+        shim_thread_need();             /* libgo's threads are the runtime's: none counted */
+        return LC_REAL(pthread_create)(th, attr, fn, arg);
+    }
     LC_ENTER();
     pthread_once(&exit_key_once, make_exit_key);
     struct start *s = lc_calloc(1, sizeof *s);
@@ -109,6 +118,7 @@ LC_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*
     if (s) {
         s->fn = fn;
         s->arg = arg;
+        s->mask_view = sigmask_view_get();
         /* Keyed provisionally until the handle is known; flagged so its end cannot free it meanwhile. */
         t = s->task = task_new(LC_THREAD, 0, lc_self, (void *)fn, stack_capture(1));
         if (t) {
@@ -121,6 +131,8 @@ LC_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*
         }
     }
     LC_LEAVE();
+    if (t)
+        shim_thread_created();          /* counted before it can end; the shim's thread starts if it must */
     int r = LC_REAL(pthread_create)(th, attr, s ? trampoline : fn, s ? (void *)s : arg);
     if (t) {
         int e = errno;
@@ -129,6 +141,7 @@ LC_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*
         } else {
             lc_free(s);
             task_remove(t);
+            shim_thread_ended();
         }
         errno = e;
     }
@@ -143,6 +156,8 @@ LC_EXPORT void pthread_exit(void *ret)
         exit_site = stack_capture(1);
         LC_LEAVE();
     }
+    if (lc_ready && gettid() == getpid())
+        shim_thread_ended();            /* the main thread's end: the others' is on_thread_end */
     LC_REAL(pthread_exit)(ret);
     __builtin_unreachable();
 }

@@ -1,17 +1,23 @@
 /* The shim's thread and its ticks: signals taken (dump, fatal), periodic reports, the max_tasks alert and the
- * deadlock check. A deadlock is a state seen twice, a short pause apart, with no task having changed state in
+ * deadlock check. The thread exists only while something needs it: from the program's second thread on (or
+ * from the start when periodic work is asked for), and it leaves when the program is back to one thread for a
+ * while, at once when the program has no thread left (the process then ends as it would without the shim), and
+ * for the length of an unshare() or setns() that needs a single-threaded process. A deadlock is a state seen twice, a short pause apart, with no task having changed state in
  * between: a task that was only about to wake (marked blocked around a call that is returning) has moved by
  * then. */
 #include "shim_thread.h"
 #include "lifecycle.h"
 #include "resolve.h"
+#include "sigmask.h"
 #include "signals.h"
 #include "../runtime/deadlock.h"
 #include "../report/report.h"
 #include "../runtime/lock.h"
 #include "../runtime/options.h"
 #include "../runtime/task.h"
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,10 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int thread_running, stopping;
-
-int shim_thread_running(void) { return thread_running; }
-int shim_thread_stopping(void) { return stopping; }
+static int stopping;
 
 /* ---- the deadlock check ------------------------------------------------------------------------------------ */
 
@@ -120,6 +123,26 @@ static void deadlock_tick(void)
 
 /* ---- the thread -------------------------------------------------------------------------------------------- */
 
+enum { T_NONE, T_RUNNING, T_EXITED };   /* T_EXITED: it left by itself and is still to be joined */
+static lc_lock_t life = LC_LOCK_INIT;   /* start, exit and pause decisions */
+static volatile int state;
+static pthread_t thread;
+static LC_TLS int on_shim;              /* the calling thread is the shim's */
+static int counted;                     /* C programs: prog_threads is kept */
+static int always;                      /* periodic work: the thread stays from start-up on */
+static volatile int32_t prog_threads = 1;
+static volatile int quit;               /* asked to leave (shim_thread_pause) */
+static volatile int32_t mask_req, mask_ack;
+static int dump_open;                   /* the dump signal is unblocked on this thread */
+#define LINGER_NS 500000000ull          /* alone with one program thread that long: leave */
+
+LC_REAL_DECL(int, pthread_create, (pthread_t *, const pthread_attr_t *, void *(*)(void *), void *));
+LC_REAL_DECL(int, pthread_join, (pthread_t, void **));
+
+int shim_thread_running(void) { return __atomic_load_n(&state, __ATOMIC_SEQ_CST) == T_RUNNING; }
+int shim_thread_stopping(void) { return stopping; }
+int shim_thread_is_self(void) { return on_shim; }
+
 static void take_signals(void)
 {
     uint64_t bits = signals_take_pending();
@@ -128,27 +151,92 @@ static void take_signals(void)
             continue;
         if (signals_is_fatal(sig)) {
             lc_report(LC_REASON_SIGNAL, sig, 128 + sig);
-            if (lc_is_go) {             /* Go's own handler, waiting for us, does the dying */
-                signals_fatal_reported();
-                continue;
-            }
-            signals_die(sig);
+            signals_fatal_reported();   /* the thread that took it, waiting in its handler, dies */
         } else {
             lc_report(LC_REASON_DUMP, sig, 0);
         }
     }
 }
 
+/* The dump signal open on this thread exactly while the shim owns it (sigmask.c), and the request answered. */
+static void apply_mask(void)
+{
+    int32_t req = __atomic_load_n(&mask_req, __ATOMIC_SEQ_CST);
+    int sig = sigmask_dump_signal(), want = sigmask_shim_takes_dump() != 0;
+    if (sig > 0 && want != dump_open) {
+        sigset_t one;
+        sigemptyset(&one);
+        sigaddset(&one, sig);
+        syscall(SYS_rt_sigprocmask, want ? SIG_UNBLOCK : SIG_BLOCK, &one, NULL, sizeof(long));
+        dump_open = want;
+    }
+    if (__atomic_exchange_n(&mask_ack, req, __ATOMIC_SEQ_CST) != req)
+        syscall(SYS_futex, &mask_ack, FUTEX_WAKE_PRIVATE, 64, NULL, NULL, 0);
+}
+
+void shim_thread_sync_mask(void)
+{
+    if (on_shim) {
+        apply_mask();
+        return;
+    }
+    if (!shim_thread_running())
+        return;
+    int32_t req = __atomic_add_fetch(&mask_req, 1, __ATOMIC_SEQ_CST);
+    signals_kick();
+    uint64_t end = lc_now_ns() + 200000000u;
+    for (int32_t ack; (ack = __atomic_load_n(&mask_ack, __ATOMIC_SEQ_CST)) - req < 0 && shim_thread_running() &&
+                      lc_now_ns() < end;) {
+        struct timespec ts = { 0, 10000000 };
+        syscall(SYS_futex, &mask_ack, FUTEX_WAIT_PRIVATE, ack, &ts, NULL, 0);
+    }
+}
+
+/* Whether the thread should leave now: asked to, the program has no thread left (the process must end as it
+ * would: glibc ends it when its last thread is gone), or one program thread alone for LINGER_NS. */
+static int leaving(uint64_t *alone_since)
+{
+    if (quit)
+        return 1;
+    if (!counted || stopping)
+        return 0;
+    int32_t n = __atomic_load_n(&prog_threads, __ATOMIC_SEQ_CST);
+    if (n <= 0) {
+        __atomic_store_n(&state, T_NONE, __ATOMIC_SEQ_CST);     /* nobody joins it: the process is ending */
+        return 1;
+    }
+    uint64_t now = lc_now_ns();
+    if (n > 1 || always || signals_has_pending()) {
+        *alone_since = 0;
+        return 0;
+    }
+    if (!*alone_since)
+        *alone_since = now;
+    if (now - *alone_since < LINGER_NS)
+        return 0;
+    lc_lock(&life);
+    int go = __atomic_load_n(&prog_threads, __ATOMIC_SEQ_CST) <= 1 && !signals_has_pending();
+    if (go)
+        __atomic_store_n(&state, T_EXITED, __ATOMIC_SEQ_CST);
+    lc_unlock(&life);
+    return go;
+}
+
 static void *shim_main(void *unused)
 {
     (void)unused;
     lc_in_shim = 1;                     /* everything this thread calls goes straight to the real functions */
+    on_shim = 1;
+    dump_open = 0;
     uint64_t next_periodic = lc_opt.interval > 0 ? lc_now_ns() + (uint64_t)lc_opt.interval * 1000000u : 0;
     int alerted = 0;
-    uint64_t next_deadlock = 0;
+    uint64_t next_deadlock = 0, alone_since = 0;
     for (;;) {
         int32_t seen = signals_seq();
+        apply_mask();
         take_signals();
+        if (leaving(&alone_since))
+            break;
         uint64_t now = lc_now_ns();
         if (!stopping && next_periodic && now >= next_periodic) {
             lc_report(LC_REASON_PERIODIC, 0, 0);
@@ -165,34 +253,102 @@ static void *shim_main(void *unused)
             deadlock_tick();
             next_deadlock = lc_now_ns() + (uint64_t)lc_opt.deadlock_check_ms * 1000000u;
         }
-        /* Sleep until a signal, or the next tick when periodic work is on. */
+        /* Sleep until a signal, or the next tick when periodic work is on or the thread may leave. */
         struct timespec ts = { 0, 100 * 1000000 }, *tp = NULL;
-        if (next_periodic || lc_opt.max_tasks > 0 || lc_opt.deadlock_check_ms > 0)
+        if (next_periodic || lc_opt.max_tasks > 0 || lc_opt.deadlock_check_ms > 0 || alone_since)
             tp = &ts;
         if (lc_opt.deadlock_check_ms > 0 && lc_opt.deadlock_check_ms < 200)
             ts.tv_nsec = (lc_opt.deadlock_check_ms / 2 + 1) * 1000000L;
         signals_wait(seen, tp);
     }
+    on_shim = 0;
+    lc_in_shim = 0;                     /* glibc may run the process's exit on this thread now */
     return NULL;
 }
 
-void shim_thread_start(void)
+/* Called with life held. */
+static void start(void)
 {
     pthread_attr_t a;
-    pthread_t th;
     sigset_t all, old;
+    if (state == T_EXITED) {
+        LC_REAL(pthread_join)(thread, NULL);
+        state = T_NONE;
+    }
+    if (state != T_NONE || stopping)
+        return;
     sigfillset(&all);
     pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&a, 1 << 20);
-    pthread_sigmask(SIG_SETMASK, &all, &old);   /* the thread starts with every signal blocked */
-    lc_in_shim++;
-    thread_running = pthread_create(&th, &a, shim_main, NULL) == 0;
-    lc_in_shim--;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, sizeof(long));  /* it starts with every signal blocked */
+    int e = errno;
+    if (LC_REAL(pthread_create)(&thread, &a, shim_main, NULL) == 0) {
+        __atomic_store_n(&state, T_RUNNING, __ATOMIC_SEQ_CST);
+        pthread_setname_np(thread, "leakcheck");
+    }
+    errno = e;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof(long));
     pthread_attr_destroy(&a);
-    if (thread_running)
-        pthread_setname_np(th, "leakcheck");
+}
+
+static int inited;
+
+void shim_thread_need(void)
+{
+    if (!inited || shim_thread_running() || stopping || on_shim)
+        return;
+    lc_lock(&life);
+    start();
+    lc_unlock(&life);
+}
+
+void shim_thread_init(int count_threads)
+{
+    inited = 1;
+    counted = count_threads;
+    always = lc_opt.interval > 0 || lc_opt.max_tasks > 0 || lc_opt.deadlock_check_ms > 0;
+    if (always)
+        shim_thread_need();
+}
+
+void shim_thread_created(void)
+{
+    if (counted)
+        __atomic_add_fetch(&prog_threads, 1, __ATOMIC_SEQ_CST);
+    shim_thread_need();
+}
+
+void shim_thread_ended(void)
+{
+    if (counted && __atomic_sub_fetch(&prog_threads, 1, __ATOMIC_SEQ_CST) <= 1)
+        signals_kick();                 /* it may have to leave */
+}
+
+static int paused;
+
+void shim_thread_pause(void)
+{
+    lc_lock(&life);
+    paused = 0;
+    if (state == T_RUNNING && !on_shim && (!counted || prog_threads <= 1)) {
+        quit = 1;
+        signals_kick();
+        LC_REAL(pthread_join)(thread, NULL);
+        __atomic_store_n(&state, T_NONE, __ATOMIC_SEQ_CST);
+        quit = 0;
+        paused = 1;
+    } else if (state == T_EXITED) {
+        LC_REAL(pthread_join)(thread, NULL);    /* gone from the kernel too */
+        __atomic_store_n(&state, T_NONE, __ATOMIC_SEQ_CST);
+    }
+    lc_unlock(&life);
+}
+
+void shim_thread_resume(void)
+{
+    if (paused && (always || !counted || prog_threads > 1))
+        shim_thread_need();
+    paused = 0;
 }
 
 void shim_thread_stop(void)
@@ -200,10 +356,24 @@ void shim_thread_stop(void)
     stopping = 1;
 }
 
-void shim_thread_after_fork(void)
+void shim_thread_fork_prepare(void)
+{
+    lc_lock(&life);
+}
+
+void shim_thread_fork_parent(void)
+{
+    lc_unlock(&life);
+}
+
+void shim_thread_fork_child(void)
 {
     signals_after_fork();
-    thread_running = 0;
+    life = (lc_lock_t)LC_LOCK_INIT;
+    state = T_NONE;
     stopping = 0;
-    shim_thread_start();
+    quit = 0;
+    prog_threads = 1;
+    if (always)
+        shim_thread_need();
 }

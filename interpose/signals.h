@@ -1,26 +1,28 @@
-/* The lifecycle's signals: the dump signal and the fatal ones. Handlers only set a bit and wake the shim's
- * thread (shim_thread.c), which does the work. */
+/* The lifecycle's signals: the dump signal, the fatal ones and the crashes. Handlers only set a bit and wake
+ * the shim's thread (shim_thread.c), which does the work; the program's view of each disposition is kept by
+ * sigview.c, the dump signal's block in the program's threads by sigmask.c. */
 #ifndef LC_SIGNALS_H
 #define LC_SIGNALS_H
 #include <stdint.h>
 #include <time.h>
 
-/* Start-up: install the handlers where the program left the default action. */
-void signals_install(void);
-/* libgo has installed its handlers for every signal (the first goroutine spawn from a goroutine): put ours
- * back in front of Go's, chaining to them. */
-void signals_go_started(void);
+/* Start-up: the handlers in, where the program's actions let them (go: under libgo, in front of Go's). */
+void signals_install(int go);
 /* Fork child: forget signals taken in the parent. */
 void signals_after_fork(void);
 
 /* ---- for the shim's thread --------------------------------------------------------------------------------- */
+/* A fatal signal or a crash (not the dump signal). */
 int signals_is_fatal(int sig);
 /* The signals taken since the last call, one bit per signal number. */
 uint64_t signals_take_pending(void);
 /* The wake-up count, then sleep until it moves on from seen (or until ts passed; NULL: no limit). */
 int32_t signals_seq(void);
+/* Wake the shim's thread with no signal taken (it re-checks what it must do), and whether any is pending. */
+void signals_kick(void);
+int signals_has_pending(void);
 void signals_wait(int32_t seen, const struct timespec *ts);
-/* Under libgo: the report of a fatal signal is written, Go's handler waiting for it may go on. */
+/* The report of a fatal signal is written: the threads waiting for it in a handler go on (and die). */
 void signals_fatal_reported(void);
 /* Die of sig as its default action would. */
 void signals_die(int sig);

@@ -5,6 +5,7 @@
 #include "pprof.h"
 #include "text.h"
 #include "../runtime/options.h"
+#include "../runtime/shim_fd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -77,24 +78,20 @@ static long open_file(const char *path, int mode, const char **why)
     return fd;
 }
 
-/* A copy of the program's stderr taken at start-up (report_keep_stderr), for programs that close fd 2 before
- * they exit (xz does): their report must not vanish. fd 2 is used while it still is that same file. */
-static int stderr_copy = -1;
-
-void report_keep_stderr(int fd)
-{
-    stderr_copy = fd;
-}
-
+/* The copy of the program's stderr the lifecycle keeps (runtime/shim_fd.h), for programs that close fd 2
+ * before they exit (xz does) or make it /dev/null (daemons): their report must not vanish. fd 2 is used while
+ * it still is that same file. */
 static int err_fd(void)
 {
     struct stat a, b;
-    if (stderr_copy < 0 || syscall(SYS_fstat, stderr_copy, &b) != 0)
+    int copy = lc_fd_kept();
+    if (copy < 0 || syscall(SYS_fstat, copy, &b) != 0)
         return STDERR_FILENO;
     if (syscall(SYS_fstat, STDERR_FILENO, &a) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
         return STDERR_FILENO;
-    return stderr_copy;                 /* fd 2 closed, or now some other file the program opened */
+    return copy;                        /* fd 2 closed, or now some other file the program opened */
 }
+
 
 int report_open_fd(pid_t pid)
 {

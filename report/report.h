@@ -36,6 +36,4 @@ void report_put_written(struct lc_bufw *w);
 int report_open_fd(pid_t pid);
 /* The executable of the snapshot's process into buf (len bytes); returns its length, 0 (buf "") when unknown. */
 long report_exe(const struct lc_snapshot *s, char *buf, size_t len);
-/* fd: a copy of the program's stderr made at start-up, used when the program has closed or replaced fd 2. */
-void report_keep_stderr(int fd);
 #endif

@@ -30,3 +30,28 @@ int lc_fd_hide(int fd)
     errno = e;
     return hi < 0 ? fd : (int)hi;       /* no room up there: keep the low one */
 }
+
+static volatile int kept = -1;
+
+void lc_fd_keep(int fd)
+{
+    __atomic_store_n(&kept, fd, __ATOMIC_RELEASE);
+}
+
+int lc_fd_kept(void)
+{
+    return __atomic_load_n(&kept, __ATOMIC_ACQUIRE);
+}
+
+void lc_fd_make_room(int fd)
+{
+    if (fd < 0 || fd != lc_fd_kept())
+        return;
+    int e = errno;
+    long moved = syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, fd + 1);
+    if (moved < 0)
+        moved = syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, high_base());
+    /* the program's dup2 replaces the old number; the copy (if there was room for one) is ours now */
+    lc_fd_keep(moved >= 0 && moved != fd ? (int)moved : -1);
+    errno = e;
+}

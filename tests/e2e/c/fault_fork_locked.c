@@ -1,10 +1,11 @@
 // fork() in a busy multi-threaded program: a thread holds a mutex while it waits on a semaphore, another waits
 // for that mutex, two more churn (create/join threads, contended mutex: they are inside the shim all the time)
 // while main forks 10 children. Each child must run (no deadlock on a lock the fork copied held), leave one
-// thread of its own blocked and report only that one (log_path: its own file), exiting 66. The parent then
-// releases everything, joins all and ends clean.
+// thread of its own blocked and report only that one (log_path: its own file), exiting 66 (children=status: a
+// child's findings change its status as the root's do). The parent then releases everything, joins all and
+// ends clean.
 // DRIVER: fault_fork_locked.sh
-// OPTIONS: grace_ms=50
+// OPTIONS: grace_ms=50:children=status
 // EXIT: 0
 // EXPECT: ^children exited 66: 10$
 // EXPECT: ^children hung: 0$
