@@ -14,6 +14,7 @@
 #include "../runtime/fd_events.h"
 #include "../runtime/shim_fd.h"
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <sys/syscall.h>
@@ -151,19 +152,28 @@ LC_EXPORT int eventfd(unsigned initval, int flags)
 
 /* ---- close, dup, fcntl, epoll_ctl ------------------------------------------------------------------------ */
 
-/* The shim's kept fd (runtime/shim_fd.h) as the program sees it: not open. */
+/* The shim's fds (runtime/shim_fd.h) as the program sees them: not open. */
 static int not_open(void)
 {
     errno = EBADF;
     return -1;
 }
-#define KEPT(fd) (__builtin_expect((fd) == lc_fd_kept(), 0) && (fd) >= 0)
+#define SHIMS(fd) (__builtin_expect(lc_fd_shim(fd), 0) && !lc_in_shim)
 
 LC_REAL_DECL(int, close, (int));
+
+/* The shim itself closing one of its fds (libdw, libunwind). */
+static int close_own(int fd)
+{
+    int r = LC_REAL(close)(fd);
+    lc_fd_release(fd);
+    return r;
+}
+
 LC_EXPORT int close(int fd)
 {
-    if (KEPT(fd))
-        return not_open();
+    if (__builtin_expect(lc_fd_shim(fd), 0))
+        return lc_in_shim ? close_own(fd) : not_open();
     if (!FD_ACTIVE())
         return LC_REAL(close)(fd);
     struct lc_fdent *x = fdtab_get(fd);
@@ -190,7 +200,7 @@ static void duped(int oldfd, int newfd, int replaced)
 LC_REAL_DECL(int, dup, (int));
 LC_EXPORT int dup(int fd)
 {
-    if (KEPT(fd) && !lc_in_shim)
+    if (SHIMS(fd))
         return not_open();
     int r = LC_REAL(dup)(fd);
     if (lc_in_shim)
@@ -203,9 +213,10 @@ LC_EXPORT int dup(int fd)
 LC_REAL_DECL(int, dup2, (int, int));
 LC_EXPORT int dup2(int fd, int fd2)
 {
-    if (KEPT(fd))
+    if (SHIMS(fd))
         return not_open();
-    lc_fd_make_room(fd2);
+    if (!lc_in_shim)
+        lc_fd_make_room(fd2);
     int r = LC_REAL(dup2)(fd, fd2);
     if (r >= 0 && fd != fd2 && LC_ACTIVE())
         duped(fd, r, 1);
@@ -215,9 +226,10 @@ LC_EXPORT int dup2(int fd, int fd2)
 LC_REAL_DECL(int, dup3, (int, int, int));
 LC_EXPORT int dup3(int fd, int fd2, int flags)
 {
-    if (KEPT(fd))
+    if (SHIMS(fd))
         return not_open();
-    lc_fd_make_room(fd2);
+    if (!lc_in_shim)
+        lc_fd_make_room(fd2);
     int r = LC_REAL(dup3)(fd, fd2, flags);
     if (r >= 0 && LC_ACTIVE())
         duped(fd, r, 1);
@@ -251,7 +263,7 @@ static int dupfd_exact(int r, intptr_t min, int cloexec)
         va_start(ap, cmd);                                                             \
         void *arg = va_arg(ap, void *);                                                \
         va_end(ap);                                                                    \
-        if (KEPT(fd) && !lc_in_shim)                                                   \
+        if (SHIMS(fd))                                                                 \
             return not_open();                                                         \
         int r = LC_REAL(name)(fd, cmd, arg);                                           \
         if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)                                  \
@@ -277,28 +289,32 @@ LC_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
     return r;
 }
 
-/* close_range() and closefrom() close every fd of a range but the kept one. */
+/* close_range() and closefrom(): every fd of the range but the shim's, in pieces between them. */
 LC_REAL_DECL(int, close_range, (unsigned, unsigned, int));
 LC_EXPORT int close_range(unsigned lo, unsigned hi, int flags)
 {
-    int k = lc_fd_kept();
-    if (k < 0 || (unsigned)k < lo || (unsigned)k > hi)
+    if (lo > hi || lc_in_shim)
         return LC_REAL(close_range)(lo, hi, flags);
-    int r = 0;
-    if ((flags & CLOSE_RANGE_UNSHARE) && (unsigned)k == lo && (unsigned)k == hi)
-        r = unshare(CLONE_FILES);
-    if (r == 0 && (unsigned)k > lo)
-        r = LC_REAL(close_range)(lo, (unsigned)k - 1, flags);
-    if (r == 0 && (unsigned)k < hi)
-        r = LC_REAL(close_range)((unsigned)k + 1, hi, (unsigned)k > lo ? flags & ~(int)CLOSE_RANGE_UNSHARE : flags);
-    return r;
+    if ((flags & CLOSE_RANGE_UNSHARE) && unshare(CLONE_FILES) != 0)
+        return -1;
+    flags &= ~(int)CLOSE_RANGE_UNSHARE;
+    unsigned from = lo;
+    for (int fd = lc_fd_shim_next(lo < INT_MAX ? (int)lo : INT_MAX); fd >= 0 && (unsigned)fd <= hi;
+         fd = lc_fd_shim_next(fd + 1)) {
+        if ((unsigned)fd > from && LC_REAL(close_range)(from, (unsigned)fd - 1, flags) != 0)
+            return -1;
+        from = (unsigned)fd + 1;
+        if ((unsigned)fd == hi)
+            return 0;
+    }
+    return LC_REAL(close_range)(from, hi, flags);
 }
 
 LC_REAL_DECL(void, closefrom, (int));
 LC_EXPORT void closefrom(int lo)
 {
     int e = errno;
-    if (lc_fd_kept() < lo || close_range((unsigned)lo, ~0u, 0) != 0)
+    if (lo < 0 || close_range((unsigned)lo, ~0u, 0) != 0)
         LC_REAL(closefrom)(lo);
     errno = e;
 }

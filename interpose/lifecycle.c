@@ -1,6 +1,7 @@
 /* The lifecycle: start-up (options, the main task, signals, the shim's thread), the task sources, every report,
  * fork, and every way out: return from main, exit() from any thread, a family's own exit call (see
- * lifecycle.h), death by a fatal signal (signals.c, shim_thread.c). */
+ * lifecycle.h), death by a fatal signal (signals.c, shim_thread.c). Which process this is: the one the user
+ * started, a fork child or a program started under the shim (children=), and what its findings may change. */
 #include "lifecycle.h"
 #include "mutex.h"
 #include "blocking_call.h"

@@ -5,9 +5,11 @@
  * families call it for the few events that need a report at once (a self-deadlock, a write about to die of
  * SIGPIPE) and to plug in task sources.
  *
- * Locks, always taken in this order and all held across fork(): the report lock (lifecycle.c) -> the runtime
- * locks in runtime.h's order (task table -> channel table -> unwinder -> stack depot -> findings -> lock-order
- * graph -> allocator). One pthread_atfork registration (lifecycle.c) takes and releases them all. */
+ * Locks, always taken in this order and all held across fork(): the signal views' spin lock (sigview.c, taken
+ * with every signal blocked) -> the shim's thread's start/stop lock (shim_thread.c) -> the report lock
+ * (lifecycle.c) -> the runtime locks in runtime.h's order (task table -> channel table -> unwinder -> stack
+ * depot -> findings -> lock-order graph -> allocator). One pthread_atfork registration (lifecycle.c) takes and
+ * releases them all. */
 #ifndef LC_LIFECYCLE_H
 #define LC_LIFECYCLE_H
 #include "../report/report.h"

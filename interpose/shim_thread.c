@@ -20,6 +20,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +228,7 @@ static void *shim_main(void *unused)
     (void)unused;
     lc_in_shim = 1;                     /* everything this thread calls goes straight to the real functions */
     on_shim = 1;
+    prctl(PR_SET_NAME, "leakcheck");    /* (pthread_setname_np would open a file, taking a program's fd number) */
     dump_open = 0;
     uint64_t next_periodic = lc_opt.interval > 0 ? lc_now_ns() + (uint64_t)lc_opt.interval * 1000000u : 0;
     int alerted = 0;
@@ -282,10 +284,8 @@ static void start(void)
     pthread_attr_setstacksize(&a, 1 << 20);
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, sizeof(long));  /* it starts with every signal blocked */
     int e = errno;
-    if (LC_REAL(pthread_create)(&thread, &a, shim_main, NULL) == 0) {
+    if (LC_REAL(pthread_create)(&thread, &a, shim_main, NULL) == 0)
         __atomic_store_n(&state, T_RUNNING, __ATOMIC_SEQ_CST);
-        pthread_setname_np(thread, "leakcheck");
-    }
     errno = e;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof(long));
     pthread_attr_destroy(&a);

@@ -43,17 +43,20 @@ void sigmask_owner_changed(int sig, int mine)
     if (sig != dump_sig || sigview_mode() != LC_SV_C)
         return;
     int e = errno;
-    if (mine) {
-        __atomic_store_n(&owned, 1, __ATOMIC_SEQ_CST);
-        raw_mask(SIG_BLOCK, sig);
-        shim_thread_sync_mask();        /* the shim's thread opens it */
-    } else {
-        __atomic_store_n(&owned, 0, __ATOMIC_SEQ_CST);
-        shim_thread_sync_mask();        /* the shim's thread closes it before the program's action applies */
-        if (!view_blocked)
-            raw_mask(SIG_UNBLOCK, sig);
-    }
+    /* the shim's thread opens it, or closes it before the program's action applies */
+    __atomic_store_n(&owned, mine, __ATOMIC_SEQ_CST);
+    shim_thread_sync_mask();
     errno = e;
+}
+
+void sigmask_caller(sigset_t *m)
+{
+    if (dump_sig <= 0 || sigview_mode() != LC_SV_C)
+        return;
+    if (owned)
+        sigaddset(m, dump_sig);
+    else if (!view_blocked)
+        sigdelset(m, dump_sig);
 }
 
 int sigmask_shim_takes_dump(void)
@@ -207,3 +210,21 @@ WAIT_WRAPPER(int, sigwait, (const sigset_t *s, int *sig), (s, sig), s)
 WAIT_WRAPPER(int, sigwaitinfo, (const sigset_t *s, siginfo_t *i), (s, i), s)
 WAIT_WRAPPER(int, sigtimedwait, (const sigset_t *s, siginfo_t *i, const struct timespec *t), (s, i, t), s)
 WAIT_WRAPPER(int, signalfd, (int fd, const sigset_t *s, int flags), (fd, s, flags), s)
+
+/* The dump signal sent to a thread of the program (raise, pthread_kill) would wait there forever, blocked:
+ * it goes to the process, which means to the shim's thread. */
+LC_REAL_DECL(int, raise, (int));
+LC_EXPORT int raise(int sig)
+{
+    if (sig > 0 && sig == dump_sig && sigmask_hidden())
+        return kill(getpid(), sig);
+    return LC_REAL(raise)(sig);
+}
+
+LC_REAL_DECL(int, pthread_kill, (pthread_t, int));
+LC_EXPORT int pthread_kill(pthread_t th, int sig)
+{
+    if (sig > 0 && sig == dump_sig && owned)
+        return kill(getpid(), sig) == 0 ? 0 : errno;
+    return LC_REAL(pthread_kill)(th, sig);
+}

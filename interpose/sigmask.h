@@ -11,8 +11,10 @@
 
 /* From the constructor of a C program: sig (0: none) is the dump signal; block it in the calling thread. */
 void sigmask_start(int sig);
-/* sigview.c: the shim's handler is now (mine) or no longer the kernel's action for sig. */
+/* sigview.c: the shim's handler is now (mine) or no longer the kernel's action for sig; then, as it restores
+ * the calling thread's mask, the dump signal's bit in it as it must be now. */
 void sigmask_owner_changed(int sig, int mine);
+void sigmask_caller(sigset_t *m);
 /* Whether the dump signal is blocked in this thread by the shim alone (the program's mask leaves it open). */
 int sigmask_hidden(void);
 /* The calling thread's mask as the program set it. */

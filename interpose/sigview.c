@@ -48,9 +48,10 @@ static void enter(sigset_t *saved)
         __builtin_ia32_pause();
 }
 
-static void leave(const sigset_t *saved)
+static void leave(sigset_t *saved)
 {
     __atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
+    sigmask_caller(saved);
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, saved, NULL, sizeof(long));
 }
 

@@ -13,6 +13,7 @@ void bw_init(struct lc_bufw *w, int fd)
 {
     w->fd = fd;
     w->failed = 0;
+    w->err = 0;
     w->n = 0;
     w->col = 0;
 }
@@ -27,8 +28,10 @@ void bw_flush(struct lc_bufw *w)
             off += (size_t)r;
         else if (r < 0 && errno == EINTR)
             continue;
-        else
+        else {
             w->failed = 1;
+            w->err = r < 0 ? errno : ENOSPC;
+        }
     }
     w->n = 0;
     errno = saved;

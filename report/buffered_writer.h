@@ -7,6 +7,7 @@
 struct lc_bufw {
     int fd;
     int failed;               /* a write failed: the rest is dropped */
+    int err;                  /* why (errno) */
     size_t n;                 /* bytes buffered */
     size_t col;               /* column of the next character (for alignment) */
     char buf[8192];

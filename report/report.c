@@ -92,6 +92,7 @@ static int err_fd(void)
     return copy;                        /* fd 2 closed, or now some other file the program opened */
 }
 
+static char log_file[4096];             /* the log file report_open_fd opened last */
 
 int report_open_fd(pid_t pid)
 {
@@ -103,8 +104,10 @@ int report_open_fd(pid_t pid)
     int n = snprintf(path, sizeof path, "%s.%d", lp, (int)(pid ? pid : getpid()));
     long fd = -1;
     const char *why = strerrordesc_np(ENAMETOOLONG);
-    if (n > 0 && (size_t)n < sizeof path)
+    if (n > 0 && (size_t)n < sizeof path) {
         fd = open_file(path, O_APPEND, &why);
+        memcpy(log_file, path, (size_t)n + 1);
+    }
     if (fd < 0) {
         struct lc_bufw w;
         bw_init(&w, err_fd());
@@ -257,8 +260,17 @@ struct lc_verdict report_write(const struct lc_snapshot *s, const struct lc_repo
         for_each_format(list, run_text, &r);
         report_put_written(w);
         bw_flush(w);
-        if (fd != efd)
+        if (fd != efd) {
             syscall(SYS_close, fd);
+            static int said;            /* a full disk gets one line, not one per report */
+            if (w->failed && !said++) {
+                int why = w->err;
+                bw_init(w, efd);
+                bw_printf(w, "leakcheck: cannot write the report to '%s': %s; it is incomplete or missing\n",
+                          log_file, strerrordesc_np(why));
+                bw_flush(w);
+            }
+        }
         free(w);
     }
     struct lc_verdict v = j.v;

@@ -1,12 +1,18 @@
 /* File descriptors the shim opens (its stderr copy, the ELF and debug files libdw reads, libunwind's validation
  * pipe) would take the lowest free numbers and shift every fd the program opens afterwards. They are moved to
- * high numbers instead. */
+ * high numbers instead, and remembered there (one bit per fd) so that the program never reaches them. */
 #include "shim_fd.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#define OWN_MAX 65536
+static uint64_t own[OWN_MAX / 64];      /* the shim's fds */
+static volatile int own_low = OWN_MAX;  /* none below this one */
+static volatile int kept = -1;
 
 static int high_base(void)
 {
@@ -19,19 +25,61 @@ static int high_base(void)
     return base;
 }
 
-int lc_fd_hide(int fd)
+static void own_set(int fd, int on)
 {
-    if (fd < 0 || fd >= high_base())
-        return fd;
-    int e = errno;
-    long hi = syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, high_base());
-    if (hi >= 0)
-        syscall(SYS_close, fd);
-    errno = e;
-    return hi < 0 ? fd : (int)hi;       /* no room up there: keep the low one */
+    if (fd < 0 || fd >= OWN_MAX)
+        return;
+    if (on) {
+        __atomic_or_fetch(&own[fd / 64], 1ull << (fd % 64), __ATOMIC_RELEASE);
+        for (int low = own_low; fd < low && !__atomic_compare_exchange_n(&own_low, &low, fd, 0, __ATOMIC_RELEASE,
+                                                                          __ATOMIC_RELAXED);)
+            ;
+    } else {
+        __atomic_and_fetch(&own[fd / 64], ~(1ull << (fd % 64)), __ATOMIC_RELEASE);
+    }
 }
 
-static volatile int kept = -1;
+int lc_fd_shim(int fd)
+{
+    return fd >= own_low && fd < OWN_MAX && (__atomic_load_n(&own[fd / 64], __ATOMIC_ACQUIRE) >> (fd % 64)) & 1;
+}
+
+int lc_fd_shim_next(int from)
+{
+    if (from < own_low)
+        from = own_low;
+    for (int w = from / 64; from < OWN_MAX; w++, from = w * 64) {
+        uint64_t bits = __atomic_load_n(&own[w], __ATOMIC_ACQUIRE) >> (from % 64);
+        if (bits)
+            return from + __builtin_ctzll(bits);
+    }
+    return -1;
+}
+
+void lc_fd_release(int fd)
+{
+    own_set(fd, 0);
+    if (fd == lc_fd_kept())
+        lc_fd_keep(-1);
+}
+
+int lc_fd_hide(int fd)
+{
+    if (fd < 0)
+        return fd;
+    long hi = fd;
+    if (fd < high_base()) {
+        int e = errno;
+        hi = syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, high_base());
+        if (hi >= 0)
+            syscall(SYS_close, fd);
+        errno = e;
+    }
+    if (hi < 0)
+        return fd;                      /* no room up there: keep the low one (not the shim's to guard) */
+    own_set((int)hi, 1);
+    return (int)hi;
+}
 
 void lc_fd_keep(int fd)
 {
@@ -45,13 +93,15 @@ int lc_fd_kept(void)
 
 void lc_fd_make_room(int fd)
 {
-    if (fd < 0 || fd != lc_fd_kept())
+    if (!lc_fd_shim(fd))
+        return;
+    own_set(fd, 0);                     /* the program's now, whoever in the shim held it */
+    if (fd != lc_fd_kept())
         return;
     int e = errno;
     long moved = syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, fd + 1);
-    if (moved < 0)
-        moved = syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, high_base());
-    /* the program's dup2 replaces the old number; the copy (if there was room for one) is ours now */
-    lc_fd_keep(moved >= 0 && moved != fd ? (int)moved : -1);
+    lc_fd_keep(moved >= 0 ? (int)moved : -1);   /* the program's dup2 replaces the old number */
+    if (moved >= 0)
+        own_set((int)moved, 1);
     errno = e;
 }

@@ -1,0 +1,58 @@
+// A daemon closes every fd above 2 (one by one up to the limit, then close_range) and takes high fd numbers
+// for itself (dup2 onto each of the top half, F_DUPFD from the middle), as without the shim: every call
+// answers the same. The shim's own fds stay out of its reach, so the live report it is asked for and its exit
+// report still reach its stderr. (exitcode=0: the leaked worker leaves the status as it is, for the compare.)
+// DRIVER: ../drivers/fidelity.sh
+// ENV: FIDELITY_DUMP=1
+// OPTIONS: exitcode=0:grace_ms=50
+// EXIT: 0
+// EXPECT: ^stdout: same$
+// EXPECT: ^status: same \(0\)$
+// EXPECT: ^\| close: [0-9]+ open$
+// EXPECT: ^\| close_range: 0$
+// EXPECT: ^\| dup2 onto the top half: all [0-9]+$
+// EXPECT: ^leakcheck: live report \(pid [0-9]+, 2 tasks\)$
+// EXPECT: ^leakcheck: found unexpected threads \(1 leaked in 1 groups\)$
+// EXPECT-COUNT: 2 ^    wait_for_work +.*fidelity_daemon\.c:[0-9]+( |$)
+// EXPECT: ^leakcheck: 1 leaked, 0 misuse; exit status 0$
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+
+static void *wait_for_work(void *arg)
+{
+    pthread_mutex_lock(&mu);
+    pthread_cond_wait(&cv, &mu);
+    return arg;
+}
+
+int main(void)
+{
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    int lim = rl.rlim_cur > 65536 ? 65536 : (int)rl.rlim_cur, open_ = 0;
+    for (int fd = 3; fd < lim; fd++)
+        open_ += close(fd) == 0;
+    printf("close: %d open\n", open_);
+    printf("close_range: %d\n", close_range(3, ~0u, 0));
+    int null = open("/dev/null", O_RDWR), all = 1;
+    for (int fd = lim / 2; fd < lim; fd++)
+        all &= dup2(null, fd) == fd;
+    printf("dup2 onto the top half: %s %d\n", all ? "all" : "not all", lim - lim / 2);
+    for (int fd = lim / 2; fd < lim; fd++)
+        close(fd);
+    printf("F_DUPFD from %d: %d\n", lim / 4, fcntl(null, F_DUPFD, lim / 4) - lim / 4);
+    pthread_t t;
+    pthread_create(&t, NULL, wait_for_work, NULL);
+    usleep(100000);
+    printf("ready\n");
+    fflush(stdout);
+    usleep(500000);
+    return 0;
+}
