@@ -51,6 +51,7 @@ done
 # (the memory rows run with "N leak": they measure, then exit with all N tasks blocked; see the scale table)
 BENCHES=(
     "c_mutex|C mutex lock/unlock, uncontended|ns_per_op|1.2|2000000|100000"
+    "c_putc|C putc, one thread|ns_per_op|1.1|5000000|200000"
     "c_thread|C thread create+join|ns_per_op|2|1000|100"
     "c_cond|C cond-var ping-pong|ns_per_op|1.3|10000|1000"
     "c_contended|C mutex contended (4 threads)|ns_per_op|-|200000|10000"

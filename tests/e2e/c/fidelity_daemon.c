@@ -1,7 +1,8 @@
 // A daemon closes every fd above 2 (one by one up to the limit, then close_range) and takes high fd numbers
-// for itself (dup2 onto each of the top half, F_DUPFD from the middle), as without the shim: every call
-// answers the same. The shim's own fds stay out of its reach, so the live report it is asked for and its exit
-// report still reach its stderr. (exitcode=0: the leaked worker leaves the status as it is, for the compare.)
+// for itself (dup2 onto each of the top half, F_DUPFD from the middle, its own file onto fd 1024), as without
+// the shim: every call answers the same. The shim's own fds stay out of its reach, so the live report it is
+// asked for and its exit report still reach its stderr, and nothing goes into its file at 1024. (exitcode=0:
+// the leaked worker leaves the status as it is, for the compare.)
 // DRIVER: ../drivers/fidelity.sh
 // ENV: FIDELITY_DUMP=1
 // OPTIONS: exitcode=0:grace_ms=50
@@ -11,6 +12,7 @@
 // EXPECT: ^\| close: [0-9]+ open$
 // EXPECT: ^\| close_range: 0$
 // EXPECT: ^\| dup2 onto the top half: all [0-9]+$
+// EXPECT: ^\| its file at fd 1024 after the live report: 0 bytes$
 // EXPECT: ^leakcheck: live report \(pid [0-9]+, 2 tasks\)$
 // EXPECT: ^leakcheck: found unexpected threads \(1 leaked in 1 groups\)$
 // EXPECT-COUNT: 2 ^    wait_for_work +.*fidelity_daemon\.c:[0-9]+( |$)
@@ -19,7 +21,9 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -48,11 +52,19 @@ int main(void)
     for (int fd = lim / 2; fd < lim; fd++)
         close(fd);
     printf("F_DUPFD from %d: %d\n", lim / 4, fcntl(null, F_DUPFD, lim / 4) - lim / 4);
+    char path[] = "/tmp/fidelity_daemon.XXXXXX";
+    int own = mkstemp(path);
+    unlink(path);
+    if (own < 0 || dup2(own, 1024) != 1024)
+        return 1;
     pthread_t t;
     pthread_create(&t, NULL, wait_for_work, NULL);
     usleep(100000);
     printf("ready\n");
     fflush(stdout);
     usleep(500000);
+    struct stat st;
+    fstat(1024, &st);
+    printf("its file at fd 1024 after the live report: %lld bytes\n", (long long)st.st_size);
     return 0;
 }

@@ -1,6 +1,7 @@
 // A process of one thread may enter a new user namespace (unshare -r, rootless containers, sandboxes); the
 // kernel refuses a process of several threads. Under the shim it still may: at start (the shim has no thread),
-// and right after a thread of its own ended (the shim's thread, still there, steps away for the call).
+// right after a thread of its own ended (the shim's thread, still there, steps away for the call), and
+// unshare -r itself, which the program then becomes (exec): same output, same status.
 // DRIVER: ../drivers/fidelity.sh
 // EXIT: 0
 // EXPECT: ^stdout: same$
@@ -37,9 +38,14 @@ int main(void)
         _exit(0);
     }
     waitpid(pid, NULL, 0);
-    pthread_t t;
-    pthread_create(&t, NULL, nothing, NULL);
-    pthread_join(t, NULL);
-    try("after a thread ended");
-    return 0;
+    if ((pid = fork()) == 0) {
+        pthread_t t;
+        pthread_create(&t, NULL, nothing, NULL);
+        pthread_join(t, NULL);
+        try("after a thread ended");
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    execlp("unshare", "unshare", "-r", "echo", "unshare -r: ran", (char *)NULL);
+    return 1;
 }
