@@ -53,20 +53,26 @@ void options_defaults(struct lc_options *o)
 #undef OPTION
 }
 
+/* One line into err, whole or not at all (a line cut at the buffer's end would be a line without its
+ * "leakcheck: " prefix, or half of one). */
 static void add_err(char *err, size_t errlen, size_t *used, const char *fmt, const char *a, const char *b)
 {
+    char line[1400];
     if (!err || *used >= errlen)
         return;
-    int n = snprintf(err + *used, errlen - *used, "%s", *used ? "\n" : "");
-    if (n > 0)
-        *used += (size_t)n;
-    if (*used < errlen) {
-        n = snprintf(err + *used, errlen - *used, fmt, a, b);
-        if (n > 0)
-            *used += (size_t)n;
-    }
-    if (*used >= errlen)
-        *used = errlen - 1;
+    int n = snprintf(line, sizeof line, fmt, a, b);
+    if (n <= 0)
+        return;
+    if ((size_t)n >= sizeof line)
+        n = (int)sizeof line - 1;
+    size_t need = (size_t)n + (*used ? 1 : 0);
+    if (*used + need >= errlen)
+        return;
+    if (*used)
+        err[(*used)++] = '\n';
+    memcpy(err + *used, line, (size_t)n);
+    *used += (size_t)n;
+    err[*used] = 0;
 }
 
 /* Parses an integer; for durations also a unit: ms (default), s, m. Returns 0 when malformed. */
