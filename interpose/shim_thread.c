@@ -134,6 +134,7 @@ static int always;                      /* periodic work: the thread stays from 
 static volatile int32_t prog_threads = 1;
 static volatile int quit;               /* asked to leave (shim_thread_pause) */
 static volatile int32_t mask_req, mask_ack;
+static volatile pid_t thread_tid;
 static int dump_open;                   /* the dump signal is unblocked on this thread */
 #define LINGER_NS 500000000ull          /* alone with one program thread that long: leave */
 
@@ -228,6 +229,7 @@ static void *shim_main(void *unused)
     (void)unused;
     lc_in_shim = 1;                     /* everything this thread calls goes straight to the real functions */
     on_shim = 1;
+    thread_tid = gettid();
     prctl(PR_SET_NAME, "leakcheck");    /* (pthread_setname_np would open a file, taking a program's fd number) */
     dump_open = 0;
     uint64_t next_periodic = lc_opt.interval > 0 ? lc_now_ns() + (uint64_t)lc_opt.interval * 1000000u : 0;
@@ -326,6 +328,19 @@ void shim_thread_ended(void)
 
 static int paused;
 
+/* Joined, the thread may still be in the kernel's thread group for a moment (the join returns when it clears
+ * its tid, before it is gone): wait for that too, at most 100 ms. */
+static void join_gone(void)
+{
+    pid_t tid = thread_tid;
+    LC_REAL(pthread_join)(thread, NULL);
+    uint64_t end = lc_now_ns() + 100000000u;
+    while (tid > 0 && syscall(SYS_tgkill, getpid(), tid, 0) == 0 && lc_now_ns() < end) {
+        struct timespec ts = { 0, 200000 };
+        nanosleep(&ts, NULL);
+    }
+}
+
 void shim_thread_pause(void)
 {
     lc_lock(&life);
@@ -333,12 +348,12 @@ void shim_thread_pause(void)
     if (state == T_RUNNING && !on_shim && (!counted || prog_threads <= 1)) {
         quit = 1;
         signals_kick();
-        LC_REAL(pthread_join)(thread, NULL);
+        join_gone();
         __atomic_store_n(&state, T_NONE, __ATOMIC_SEQ_CST);
         quit = 0;
         paused = 1;
     } else if (state == T_EXITED) {
-        LC_REAL(pthread_join)(thread, NULL);    /* gone from the kernel too */
+        join_gone();
         __atomic_store_n(&state, T_NONE, __ATOMIC_SEQ_CST);
     }
     lc_unlock(&life);

@@ -42,6 +42,7 @@ int main(void)
         pthread_t t;
         pthread_create(&t, NULL, nothing, NULL);
         pthread_join(t, NULL);
+        usleep(50000);                  /* joined, and gone from the kernel's thread group too */
         try("after a thread ended");
         _exit(0);
     }
