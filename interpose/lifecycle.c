@@ -114,37 +114,29 @@ static void keep_own_status(void)
 }
 
 /* Whether this program was started by a process that runs the shim: the parent maps this same library
- * (device and inode, whatever path it was loaded by). Raw system calls: nothing is set up yet. */
+ * (device and inode, whatever path it was loaded by; the kernel writes them " %02x:%02x %lu " in each line of
+ * /proc/PID/maps). Raw system calls: nothing is set up yet. */
 static int parent_runs_shim(void)
 {
     Dl_info di;
     struct stat me;
     if (!dladdr((void *)parent_runs_shim, &di) || !di.dli_fname || stat(di.dli_fname, &me) != 0)
         return 0;
-    char path[64], buf[16384], line[512];
+    char path[64], needle[64], buf[16384];
+    int nl = snprintf(needle, sizeof needle, " %02x:%02x %llu ", major(me.st_dev), minor(me.st_dev),
+                      (unsigned long long)me.st_ino);
     snprintf(path, sizeof path, "/proc/%d/maps", (int)getppid());
     long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC), got;
-    size_t len = 0;
+    size_t keep = 0;                    /* the end of the last chunk, where a needle may begin */
     int found = 0;
-    if (fd < 0)
-        return 0;
-    while (!found && (got = syscall(SYS_read, fd, buf, sizeof buf)) > 0) {
-        for (long i = 0; i < got && !found; i++) {
-            if (buf[i] != '\n') {
-                if (len < sizeof line - 1)
-                    line[len++] = buf[i];
-                continue;
-            }
-            line[len] = 0;
-            len = 0;
-            unsigned maj, min;
-            unsigned long long ino;
-            if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &ino) == 3 && ino == me.st_ino &&
-                maj == major(me.st_dev) && min == minor(me.st_dev))
-                found = 1;
-        }
+    while (fd >= 0 && !found && (got = syscall(SYS_read, fd, buf + keep, sizeof buf - keep)) > 0) {
+        size_t len = keep + (size_t)got;
+        found = memmem(buf, len, needle, (size_t)nl) != NULL;
+        keep = len < (size_t)nl ? len : (size_t)nl;
+        memmove(buf, buf + len - keep, keep);
     }
-    syscall(SYS_close, fd);
+    if (fd >= 0)
+        syscall(SYS_close, fd);
     return found;
 }
 

@@ -105,12 +105,8 @@ static void *trampoline(void *p)
 LC_REAL_DECL(int, pthread_create, (pthread_t *, const pthread_attr_t *, void *(*)(void *), void *));
 LC_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
 {
-    if (!LC_ACTIVE())
+    if (lc_is_go || !LC_ACTIVE())      /* libgo's threads are the runtime's: none counted */
         return LC_REAL(pthread_create)(th, attr, fn, arg);
-    if (lc_is_go) {
-        shim_thread_need();             /* libgo's threads are the runtime's: none counted */
-        return LC_REAL(pthread_create)(th, attr, fn, arg);
-    }
     LC_ENTER();
     pthread_once(&exit_key_once, make_exit_key);
     struct start *s = lc_calloc(1, sizeof *s);

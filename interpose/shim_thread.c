@@ -308,7 +308,9 @@ void shim_thread_init(int count_threads)
 {
     inited = 1;
     counted = count_threads;
-    always = lc_opt.interval > 0 || lc_opt.max_tasks > 0 || lc_opt.deadlock_check_ms > 0;
+    /* A Go runtime has threads of its own from the start, and its signal handlers run on small stacks where
+     * no report can be made: the thread is there from the start too. */
+    always = !count_threads || lc_opt.interval > 0 || lc_opt.max_tasks > 0 || lc_opt.deadlock_check_ms > 0;
     if (always)
         shim_thread_need();
 }

@@ -6,7 +6,8 @@
 #define LC_SHIM_THREAD_H
 
 /* Start-up. count_threads: the program's threads are counted (C programs: pthread.c reports each one's
- * creation and end), and the thread leaves when the program is down to one. Periodic options start it now. */
+ * creation and end), and the thread leaves when the program is down to one. Otherwise (libgo), and with
+ * periodic options, it starts now and stays. */
 void shim_thread_init(int count_threads);
 /* The thread is needed now: started unless it runs. */
 void shim_thread_need(void);

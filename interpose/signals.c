@@ -127,13 +127,15 @@ static void fatal_report(int sig)
         if (shim_thread_running() && !shim_thread_is_self()) {
             wake(sig);
         } else {
-            fork_report(sig);           /* waits for the child */
+            if (sigview_mode() == LC_SV_C)
+                fork_report(sig);       /* waits for the child */
             signals_fatal_reported();
         }
     }
     while (__atomic_load_n(&fatal_state, __ATOMIC_SEQ_CST) == FATAL_REPORTING &&
            lc_now_ns() < __atomic_load_n(&fatal_deadline, __ATOMIC_SEQ_CST)) {
-        if (!shim_thread_running() && !shim_thread_is_self() && signals_take_pending() != 0) {
+        if (!shim_thread_running() && !shim_thread_is_self() && sigview_mode() == LC_SV_C &&
+            signals_take_pending() != 0) {
             /* the thread left just before it could see the signal: the report is made without it */
             fork_report(sig);
             signals_fatal_reported();

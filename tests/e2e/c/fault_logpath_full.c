@@ -9,24 +9,13 @@
 // EXPECT: ^working$
 // EXPECT: ^done$
 // REJECT: ^\[
-#include <pthread.h>
+#include "stuck_worker.h"
 #include <stdio.h>
 #include <unistd.h>
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-
-static void *wait_for_work(void *arg)
-{
-    pthread_mutex_lock(&mu);
-    pthread_cond_wait(&cv, &mu);
-    return arg;
-}
-
 int main(void)
 {
-    pthread_t t;
-    pthread_create(&t, NULL, wait_for_work, NULL);
+    start_stuck_worker();
     printf("working\n");
     fflush(stdout);
     usleep(400000);

@@ -7,30 +7,18 @@
 // EXPECT: ^status: same \(134\)$
 // EXPECT: ^leakcheck: found unexpected threads \(1 leaked in 1 groups\)$
 // EXPECT: ^\[1 thread blocked for [0-9.]+s in pthread_cond_wait on cond 0x[0-9a-f]+\]$
-// EXPECT: ^    wait_for_work +.*fidelity_abort\.c:[0-9]+( |$)
+// EXPECT: ^    wait_for_work +.*stuck_worker\.h:[0-9]+( |$)
 // EXPECT: ^leakcheck: 1 leaked, 0 misuse; exit status 134$
-#include <pthread.h>
+#include "stuck_worker.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-
-static void *wait_for_work(void *arg)
-{
-    pthread_mutex_lock(&mu);
-    pthread_cond_wait(&cv, &mu);
-    return arg;
-}
-
 int main(int argc, char **argv)
 {
-    pthread_t t;
-    int single = argc > 2;
-    if (!single)
-        pthread_create(&t, NULL, wait_for_work, NULL);
+    if (argc <= 2)
+        start_stuck_worker();
     usleep(100000);
     printf("crashing\n");
     fflush(stdout);

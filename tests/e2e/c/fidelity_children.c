@@ -16,7 +16,7 @@
 // EXPECT: ^leakcheck: 1 leaked, 0 misuse; exit status 3$
 // REJECT: exit status 5
 #define _GNU_SOURCE
-#include <pthread.h>
+#include "stuck_worker.h"
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,21 +24,11 @@
 #include <unistd.h>
 
 extern char **environ;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-
-static void *stuck(void *arg)
-{
-    pthread_mutex_lock(&mu);
-    pthread_cond_wait(&cv, &mu);
-    return arg;
-}
 
 int main(int argc, char **argv)
 {
     if (argc > 1) {                         /* the spawned program: a leaked thread, status 5 */
-        pthread_t t;
-        pthread_create(&t, NULL, stuck, NULL);
+        start_stuck_worker();
         usleep(50000);
         return 5;
     }
@@ -63,8 +53,7 @@ int main(int argc, char **argv)
     printf("posix_spawn of a leaking program: status %d\n", WEXITSTATUS(st));
     fflush(stdout);
     if ((pid = fork()) == 0) {
-        pthread_t t;
-        pthread_create(&t, NULL, stuck, NULL);
+        start_stuck_worker();
         usleep(50000);
         exit(3);                            /* a leaked thread: reported, but the status stays 3 */
     }

@@ -9,7 +9,7 @@
 // EXPECT: ^\| system: hello, status 0$
 // EXPECT: ^\| fork: status 3$
 // EXPECT: ^\| vfork: status 7$
-// EXPECT-COUNT: 2 ^    stuck +.*fidelity_children\.c:[0-9]+( |$)
+// EXPECT-COUNT: 2 ^    wait_for_work +.*stuck_worker\.h:[0-9]+( |$)
 // EXPECT: ^leakcheck: 1 leaked, 0 misuse; exit status 5$
 // EXPECT: ^leakcheck: 1 leaked, 0 misuse; exit status 3$
 // REJECT: exit status 66

@@ -15,26 +15,16 @@
 // EXPECT: ^\| its file at fd 1024 after the live report: 0 bytes$
 // EXPECT: ^leakcheck: live report \(pid [0-9]+, 2 tasks\)$
 // EXPECT: ^leakcheck: found unexpected threads \(1 leaked in 1 groups\)$
-// EXPECT-COUNT: 2 ^    wait_for_work +.*fidelity_daemon\.c:[0-9]+( |$)
+// EXPECT-COUNT: 2 ^    wait_for_work +.*stuck_worker\.h:[0-9]+( |$)
 // EXPECT: ^leakcheck: 1 leaked, 0 misuse; exit status 0$
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <pthread.h>
+#include "stuck_worker.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-
-static void *wait_for_work(void *arg)
-{
-    pthread_mutex_lock(&mu);
-    pthread_cond_wait(&cv, &mu);
-    return arg;
-}
 
 int main(void)
 {
@@ -57,8 +47,7 @@ int main(void)
     unlink(path);
     if (own < 0 || dup2(own, 1024) != 1024)
         return 1;
-    pthread_t t;
-    pthread_create(&t, NULL, wait_for_work, NULL);
+    start_stuck_worker();
     usleep(100000);
     printf("ready\n");
     fflush(stdout);

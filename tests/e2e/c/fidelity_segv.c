@@ -6,6 +6,6 @@
 // EXPECT: ^stdout: same$
 // EXPECT: ^status: same \(139\)$
 // EXPECT: ^leakcheck: found unexpected threads \(1 leaked in 1 groups\)$
-// EXPECT: ^    wait_for_work +.*fidelity_abort\.c:[0-9]+( |$)
+// EXPECT: ^    wait_for_work +.*stuck_worker\.h:[0-9]+( |$)
 // EXPECT: ^leakcheck: 1 leaked, 0 misuse; exit status 139$
 #include "fidelity_abort.c"

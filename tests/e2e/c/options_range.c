@@ -9,25 +9,14 @@
 // EXPECT-COUNT: 1 ^leakcheck: bad value in 'report=' \(expected a value\), ignored$
 // EXPECT-COUNT: 1 ^leakcheck: bad value in 'verbosity=9' \(expected an integer 0-2\), ignored$
 // EXPECT-COUNT: 1 ^leakcheck: bad value in 'children=maybe' \(expected off\|report\|status\), ignored$
-// EXPECT: ^    wait_for_work +.*options_range\.c:[0-9]+( |$)
+// EXPECT: ^    wait_for_work +.*stuck_worker\.h:[0-9]+( |$)
 // EXPECT: ^leakcheck: 1 leaked, 0 misuse; exit status 66$
-#include <pthread.h>
+#include "stuck_worker.h"
 #include <unistd.h>
-
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-
-static void *wait_for_work(void *arg)
-{
-    pthread_mutex_lock(&mu);
-    pthread_cond_wait(&cv, &mu);
-    return arg;
-}
 
 int main(void)
 {
-    pthread_t t;
-    pthread_create(&t, NULL, wait_for_work, NULL);
+    start_stuck_worker();
     usleep(20000);
     return 0;
 }

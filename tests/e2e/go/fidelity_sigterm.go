@@ -24,6 +24,7 @@ func waitForReply(reply chan string) {
 func main() {
 	reply := make(chan string)
 	go waitForReply(reply)
+	time.Sleep(20 * time.Millisecond) // hung: the goroutine is blocked by the time the CI gives up
 	fmt.Println("ready")
 	os.Stdout.Sync()
 	time.Sleep(time.Hour)
