@@ -375,7 +375,7 @@ static void fork_child(void)
 {
     int kept = lc_fd_kept();
     if (kept >= 0) {
-        lc_fd_keep(-1);
+        lc_fd_release(kept);
         syscall(SYS_close, kept);       /* our own fd: no wrapper may record it */
     }
     runtime_fork_child(lc_is_go ? 0 : (uint64_t)pthread_self());
