@@ -20,11 +20,16 @@ LC_REAL_DECL(int, execvpe, (const char *, char *const[], char *const[]));
 LC_REAL_DECL(int, fexecve, (int, char *const[], char *const[]));
 LC_REAL_DECL(int, execveat, (int, const char *, char *const[], char *const[], int));
 
-/* Resolved at start-up: a vfork child must not be the first to look them up. */
+/* Resolved at start-up: a vfork child must not be the first to look them up (one a libc lacks is looked up
+ * again, and required, only if the program calls it). */
 void spawn_init(void)
 {
-    (void)LC_REAL(execve), (void)LC_REAL(execv), (void)LC_REAL(execvp), (void)LC_REAL(execvpe);
-    (void)LC_REAL(fexecve), (void)LC_REAL(execveat);
+    real_execve = lc_dlsym_next("execve", 0);
+    real_execv = lc_dlsym_next("execv", 0);
+    real_execvp = lc_dlsym_next("execvp", 0);
+    real_execvpe = lc_dlsym_next("execvpe", 0);
+    real_fexecve = lc_dlsym_next("fexecve", 0);
+    real_execveat = lc_dlsym_next("execveat", 0);
 }
 
 /* The call starts a new program from this thread: the dump signal open for it, closed again if it returns. */
