@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
-# Overhead benchmarks: runs every benchmark binary plain and under the shim, interleaved (plain, shim, plain,
-# shim, ...), and prints the median of each and their ratio next to the target. Timings are printed, never
+# Overhead benchmarks: runs every benchmark binary plain, under the floor (bench/floor.c: an empty interposer
+# of the same functions) and under the shim, interleaved (plain, floor, shim, plain, ...), and prints the
+# median of each, the shim's ratio next to the target and its distance from the floor. Timings are printed, never
 # asserted: the exit status is non-zero only when a benchmark crashed, hung, failed to build or printed a
-# different result under the shim. Four tables: microbenchmarks (with each run's peak RSS), real programs
+# different result under the shim. Three tables: microbenchmarks (with each run's peak RSS), real programs
 # (pigz/xz/zstd on a generated file; output must be byte-identical), scale (the memory rows' runs end with
-# every task still blocked, so the shim's exit report over 1,000 threads / 100,000 goroutines is timed), and
-# attach (how long leakcheck attach stops a program with 10,000 goroutines).
+# every task still blocked, so the shim's exit report over 1,000 threads / 100,000 goroutines is timed).
 #
 # Usage: bench/run.sh [--peers] [--no-real] [--rounds N] [NAME ...]
 #   --peers      also run ThreadSanitizer (clang -fsanitize=thread) and valgrind --tool=helgrind builds of
 #                the C microbenchmarks, with reduced iteration counts, as extra ratio columns (or BENCH_PEERS=1)
 #   --no-real    skip the real-program rows (or BENCH_REAL=0); they install pigz/xz/zstd via scripts/setup bench
 #   --rounds N   plain/shim pairs per timing benchmark (default 5, or BENCH_ROUNDS)
-#   NAME         only these benchmarks (c_mutex, go_pipeline, gc_unbuf, pigz, attach_gc, ...); gc_NAME rows
-#                run bench/go_NAME.go built by the go toolchain, go_NAME rows the same program built by gccgo
+#   NAME         only these benchmarks (c_mutex, go_pipeline, gc_unbuf, pigz, ...); gc_NAME rows run
+#                bench/go_NAME.go built by the go toolchain, go_NAME rows the same program built by gccgo;
+#                c_NAME_mt rows bench/c_NAME.c built with -DBENCH_MT (the program's own second thread)
 # Environment: LEAKCHECK_LIB (default build/libleakcheck.so), GCCGO (default gccgo-12), BENCH_MEM_ROUNDS
-# (default 1: the memory benchmarks are slow and steady), BENCH_REAL_ROUNDS (default 3), BENCH_ATTACH_ROUNDS
-# (default 5), BENCH_TIMEOUT (seconds per run, default 60).
+# (default 1: the memory benchmarks are slow and steady), BENCH_REAL_ROUNDS (default 3), BENCH_TIMEOUT
+# (seconds per run, default 60).
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +33,10 @@ REAL=${BENCH_REAL:-1}
 REAL_ROUNDS=${BENCH_REAL_ROUNDS:-3}
 SHIM_ENV=(env LD_PRELOAD="$LIB" LEAKCHECK_OPTIONS=verbosity=0)
 RUNWAIT=$OUT/runwait
+FLOOR=$OUT/libfloor.so
+REPORT_MS=500     # scale: the exit report's target for N tasks
+EXIT_RSS_MB=5     # scale and real programs: peak RSS at exit over the running program's
+FLOOR_ENV=(env LD_PRELOAD="$FLOOR")
 CFLAGS=(-O2 -g -pthread -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror)
 
 ONLY=()
@@ -40,7 +45,7 @@ while [ $# -gt 0 ]; do
         --peers) PEERS=1 ;;
         --no-real) REAL=0 ;;
         --rounds) ROUNDS=$2; shift ;;
-        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
         *) ONLY+=("$1") ;;
     esac
@@ -50,22 +55,26 @@ done
 # name | label | metric printed by the program | target | tsan iterations | helgrind iterations | arguments
 # (the memory rows run with "N leak": they measure, then exit with all N tasks blocked; see the scale table)
 BENCHES=(
-    "c_mutex|C mutex lock/unlock, uncontended|ns_per_op|1.2|2000000|100000"
-    "c_putc|C putc, one thread|ns_per_op|1.1|5000000|200000"
-    "c_thread|C thread create+join|ns_per_op|2|1000|100"
+    "c_mutex|C mutex lock/unlock, uncontended|ns_per_op|1.15|2000000|100000"
+    "c_mutex_mt|C mutex uncontended, 2nd thread idle|ns_per_op|1.15|2000000|100000"
+    "c_putc|C putc, single thread|ns_per_op|1.1|5000000|200000"
+    "c_putc_mt|C putc, 2nd thread idle|ns_per_op|1.15|5000000|200000"
+    "c_thread|C thread create+join|ns_per_op|1.5|1000|100"
     "c_cond|C cond-var ping-pong|ns_per_op|1.3|10000|1000"
     "c_contended|C mutex contended (4 threads)|ns_per_op|-|200000|10000"
     "c_pipe|C pipe ping-pong|ns_per_op|1.3|10000|1000"
     "c_nested|C nested 4 locks, same order (2 thr)|ns_per_op|1.5|150000|5000"
-    "go_spawn|Go goroutine spawn+exit|ns_per_op|2||"
-    "go_unbuf|Go unbuffered chan ping-pong|ns_per_op|1.3||"
-    "go_buf|Go buffered chan ping-pong|ns_per_op|-||"
-    "go_select|Go select ping-pong|ns_per_op|1.3||"
-    "go_pipeline|Go pipeline 1M items (ms wall)|ms_wall|1.15||"
+    "go_spawn|Go goroutine spawn+exit|ns_per_op|1.3||"
+    "go_unbuf|Go unbuffered chan ping-pong|ns_per_op|1.15||"
+    "go_buf|Go buffered chan ping-pong|ns_per_op|1.15||"
+    "go_select|Go select ping-pong|ns_per_op|1.15||"
+    "go_mutexpool|Go worker pool, contended sync.Mutex|ns_per_op|1.1||"
+    "go_pipeline|Go pipeline 1M items (ms wall)|ms_wall|1.05||"
     "go_makeclose|Go chan make+close|ns_per_op|-||"
     "gc_spawn|gc Go goroutine spawn+exit|ns_per_op|-||"
     "gc_unbuf|gc Go unbuffered chan ping-pong|ns_per_op|1.02||"
     "gc_select|gc Go select ping-pong|ns_per_op|1.02||"
+    "gc_mutexpool|gc Go worker pool, contended Mutex|ns_per_op|1.02||"
     "gc_pipeline|gc Go pipeline 1M items (ms wall)|ms_wall|1.02||"
     "gc_makeclose|gc Go chan make+close (ns more)|ns_per_op|+300||"
     "c_mem|C memory, 1000 blocked threads|bytes_per_task|+256|||1000 leak"
@@ -98,10 +107,13 @@ wanted() {
 # build NAME: compile bench/NAME.{c,go} into $OUT/NAME when the source is newer; 1 when it cannot be built.
 build() {
     local name=$1 src bin=$OUT/$1
-    if [ -f "$ROOT/bench/$name.c" ]; then
+    if [ -f "$ROOT/bench/$name.c" ] || [ -f "$ROOT/bench/${name%_mt}.c" ]; then
+        # NAME_mt: NAME.c with the program's own second thread (bench.h)
+        local mt=()
         src=$ROOT/bench/$name.c
+        [ -f "$src" ] || { src=$ROOT/bench/${name%_mt}.c mt=(-DBENCH_MT); }
         [ "$bin" -nt "$src" ] && [ "$bin" -nt "$ROOT/bench/bench.h" ] && return 0
-        gcc "${CFLAGS[@]}" -o "$bin" "$src" 2>"$OUT/$name.build.log" && return 0
+        gcc "${CFLAGS[@]}" "${mt[@]}" -o "$bin" "$src" 2>"$OUT/$name.build.log" && return 0
     elif [ "${name#gc_}" != "$name" ]; then
         # gc rows: the same Go program as go_*, built by the go toolchain (PIE, so that the preload enters it)
         src=$ROOT/bench/go_${name#gc_}.go
@@ -150,9 +162,20 @@ detect_peers() {
 }
 
 build_tsan() {
-    local name=$1 bin=$OUT/$1.tsan src=$ROOT/bench/$1.c
+    local name=$1 bin=$OUT/$1.tsan src=$ROOT/bench/$1.c mt=()
+    [ -f "$src" ] || { src=$ROOT/bench/${name%_mt}.c mt=(-DBENCH_MT); }
     [ "$bin" -nt "$src" ] && [ "$bin" -nt "$ROOT/bench/bench.h" ] && return 0
-    clang -O2 -g -fsanitize=thread -pthread -std=c11 -D_GNU_SOURCE -o "$bin" "$src" 2>"$OUT/$name.tsan.log"
+    clang -O2 -g -fsanitize=thread -pthread -std=c11 -D_GNU_SOURCE "${mt[@]}" -o "$bin" "$src" 2>"$OUT/$name.tsan.log"
+}
+
+# The floor (bench/floor.c): an empty interposer of the same functions, forwarding only.
+build_floor() {
+    local src=$ROOT/bench/floor.c
+    [ "$FLOOR" -nt "$src" ] && return 0
+    gcc -O2 -g -shared -fPIC -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$FLOOR" "$src" -ldl \
+        2>"$OUT/floor.build.log" && return 0
+    cat "$OUT/floor.build.log" >&2
+    return 1
 }
 
 # ---- running -----------------------------------------------------------------------------------------------
@@ -211,7 +234,7 @@ ratio() {
 }
 
 row() {
-    printf '%-38s %10s %10s %8s %-2s %7s %9s %6s' "$@"
+    printf '%-38s %10s %10s %10s %7s %-2s %7s %7s %9s %6s' "$@"
 }
 
 # ms_between START_NS END_NS -> milliseconds, or nothing
@@ -226,6 +249,7 @@ if [ ! -f "$LIB" ]; then
     exit 1
 fi
 build_helper runwait || { echo "bench/run.sh: cannot build bench/runwait.c" >&2; exit 1; }
+build_floor || { echo "bench/run.sh: cannot build bench/floor.c" >&2; exit 1; }
 HAVE_GO=1 HAVE_GC=1
 if ! command -v "$GCCGO" >/dev/null; then
     HAVE_GO=0
@@ -240,14 +264,16 @@ fi
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 echo "leakcheck overhead, $(date '+%Y-%m-%d %H:%M'), $(nproc) cores, $cpu"
 echo "shim: $LIB (LEAKCHECK_OPTIONS=verbosity=0); medians of $ROUNDS plain/shim pairs ($MEM_ROUNDS for memory)"
+echo "floor: under an empty interposer of the same functions (bench/floor.c); medians of interleaved"
+echo "plain/floor/shim runs"
 echo "units: ns per op unless the name says otherwise; ratio = shim / plain; '!' = over target;"
-echo "rss x = peak RSS (ru_maxrss) shim / plain"
+echo "/floor = shim / floor (how far above the floor); rss x = peak RSS (ru_maxrss) shim / plain"
 [ "$PEERS" = 1 ] && echo "tsan, helgrind = peer / plain; shim/tsan = shim / tsan ('!' when over 0.2x, i.e. not 5x cheaper)"
 micro_wanted=0
 for spec in "${BENCHES[@]}"; do wanted "${spec%%|*}" && micro_wanted=1; done
 if [ $micro_wanted = 1 ]; then
     echo
-    hdr=$(row name plain shim ratio "" target "shim-plain" "rss x")
+    hdr=$(row name plain floor shim ratio "" target /floor "shim-plain" "rss x")
     [ "$PEERS" = 1 ] && hdr+=$(printf ' %9s %9s %9s' tsan helgrind shim/tsan)
     echo "$hdr"
     printf '%s\n' "$hdr" | tr -c '\n' '-'
@@ -259,9 +285,9 @@ for spec in "${BENCHES[@]}"; do
     wanted "$name" || continue
     case $target in -) tgt=- ;; +*) tgt="${target}B" ;; *) tgt="<=${target}x" ;; esac
     if { [ "${name#go_}" != "$name" ] && [ $HAVE_GO = 0 ]; } || { [ "${name#gc_}" != "$name" ] && [ $HAVE_GC = 0 ]; }; then
-        row "$label" - - - "" "$tgt" "skipped" ""; echo; continue
+        row "$label" - - - - "" "$tgt" - "skipped" ""; echo; continue
     fi
-    build "$name" || { row "$label" - - - "" "$tgt" "no build" ""; echo; continue; }
+    build "$name" || { row "$label" - - - - "" "$tgt" - "no build" ""; echo; continue; }
     read -r -a argv <<<"${args:-}"
     n=$ROUNDS shim_env=("${SHIM_ENV[@]}") shim_rc=0
     if [ "$metric" = bytes_per_task ]; then
@@ -271,20 +297,27 @@ for spec in "${BENCHES[@]}"; do
         # a task blocked less than grace_ms before exit)
         shim_env=(env LD_PRELOAD="$LIB" LEAKCHECK_OPTIONS="log_path=$OUT/$name.report:grace_ms=0")
     fi
-    plain=() shim=() prss=() srss=() pexit=() sexit=()
+    plain=() floor=() shim=() prss=() srss=() pexit=() sexit=() shimrun=()
     for ((r = 0; r < n; r++)); do
         run_one "$name" plain "$metric" "$OUT/$name" "${argv[@]}"; plain+=("$VAL") prss+=("$RSS")
         pexit+=("$(ms_between "$(field "$OUT/$name.plain.out" exiting_real_ns)" "$END_NS")")
+        # the memory rows' floor would only repeat the plain run (the floor keeps no record)
+        if [ "$metric" != bytes_per_task ]; then
+            run_one "$name" floor "$metric" "${FLOOR_ENV[@]}" "$OUT/$name" "${argv[@]}"; floor+=("$VAL")
+        fi
         rm -f "$OUT/$name.report".*
         EXPECT_RC=$shim_rc run_one "$name" shim "$metric" "${shim_env[@]}" "$OUT/$name" "${argv[@]}"
         shim+=("$VAL") srss+=("$RSS")
         sexit+=("$(ms_between "$(field "$OUT/$name.shim.out" exiting_real_ns)" "$END_NS")")
+        # peak RSS over what the running program had when it began to exit: the exit report's own memory
+        shimrun+=("$(awk -v a="$(field "$OUT/$name.shim.out" rss_after_kb)" -v b="$RSS" \
+            'BEGIN { if (a != "" && b != "") printf "%.1f\n", (b - a) / 1024 }')")
         # a program that prints a checksum must print the same one under the shim
         cp=$(grep '^checksum' "$OUT/$name.plain.out") cs=$(grep '^checksum' "$OUT/$name.shim.out")
         [ -z "$VAL" ] || [ "$cp" = "$cs" ] || { fail "$name (shim): output differs: plain '$cp', shim '$cs'"; status=1; }
     done
-    p=$(median "${plain[@]}") s=$(median "${shim[@]}")
-    rt=$(ratio "$p" "$s")
+    p=$(median "${plain[@]}") s=$(median "${shim[@]}") fl=$(median "${floor[@]}")
+    rt=$(ratio "$p" "$s") rf=$(ratio "$fl" "$s")
     rr=$(ratio "$(median "${prss[@]}")" "$(median "${srss[@]}")")
     sp=$(spread "${plain[@]}") ss=$(spread "${shim[@]}")
     [ -n "$sp$ss" ] && NOTES+=("$name: noisy, runs spread over plain ${sp:-(steady)}, shim ${ss:-(steady)}")
@@ -297,7 +330,8 @@ for spec in "${BENCHES[@]}"; do
             *) awk -v a="$p" -v b="$s" -v t="$target" 'BEGIN { exit !(b / a > t) }' && mark='!' ;;
         esac
     fi
-    line=$(row "$label" "${p:-FAIL}" "${s:-FAIL}" "$rt" "$mark" "$tgt" "$delta" "$rr")
+    [ -n "$fl" ] || fl=- rf=-
+    line=$(row "$label" "${p:-FAIL}" "$fl" "${s:-FAIL}" "$rt" "$mark" "$tgt" "$rf" "$delta" "$rr")
     if [ "$PEERS" = 1 ]; then
         t=- h=- st=-
         if [ -n "$tsan_n" ] && [ $HAVE_TSAN = 1 ]; then
@@ -333,11 +367,13 @@ for spec in "${BENCHES[@]}"; do
         fi
         pe=$(median "${pexit[@]}") se=$(median "${sexit[@]}")
         rep_ms=$(awk -v a="$pe" -v b="$se" 'BEGIN { if (a == "" || b == "") print "n/a"; else printf "%+.0f\n", b - a }')
-        smark=""
-        awk -v d="$rep_ms" 'BEGIN { exit !(d + 0 > 1000) }' && smark='!'
-        SCALE+=("$(printf '%-36s %8s %9s %9s %+9.0f %9s %9s %9s %-2s %6s' "$label" "${argv[0]}" \
+        smark="" xmark=""
+        awk -v d="$rep_ms" -v t="$REPORT_MS" 'BEGIN { exit !(d + 0 > t) }' && smark='!'
+        xr=$(median "${shimrun[@]}")
+        awk -v d="${xr:-0}" -v t="$EXIT_RSS_MB" 'BEGIN { exit !(d + 0 > t) }' && xmark='!'
+        SCALE+=("$(printf '%-36s %8s %9s %9s %+9.0f %9s %9s %9s %-2s %8s %-2s %6s' "$label" "${argv[0]}" \
             "${p:-FAIL}" "${s:-FAIL}" "$(awk -v a="${p:-0}" -v b="${s:-0}" 'BEGIN { print b - a }')" \
-            "${pe:-n/a}" "${se:-n/a}" "$rep_ms" "$smark" "$chk")")
+            "${pe:-n/a}" "${se:-n/a}" "$rep_ms" "$smark" "$(awk -v d="$xr" 'BEGIN { if (d == "") print "n/a"; else printf "%+.1f\n", d }')" "$xmark" "$chk")")
     fi
 done
 
@@ -345,96 +381,34 @@ done
 if [ ${#SCALE[@]} -gt 0 ]; then
     echo
     echo "scale: N tasks blocked at exit; B/task = RSS growth per task; exit ms = from the program's last line"
-    echo "(exiting_real_ns) to the process being reaped; report ms = shim - plain exit time ('!' over the 1 s"
-    echo "target); report = the exit report names all N in one group"
-    hdr=$(printf '%-36s %8s %9s %9s %9s %9s %9s %9s %-2s %6s' scale tasks "B/t plain" "B/t shim" "B/t +" \
-        "exit pl" "exit shim" "report ms" "" report)
+    echo "(exiting_real_ns) to the process being reaped; report ms = shim - plain exit time ('!' over the"
+    echo "${REPORT_MS} ms target); exit MB+ = the shim run's peak RSS over its RSS when it began to exit ('!' over"
+    echo "+${EXIT_RSS_MB} MB); report = the exit report names all N in one group"
+    hdr=$(printf '%-36s %8s %9s %9s %9s %9s %9s %9s %-2s %8s %-2s %6s' scale tasks "B/t plain" "B/t shim" "B/t +" \
+        "exit pl" "exit shim" "report ms" "" "exit MB+" "" report)
     echo "$hdr"
     printf '%s\n' "$hdr" | tr -c '\n' '-'
     printf '%s\n' "${SCALE[@]}"
 fi
 
-# ---- attach: how long leakcheck attach stops a running process ------------------------------------------
-# name | label | build (gc static / gccgo) | goroutines. The program (bench/go_attach.go) runs without the shim;
-# leakcheck-attach reads it ATTACH_ROUNDS times (verbosity=2 prints the pause it measured, from the first
-# thread stopped to the last let go); the report must name every goroutine in one group.
-ATTACHES=(
-    "attach_gc|attach: gc Go (static), 10,000 goroutines|gc|10000"
-    "attach_go|attach: gccgo Go, 10,000 goroutines|gccgo|10000"
-)
-ATTACH_ROUNDS=${BENCH_ATTACH_ROUNDS:-5}
-ATTACH=$(dirname "$LIB")/leakcheck-attach
-attach_wanted=0
-for spec in "${ATTACHES[@]}"; do wanted "${spec%%|*}" && attach_wanted=1; done
-if [ $attach_wanted = 1 ]; then
-    echo
-    echo "attach: the program runs without the shim; paused = how long leakcheck attach held it stopped (median of"
-    echo "$ATTACH_ROUNDS attaches, min..max), total = the whole attach including the report; report = it names all goroutines"
-    hdr=$(printf '%-44s %8s %10s %14s %9s %6s' attach tasks "paused ms" "min..max" "total ms" report)
-    echo "$hdr"
-    printf '%s\n' "$hdr" | tr -c '\n' '-'
-fi
-for spec in "${ATTACHES[@]}"; do
-    IFS='|' read -r name label how n <<<"$spec"
-    wanted "$name" || continue
-    bin=$OUT/$name src=$ROOT/bench/go_attach.go
-    if [ ! -x "$ATTACH" ]; then
-        printf '%-44s %8s\n' "$label" "skipped ($ATTACH not built)"; continue
-    fi
-    if { [ "$how" = gc ] && [ $HAVE_GC = 0 ]; } || { [ "$how" = gccgo ] && [ $HAVE_GO = 0 ]; }; then
-        printf '%-44s %8s\n' "$label" "skipped"; continue
-    fi
-    if ! [ "$bin" -nt "$src" ]; then
-        if [ "$how" = gc ]; then
-            (cd "$ROOT/bench" && CGO_ENABLED=0 GOCACHE="${GOCACHE:-$ROOT/build/gocache}" GOFLAGS= \
-                "$GO" build -o "$bin" "$src") 2>"$OUT/$name.build.log"
-        else
-            "$GCCGO" -O2 -g -o "$bin" "$src" 2>"$OUT/$name.build.log"
-        fi || { fail "$name: build failed: $(head -c 600 "$OUT/$name.build.log")"; status=1; continue; }
-    fi
-    rm -f "$OUT/$name.in"; mkfifo "$OUT/$name.in"
-    "$bin" "$n" < "$OUT/$name.in" > "$OUT/$name.out" 2>&1 &
-    pid=$!
-    exec 3> "$OUT/$name.in"
-    i=0
-    until grep -q ready "$OUT/$name.out" 2>/dev/null || [ $i -ge 600 ]; do sleep 0.05; i=$((i + 1)); done
-    paused=() totals=() chk=ok
-    for ((r = 0; r < ATTACH_ROUNDS; r++)); do
-        t0=$(date +%s%N)
-        LEAKCHECK_OPTIONS=verbosity=2 timeout -k 5 "$TIMEOUT" "$ATTACH" "$pid" > /dev/null 2> "$OUT/$name.report"
-        rc=$?
-        t1=$(date +%s%N)
-        p=$(sed -n 's/.*paused for \([0-9.]*\) ms.*/\1/p' "$OUT/$name.report")
-        if [ $rc -ne 0 ] || [ -z "$p" ]; then
-            fail "$name: attach failed (exit $rc): $(head -c 400 "$OUT/$name.report")"; status=1; chk=BAD; continue
-        fi
-        grep -q "^\[$n goroutines blocked" "$OUT/$name.report" || chk=BAD
-        paused+=("$p") totals+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) / 1e6 }')")
-    done
-    exec 3>&-
-    wait $pid || { fail "$name: the program did not end cleanly after the attaches"; status=1; chk=BAD; }
-    [ "$chk" = ok ] || fail "$name: a report lacks '[$n goroutines blocked'"
-    mm=$(printf '%s\n' "${paused[@]}" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) print lo ".." hi }')
-    printf '%-44s %8s %10s %14s %9s %6s\n' "$label" "$n" "$(median "${paused[@]}")" "$mm" "$(median "${totals[@]}")" "$chk"
-done
-
 # ---- real programs: Debian's threaded compressors on a generated file ------------------------------------
 # name | label | command | input (MiB) | target
 REALS=(
-    "pigz|pigz -p2, 64 MiB (s wall)|pigz -p2 -c|64|1.05"
-    "zstd|zstd -T2, 64 MiB (s wall)|zstd -T2 -q -c|64|1.05"
-    "xz|xz -T2 -0, 16 MiB (s wall)|xz -T2 -0 -c|16|1.05"
+    "pigz|pigz -p2, 64 MiB (s wall)|pigz -p2 -c|64|1.03"
+    "zstd|zstd -T2, 64 MiB (s wall)|zstd -T2 -q -c|64|1.03"
+    "xz|xz -T2 -0, 16 MiB (s wall)|xz -T2 -0 -c|16|1.03"
 )
 real_wanted=0
 for spec in "${REALS[@]}"; do wanted "${spec%%|*}" && real_wanted=1; done
 if [ "$REAL" = 1 ] && [ $real_wanted = 1 ]; then
     echo
     echo "real programs: input from bench/gen_data.c (seeded, semi-compressible text); medians of $REAL_ROUNDS"
-    echo "pairs; same = the compressed output is byte-identical with and without the shim in every run;"
-    echo "shim options log_path=build/bench/NAME.report:exitcode=0 (default grace_ms); leaked = what it reported;"
-    echo "cpu x = user+sys CPU seconds shim / plain (steadier than wall time when the machine is shared)"
-    hdr=$(printf '%-36s %8s %8s %8s %-2s %7s %6s %9s %9s %6s %5s %6s' program plain shim ratio "" target "cpu x" \
-        "rss plain" "rss shim" "rss x" same leaked)
+    echo "plain/floor/shim runs; same = the compressed output is byte-identical with and without the shim in every"
+    echo "run; shim options log_path=build/bench/NAME.report:exitcode=0 (default grace_ms); leaked = what it"
+    echo "reported; cpu x = user+sys CPU seconds shim / plain (steadier than wall time when the machine is shared);"
+    echo "rss + = peak RSS shim - plain, MB ('!' over +${EXIT_RSS_MB} MB)"
+    hdr=$(printf '%-36s %8s %8s %8s %7s %-2s %7s %7s %6s %9s %9s %6s %-2s %4s %6s' program plain floor shim ratio "" \
+        target /floor "cpu x" "rss plain" "rss shim" "rss +" "" same leaked)
     echo "$hdr"
     printf '%s\n' "$hdr" | tr -c '\n' '-'
     if ! "$ROOT/scripts/setup" bench >"$OUT/setup.log" 2>&1; then
@@ -452,11 +426,13 @@ if [ "$REAL" = 1 ] && [ $real_wanted = 1 ]; then
         if ! command -v "${argv[0]}" >/dev/null; then
             printf '%-36s %8s\n' "$label" "skipped (${argv[0]} not installed)"; continue
         fi
-        plain=() shim=() prss=() srss=() pcpu=() scpu=() same=yes
+        plain=() floor=() shim=() prss=() srss=() pcpu=() scpu=() same=yes
         rm -f "$OUT/$name.report".*
         for ((r = 0; r < REAL_ROUNDS; r++)); do
             STDIN=$OUT/data$mb.txt run_one "$name" plain wall_s "${argv[@]}"
             plain+=("$VAL") prss+=("$RSS") pcpu+=("$CPU")
+            STDIN=$OUT/data$mb.txt run_one "$name" floor wall_s "${FLOOR_ENV[@]}" "${argv[@]}"
+            floor+=("$VAL")
             STDIN=$OUT/data$mb.txt run_one "$name" shim wall_s env LD_PRELOAD="$LIB" \
                 LEAKCHECK_OPTIONS="log_path=$OUT/$name.report:exitcode=0" "${argv[@]}"
             shim+=("$VAL") srss+=("$RSS") scpu+=("$CPU")
@@ -465,9 +441,11 @@ if [ "$REAL" = 1 ] && [ $real_wanted = 1 ]; then
                 fail "$name (shim): compressed output differs from the plain run's"
             fi
         done
-        p=$(median "${plain[@]}") s=$(median "${shim[@]}")
+        p=$(median "${plain[@]}") s=$(median "${shim[@]}") fl=$(median "${floor[@]}")
         pr=$(median "${prss[@]}") sr=$(median "${srss[@]}")
-        mark=""
+        mark="" rmark=""
+        rplus=$(awk -v a="$pr" -v b="$sr" 'BEGIN { if (a == "" || b == "") print "n/a"; else printf "%+.1f\n", (b - a) / 1024 }')
+        awk -v d="$rplus" -v t="$EXIT_RSS_MB" 'BEGIN { exit !(d + 0 > t) }' && rmark='!'
         [ -n "$p" ] && [ -n "$s" ] && awk -v a="$p" -v b="$s" -v t="$target" 'BEGIN { exit !(b / a > t) }' && mark='!'
         sp=$(spread "${plain[@]}") ss=$(spread "${shim[@]}")
         [ -n "$sp$ss" ] && NOTES+=("$name: noisy, runs spread over plain ${sp:-(steady)}, shim ${ss:-(steady)}")
@@ -476,10 +454,10 @@ if [ "$REAL" = 1 ] && [ $real_wanted = 1 ]; then
             leaked=$(awk '/^leakcheck: [0-9]+ leaked/ { print $2; exit }' "$rep")
             NOTES+=("$name under the shim: $(head -n 3 "$rep" | tr '\n' ' ' | tr -s ' ' | head -c 300)")
         fi
-        printf '%-36s %8s %8s %8s %-2s %7s %6s %8sK %8sK %6s %5s %6s\n' "$label" "${p:-FAIL}" "${s:-FAIL}" \
-            "$(ratio "$p" "$s")" "$mark" "<=${target}x" "$(ratio "$(median "${pcpu[@]}")" "$(median "${scpu[@]}")")" \
-            "${pr:-?}" "${sr:-?}" "$(ratio "$pr" "$sr")" "$same" \
-            "${leaked:-?}"
+        printf '%-36s %8s %8s %8s %7s %-2s %7s %7s %6s %8sK %8sK %6s %-2s %4s %6s\n' "$label" "${p:-FAIL}" \
+            "${fl:--}" "${s:-FAIL}" "$(ratio "$p" "$s")" "$mark" "<=${target}x" "$(ratio "$fl" "$s")" \
+            "$(ratio "$(median "${pcpu[@]}")" "$(median "${scpu[@]}")")" "${pr:-?}" "${sr:-?}" "$rplus" "$rmark" \
+            "$same" "${leaked:-?}"
     done
     NOTES+=("real programs: no TSan/helgrind column (that would need the Debian packages rebuilt with -fsanitize=thread)")
 fi
