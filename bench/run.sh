@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
         --peers) PEERS=1 ;;
         --no-real) REAL=0 ;;
         --rounds) ROUNDS=$2; shift ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
         *) ONLY+=("$1") ;;
     esac
