@@ -18,21 +18,21 @@
 
 
 /* ---- g -> task, with a small per-thread cache ------------------------------------------------------------ */
+/* Only found records are cached: a goroutine with none yet (its spawner has not filed it) asks the table again
+ * next time. */
 struct gslot {
     void *g;
     int64_t goid;
-    struct lc_task *t;                /* NULL: not tracked (valid while `births` has not moved) */
-    uint64_t births;
+    struct lc_task *t;                /* NULL: not tracked when looked up */
     uintptr_t site_ra, site_sp;       /* last blocking site of this goroutine, seen from this thread */
     stack_id site;
 };
 #define NSLOT 8
 static LC_TLS struct gslot gslots[NSLOT];
 static LC_TLS unsigned gslot_next;
-static uint64_t births;               /* tasks registered so far: invalidates cached "not tracked" answers */
 
 /* A cache miss: look the task up in the table (crosses into ordinary C, so kept out of the hot path). */
-__attribute__((noinline)) static struct gslot *slot_fill(void *g, int64_t goid, uint64_t b)
+__attribute__((noinline)) static struct gslot *slot_fill(void *g, int64_t goid)
 {
     struct gslot *s = NULL;
     for (int i = 0; i < NSLOT && !s; i++)
@@ -40,23 +40,23 @@ __attribute__((noinline)) static struct gslot *slot_fill(void *g, int64_t goid, 
             s = &gslots[i];           /* same g, an earlier goroutine or a stale answer: reuse the slot */
     if (!s)
         s = &gslots[gslot_next++ % NSLOT];
-    struct lc_task *t = task_find((uint64_t)(uintptr_t)g);
+    /* a g's system stack (goid 0) never has a record */
+    struct lc_task *t = goid ? task_find((uint64_t)(uintptr_t)g) : NULL;
     if (t && t->id != (uint64_t)goid)
         t = NULL;                     /* a record left by an earlier goroutine on the same g */
-    *s = (struct gslot){ .g = g, .goid = goid, .t = t, .births = b };
+    *s = (struct gslot){ .g = g, .goid = goid, .t = t };
     return s;
 }
 
 static struct gslot *slot_for(void *g)
 {
     int64_t goid = go_goid(g);
-    uint64_t b = __atomic_load_n(&births, __ATOMIC_ACQUIRE);
     for (int i = 0; i < NSLOT; i++) {
         struct gslot *s = &gslots[i];
-        if (s->g == g && s->goid == goid && (s->t || s->births == b))
+        if (s->g == g && s->goid == goid && (s->t || goid == 0))
             return s;
     }
-    return slot_fill(g, goid, b);
+    return slot_fill(g, goid);
 }
 
 /* The task of g, NULL when not tracked (per-thread cache). */
@@ -111,16 +111,33 @@ static int pend_fits(uint8_t kind, uint8_t cls)
  * finalizers) say so with g.isSystemGoroutine when they first park, and are then flagged internal.
  *
  * A new goroutine may run, park and even exit before __go_go returns its g to the spawner, which is when the
- * spawner can register it. So, while spawns are in flight (all under birth_lock):
+ * spawner can register it. So, while spawns are in flight (each step under the task table's lock for that g,
+ * task_key_lock: spawns and exits of other goroutines take other locks):
  * - a goroutine with no task that parks registers itself, provisionally: flagged internal, no creator. Its
  *   spawner then adopts the record (fills in the creator and clears the flag); one nobody adopts was not
  *   started by a go statement (a cgo callback's g, say) and stays internal;
- * - an exiting goroutine leaves its goid as a tombstone, and a spawner that finds one registers nothing. */
-static lc_lock_t birth_lock = LC_LOCK_INIT;
-static int inflight;
-#define NTOMB 256
-static int64_t tombs[NTOMB];
-static unsigned tomb_next, tomb_live;  /* tomb_live: non-zero slots, so that spawns skip the scan when none */
+ * - an exiting goroutine leaves a tomb (task_tomb_locked), and a spawner that finds one registers nothing.
+ * Spawns in flight are counted per thread, each count on a line of its own; only a goroutine that finds no
+ * record of itself adds them up. */
+#define NINFLIGHT 16
+static struct { int n; } __attribute__((aligned(64))) inflight[NINFLIGHT];
+static LC_TLS unsigned inflight_slot;   /* this thread's count, + 1; 0 before its first spawn */
+static unsigned inflight_threads;
+
+static int *inflight_mine(void)
+{
+    if (__builtin_expect(!inflight_slot, 0))
+        inflight_slot = __atomic_fetch_add(&inflight_threads, 1, __ATOMIC_RELAXED) % NINFLIGHT + 1;
+    return &inflight[inflight_slot - 1].n;
+}
+
+static int spawns_in_flight(void)
+{
+    int n = 0;
+    for (int i = 0; i < NINFLIGHT; i++)
+        n += __atomic_load_n(&inflight[i].n, __ATOMIC_ACQUIRE);
+    return n > 0;
+}
 
 /* At exit, before the library's destructor (and its grace period): when the exiting thread runs a goroutine
  * (main returned, or os.Exit), hand its P back to the scheduler as a blocking system call would, so that
@@ -173,19 +190,8 @@ __attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, ui
         spawn_site.sp = csp;
         spawn_site.st = sp->created;
     }
-    __atomic_add_fetch(&inflight, 1, __ATOMIC_ACQ_REL);
+    __atomic_add_fetch(inflight_mine(), 1, __ATOMIC_ACQ_REL);
     LC_LEAVE();
-}
-
-static int tomb_take(int64_t goid)
-{
-    for (int i = 0; i < NTOMB && tomb_live; i++)
-        if (tombs[i] == goid) {
-            tombs[i] = 0;
-            tomb_live--;
-            return 1;
-        }
-    return 0;
 }
 
 /* Give a provisional record its creator, as task_new would have. */
@@ -212,42 +218,43 @@ __attribute__((noinline)) static void spawn_end(struct spawn *sp, void *g)
         if (write(2, msg, sizeof msg - 1) < 0) {}
         go_off = 1;
     }
-    lc_lock(&birth_lock);
-    struct lc_task *t = g ? task_find((uint64_t)(uintptr_t)g) : NULL;
-    if (t && t->id == (uint64_t)goid) {
-        adopt(t, sp, g);              /* it parked before we got here */
-    } else if (g && !go_off && !tomb_take(goid)) {
-        t = task_new(LC_GOROUTINE, (uint64_t)(uintptr_t)g, sp->parent, sp->fn, sp->created);
-        if (t) {
-            t->id = (uint64_t)goid;
-            clock_note(t->started_ns);
-            __atomic_add_fetch(&births, 1, __ATOMIC_ACQ_REL);
+    uint64_t key = (uint64_t)(uintptr_t)g;
+    struct lc_task *t = NULL;
+    if (g) {
+        task_key_lock(key);
+        t = task_find_locked(key);
+        if (t && t->id == (uint64_t)goid) {
+            adopt(t, sp, g);          /* it parked before we got here */
+        } else if (go_off || task_tomb_take_locked(key, (uint64_t)goid)) {
+            t = NULL;                 /* it ended already */
+        } else {
+            t = task_new_locked(LC_GOROUTINE, key, (uint64_t)goid, sp->parent, sp->fn, sp->created);
+            if (t)
+                clock_note(t->started_ns);
         }
+        if (t && sp->main)
+            task_set_flag(t, LC_TF_MAIN, 1);
+        /* libgo took our wrapper for the go statement: give Go's own tracebacks ("created by") the real one */
+        if (t && go_goid(g) == goid)
+            GO_FIELD(g, GO_G_GOPC, uintptr_t) = sp->ra;
+        task_key_unlock(key);
     }
-    if (t && sp->main)
-        task_set_flag(t, LC_TF_MAIN, 1);
-    /* libgo took our wrapper for the go statement: give Go's own tracebacks ("created by") the real one */
-    if (t && go_goid(g) == goid)
-        GO_FIELD(g, GO_G_GOPC, uintptr_t) = sp->ra;
-    __atomic_sub_fetch(&inflight, 1, __ATOMIC_ACQ_REL);
-    lc_unlock(&birth_lock);
+    __atomic_sub_fetch(inflight_mine(), 1, __ATOMIC_ACQ_REL);
     LC_LEAVE();
 }
 
 /* Called from park_begin (shim entered) for a goroutine with no task while spawns are in flight. */
 static struct lc_task *provisional(void *g, int64_t goid)
 {
-    lc_lock(&birth_lock);
-    struct lc_task *t = task_find((uint64_t)(uintptr_t)g);
+    uint64_t key = (uint64_t)(uintptr_t)g;
+    task_key_lock(key);
+    struct lc_task *t = task_find_locked(key);
     if (!t || t->id != (uint64_t)goid) {
-        t = task_new(LC_GOROUTINE, (uint64_t)(uintptr_t)g, NULL, NULL, 0);
-        if (t) {
-            t->id = (uint64_t)goid;
+        t = task_new_locked(LC_GOROUTINE, key, (uint64_t)goid, NULL, NULL, 0);
+        if (t)
             task_set_flag(t, LC_TF_INTERNAL, 1);
-            __atomic_add_fetch(&births, 1, __ATOMIC_ACQ_REL);
-        }
     }
-    lc_unlock(&birth_lock);
+    task_key_unlock(key);
     return t;
 }
 
@@ -271,20 +278,17 @@ __attribute__((noinline)) static void exit_note(void)
     go_spin_reset();                  /* the next goroutine on this g starts afresh */
     if (go_mutex_used)
         go_mutex_idle(g);
-    lc_lock(&birth_lock);
-    struct lc_task *t = task_find((uint64_t)(uintptr_t)g);
+    uint64_t key = (uint64_t)(uintptr_t)g;
+    task_key_lock(key);
+    struct lc_task *t = task_find_locked(key);
     /* A tomb only for a goroutine its spawner has not registered yet: no record, or a provisional one (no
      * start function until adopted), while spawns are in flight. */
-    int tomb = __atomic_load_n(&inflight, __ATOMIC_ACQUIRE) > 0 &&
-               (!t || t->id != (uint64_t)goid || !t->start_fn);
+    int tomb = (!t || t->id != (uint64_t)goid || !t->start_fn) && spawns_in_flight();
     if (t)
-        task_remove(t);               /* ours, or a stale record for a g that is exiting now */
-    if (tomb) {
-        int64_t *slot = &tombs[tomb_next++ % NTOMB];
-        tomb_live += *slot == 0;
-        *slot = goid;
-    }
-    lc_unlock(&birth_lock);
+        task_remove_locked(t);        /* ours, or a stale record for a g that is exiting now */
+    if (tomb)
+        task_tomb_locked(key, (uint64_t)goid);
+    task_key_unlock(key);
     LC_LEAVE();
 }
 
@@ -308,7 +312,7 @@ __attribute__((noinline)) static struct lc_task *park_begin(void *lock, uint8_t 
     struct lc_task *t = s ? s->t : NULL;
     if (g && go_mutex_used)
         go_mutex_idle(g);
-    if (!t && s && __atomic_load_n(&inflight, __ATOMIC_ACQUIRE) > 0 && go_goid(g) != 0)
+    if (!t && s && go_goid(g) != 0 && spawns_in_flight())
         t = s->t = provisional(g, s->goid);
     if (t && GO_FIELD(g, GO_G_SYSTEM, uint8_t)) {
         /* the runtime's own goroutine: never reported, no bookkeeping */

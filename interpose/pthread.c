@@ -8,7 +8,6 @@
 #include "pthread_table.h"
 #include "shim_thread.h"
 #include "sigmask.h"
-#include "../runtime/alloc.h"
 #include "../runtime/stack.h"
 #include <pthread.h>
 #include <semaphore.h>
@@ -66,13 +65,6 @@
 
 /* ---- creation and end ---------------------------------------------------------------------------------- */
 
-struct start {
-    void *(*fn)(void *);
-    void *arg;
-    struct lc_task *task;               /* made by the creator, so a join can never miss it */
-    int mask_view;                      /* the creator's view of its mask (sigmask.h) */
-};
-
 static pthread_key_t exit_key;
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 static LC_TLS stack_id exit_site;       /* where pthread_exit was called, when it was */
@@ -91,15 +83,20 @@ static void make_exit_key(void)
     pthread_key_create(&exit_key, on_thread_end);
 }
 
+/* The new thread's start. Its argument is its record (made by the creator, so a join can never miss it), which
+ * holds the start routine and its argument, with the creator's view of its mask (sigmask.h) in the low bit:
+ * records are 64-byte aligned. */
 static void *trampoline(void *p)
 {
-    struct start s = *(struct start *)p;
-    lc_free(p);
-    s.task->tid = gettid();
-    lc_self = s.task;
-    sigmask_view_set(s.mask_view);
-    pthread_setspecific(exit_key, s.task);
-    return s.fn(s.arg);
+    struct lc_task *t = (struct lc_task *)((uintptr_t)p & ~(uintptr_t)1);
+    void *(*fn)(void *) = (void *(*)(void *))t->start_fn;
+    void *arg = t->start_arg;
+    t->start_arg = NULL;
+    t->tid = gettid();
+    lc_self = t;
+    sigmask_view_set((int)((uintptr_t)p & 1));
+    pthread_setspecific(exit_key, t);
+    return fn(arg);
 }
 
 LC_REAL_DECL(int, pthread_create, (pthread_t *, const pthread_attr_t *, void *(*)(void *), void *));
@@ -109,33 +106,24 @@ LC_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*
         return LC_REAL(pthread_create)(th, attr, fn, arg);
     LC_ENTER();
     pthread_once(&exit_key_once, make_exit_key);
-    struct start *s = lc_calloc(1, sizeof *s);
-    struct lc_task *t = NULL;
-    if (s) {
-        s->fn = fn;
-        s->arg = arg;
-        s->mask_view = sigmask_view_get();
-        /* Keyed provisionally until the handle is known; flagged so its end cannot free it meanwhile. */
-        t = s->task = task_new(LC_THREAD, 0, lc_self, (void *)fn, stack_capture(1));
-        if (t) {
-            int ds = PTHREAD_CREATE_JOINABLE;
-            if (attr && pthread_attr_getdetachstate(attr, &ds) == 0 && ds == PTHREAD_CREATE_DETACHED)
-                task_set_flag(t, LC_TF_DETACHED, 1);
-        } else {
-            lc_free(s);
-            s = NULL;
-        }
+    /* Keyed provisionally until the handle is known; flagged so its end cannot free it meanwhile. */
+    struct lc_task *t = task_new(LC_THREAD, 0, lc_self, (void *)fn, stack_capture(1));
+    if (t) {
+        int ds = PTHREAD_CREATE_JOINABLE;
+        t->start_arg = arg;
+        if (attr && pthread_attr_getdetachstate(attr, &ds) == 0 && ds == PTHREAD_CREATE_DETACHED)
+            task_set_flag(t, LC_TF_DETACHED, 1);
     }
     LC_LEAVE();
     if (t)
         shim_thread_created();          /* counted before it can end; the shim's thread starts if it must */
-    int r = LC_REAL(pthread_create)(th, attr, s ? trampoline : fn, s ? (void *)s : arg);
+    void *targ = t ? (void *)((uintptr_t)t | (sigmask_view_get() != 0)) : arg;
+    int r = LC_REAL(pthread_create)(th, attr, t ? trampoline : fn, targ);
     if (t) {
         int e = errno;
         if (r == 0) {
             task_rekey(t, (uint64_t)*th);
         } else {
-            lc_free(s);
             task_remove(t);
             shim_thread_ended();
         }

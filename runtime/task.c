@@ -1,19 +1,63 @@
-/* The task table. Structure changes (insert, remove) take the table lock; a task's own state fields are written
- * only by the task itself (block/unblock/finish), with the state stored last, and read under the lock by
- * snapshots. A record is freed only once its task can no longer touch it (joined, detached and finished, or
- * for goroutines on their own exit). */
-#include "uthash_alloc.h"
+/* The task table, sharded by key (task.h). Structure changes (insert, remove, a re-key) take the shard lock of
+ * the key involved (both shards' for a re-key, in index order); a task's own state fields are written only by
+ * the task itself (block/unblock/finish), with the state stored last, and read with every shard locked by
+ * snapshots. A record is recycled only once its task can no longer touch it (joined, detached and finished,
+ * or for goroutines on their own exit): into its shard's pool, from which the shard's next insert takes it. */
 #include "task.h"
+#include "alloc.h"
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <errno.h>
 #include "lock.h"
 #include <string.h>
 
-static lc_lock_t table_lock = LC_LOCK_INIT;
-static struct lc_task *table;
-static uint64_t next_id = 1, next_gen = 1;
+#define SHARD_BITS 6
+#define NSHARD (1u << SHARD_BITS)
+#define CHUNK (32u << 10)               /* records are carved from chunks of this size */
+#define BUCKETS0 16u
+#define TOMBS 8                         /* tombs kept per shard */
 
+struct shard {
+    lc_lock_t lock;
+    uint32_t npool;                     /* records in the pool */
+    struct lc_task **bucket;
+    size_t count;
+    uint32_t mask;                      /* buckets - 1 */
+    uint32_t ntomb;                     /* live tombs: a creator checks none when there are none */
+    struct lc_task *pool;
+    /* second line: rarely touched */
+    struct { uint64_t key, id; } tomb[TOMBS];
+    uint32_t tomb_next;
+} __attribute__((aligned(64)));
+
+static struct shard shards[NSHARD];
+_Static_assert(sizeof(struct lc_task) == 128, "a task record is two cache lines");
+
+/* Fresh records: carved from chunks, 64-byte aligned, under a lock of their own (only when a shard's pool is
+ * empty: a table growing). Records are never given back; a removed one waits in its shard's pool. */
+static lc_lock_t chunk_lock = LC_LOCK_INIT;
+static char *chunk_cur, *chunk_end;
+
+static struct lc_task *carve(void)
+{
+    struct lc_task *t = NULL;
+    lc_lock(&chunk_lock);
+    if (chunk_end - chunk_cur < (ptrdiff_t)sizeof *t) {
+        char *c = lc_calloc(1, CHUNK);  /* a mapping of its own, zeroed */
+        if (c) {
+            chunk_cur = (char *)(((uintptr_t)c + 63) & ~(uintptr_t)63);
+            chunk_end = c + CHUNK;
+        }
+    }
+    if (chunk_end - chunk_cur >= (ptrdiff_t)sizeof *t) {
+        t = (struct lc_task *)chunk_cur;
+        chunk_cur += sizeof *t;
+    }
+    lc_unlock(&chunk_lock);
+    return t;
+}
+/* Thread numbers: taken only by tasks that have no id of their own (threads), on a line of its own. */
+static struct { uint64_t v; } __attribute__((aligned(64))) next_id = { 1 };
 
 static const char *const obj_names[LC_OBJ__COUNT][2] = {
 #define OBJECT(id, name, plural) [LC_OBJ_##id] = { name, plural },
@@ -31,26 +75,162 @@ static int reapable(const struct lc_task *t)
 {
     return t->state == LC_FINISHED && (t->flags & (LC_TF_DETACHED | LC_TF_PENDING)) == LC_TF_DETACHED;
 }
-void task_table_lock(void) { lc_lock(&table_lock); }
-void task_table_unlock(void) { lc_unlock(&table_lock); }
-static uint64_t task_next_id(void) { return __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED); }
 
-struct lc_task *task_new(enum lc_task_kind kind, uint64_t key, const struct lc_task *parent, void *start_fn,
-                         stack_id created)
+static uint64_t mix(uint64_t k)
 {
-    struct lc_task *t = lc_calloc(1, sizeof *t);
-    if (!t)
+    k ^= k >> 30;
+    k *= 0xbf58476d1ce4e5b9ull;
+    k ^= k >> 27;
+    k *= 0x94d049bb133111ebull;
+    return k ^ (k >> 31);
+}
+
+static unsigned shard_index(uint64_t key) { return (unsigned)(mix(key) >> (64 - SHARD_BITS)); }
+static struct shard *shard_of(uint64_t key) { return &shards[shard_index(key)]; }
+static struct lc_task **chain(struct shard *sh, uint64_t key) { return &sh->bucket[mix(key) & sh->mask]; }
+
+static struct lc_task *find_in(struct shard *sh, uint64_t key)
+{
+    if (!sh->bucket)
         return NULL;
-    if (key == 0) {                     /* handle not known yet: provisional key, and keep it alive */
-        key = task_provisional_key(t);
-        t->flags = LC_TF_PENDING;
+    struct lc_task *t = *chain(sh, key);
+    while (t && t->key != key)
+        t = t->next;
+    return t;
+}
+
+static void unlink_from(struct shard *sh, struct lc_task *t)
+{
+    for (struct lc_task **p = chain(sh, t->key); *p; p = &(*p)->next)
+        if (*p == t) {
+            *p = t->next;
+            sh->count--;
+            return;
+        }
+}
+
+/* Double the buckets once there are more records than buckets (allocator under the shard lock: runtime.h). */
+static int grow(struct shard *sh)
+{
+    uint32_t n = sh->bucket ? (sh->mask + 1) * 2 : BUCKETS0;
+    struct lc_task **b = lc_calloc(n, sizeof *b);
+    if (!b)
+        return sh->bucket != NULL;      /* keep the longer chains */
+    for (uint32_t i = 0; sh->bucket && i <= sh->mask; i++)
+        for (struct lc_task *t = sh->bucket[i], *nx; t; t = nx) {
+            nx = t->next;
+            struct lc_task **slot = &b[mix(t->key) & (n - 1)];
+            t->next = *slot;
+            *slot = t;
+        }
+    lc_free(sh->bucket);
+    sh->bucket = b;
+    sh->mask = n - 1;
+    return 1;
+}
+
+/* Insert t under t->key, dropping a stale record already there (a handle reused before it was reaped). */
+static int insert_in(struct shard *sh, struct lc_task *t, struct lc_task **stale)
+{
+    *stale = find_in(sh, t->key);
+    if (*stale)
+        unlink_from(sh, *stale);
+    if ((!sh->bucket || sh->count > sh->mask) && !grow(sh))
+        return 0;
+    struct lc_task **slot = chain(sh, t->key);
+    t->next = *slot;
+    *slot = t;
+    sh->count++;
+    return 1;
+}
+
+static struct lc_task *pool_take(struct shard *sh)
+{
+    struct lc_task *t = sh->pool;
+    if (t) {
+        sh->pool = t->next;
+        sh->npool--;
+        memset(t, 0, sizeof *t);
     }
-    t->key = key;
+    return t;
+}
+
+/* Into sh's pool (sh locked): the shard's next insert takes it. */
+static void recycle(struct shard *sh, struct lc_task *t)
+{
+    if (!t)
+        return;
+    t->next = sh->pool;
+    sh->pool = t;
+    sh->npool++;
+}
+
+static void unlock_shards(void)
+{
+    for (unsigned i = NSHARD; i-- > 0;)
+        lc_unlock(&shards[i].lock);
+}
+
+/* Lock the shard t is in: t->key changes only under both shards' locks (task_rekey), so re-check it. */
+static struct shard *lock_task(const struct lc_task *t)
+{
+    for (;;) {
+        uint64_t k = __atomic_load_n(&t->key, __ATOMIC_RELAXED);
+        struct shard *sh = shard_of(k);
+        lc_lock(&sh->lock);
+        if (__atomic_load_n(&t->key, __ATOMIC_RELAXED) == k)
+            return sh;
+        lc_unlock(&sh->lock);
+    }
+}
+
+/* fork: every shard, then the chunks (taken under a shard's lock). */
+void task_table_lock(void)
+{
+    for (unsigned i = 0; i < NSHARD; i++)
+        lc_lock(&shards[i].lock);
+    lc_lock(&chunk_lock);
+}
+
+void task_table_unlock(void)
+{
+    lc_unlock(&chunk_lock);
+    unlock_shards();
+}
+
+void task_key_lock(uint64_t key) { lc_lock(&shard_of(key)->lock); }
+void task_key_unlock(uint64_t key) { lc_unlock(&shard_of(key)->lock); }
+struct lc_task *task_find_locked(uint64_t key) { return find_in(shard_of(key), key); }
+
+void task_tomb_locked(uint64_t key, uint64_t id)
+{
+    struct shard *sh = shard_of(key);
+    unsigned i = sh->tomb_next++ % TOMBS;
+    sh->ntomb += sh->tomb[i].key == 0;
+    sh->tomb[i].key = key;
+    sh->tomb[i].id = id;
+}
+
+int task_tomb_take_locked(uint64_t key, uint64_t id)
+{
+    struct shard *sh = shard_of(key);
+    for (unsigned i = 0; i < TOMBS && sh->ntomb; i++)
+        if (sh->tomb[i].key == key && sh->tomb[i].id == id) {
+            sh->tomb[i].key = 0;
+            sh->ntomb--;
+            return 1;
+        }
+    return 0;
+}
+
+static void fill(struct lc_task *t, enum lc_task_kind kind, uint64_t id, const struct lc_task *parent,
+                 void *start_fn, stack_id created)
+{
     t->kind = (uint8_t)kind;
     t->state = LC_RUNNING;
     t->start_fn = start_fn;
     t->started_ns = lc_now_ns();
-    t->id = task_next_id();
+    t->id = id ? id : __atomic_fetch_add(&next_id.v, 1, __ATOMIC_RELAXED);
     t->anc_stack[0] = created;
     if (parent) {
         t->anc_id[0] = parent->id;
@@ -59,25 +239,77 @@ struct lc_task *task_new(enum lc_task_kind kind, uint64_t key, const struct lc_t
             t->anc_stack[i] = parent->anc_stack[i - 1];
         }
     }
-    struct lc_task *old = NULL;
-    lc_lock(&table_lock);
-    t->gen = next_gen++;
-    HASH_FIND(hh, table, &key, sizeof key, old);
-    if (old)
-        HASH_DEL(table, old);           /* a handle reused after its task was never reaped */
-    HASH_ADD(hh, table, key, sizeof t->key, t);
-    lc_unlock(&table_lock);
-    if (old)
-        lc_free(old);
+}
+
+struct lc_task *task_new_locked(enum lc_task_kind kind, uint64_t key, uint64_t id, const struct lc_task *parent,
+                                void *start_fn, stack_id created)
+{
+    struct shard *sh = shard_of(key);
+    struct lc_task *t = pool_take(sh), *stale;
+    if (!t && !(t = carve()))
+        return NULL;
+    t->key = key;
+    fill(t, kind, id, parent, start_fn, created);
+    if (!insert_in(sh, t, &stale)) {
+        recycle(sh, t);
+        t = NULL;
+    }
+    recycle(sh, stale);
     return t;
+}
+
+/* A record for a key not known yet: from some shard's pool (in turn, so that pools drained here and refilled
+ * wherever records are reaped even out), else a fresh one. */
+static struct lc_task *take_any(void)
+{
+    static __thread __attribute__((tls_model("initial-exec"))) unsigned turn;
+    struct shard *sh = &shards[turn++ % NSHARD];
+    struct lc_task *t = NULL;
+    if (__atomic_load_n(&sh->npool, __ATOMIC_RELAXED)) {
+        lc_lock(&sh->lock);
+        t = pool_take(sh);
+        lc_unlock(&sh->lock);
+    }
+    return t ? t : carve();
+}
+
+struct lc_task *task_new_id(enum lc_task_kind kind, uint64_t key, uint64_t id, const struct lc_task *parent,
+                            void *start_fn, stack_id created)
+{
+    if (key != 0) {
+        task_key_lock(key);
+        struct lc_task *t = task_new_locked(kind, key, id, parent, start_fn, created);
+        task_key_unlock(key);
+        return t;
+    }
+    /* handle not known yet: provisional key, and keep it alive */
+    struct lc_task *t = take_any(), *stale;
+    if (!t)
+        return NULL;
+    t->key = key = task_provisional_key(t);
+    t->flags = LC_TF_PENDING;
+    fill(t, kind, id, parent, start_fn, created);
+    struct shard *sh = shard_of(key);
+    lc_lock(&sh->lock);
+    int ok = insert_in(sh, t, &stale);
+    if (!ok)
+        recycle(sh, t);
+    lc_unlock(&sh->lock);
+    return ok ? t : NULL;               /* no stale record: the key is a live record's address */
+}
+
+struct lc_task *task_new(enum lc_task_kind kind, uint64_t key, const struct lc_task *parent, void *start_fn,
+                         stack_id created)
+{
+    return task_new_id(kind, key, 0, parent, start_fn, created);
 }
 
 struct lc_task *task_find(uint64_t key)
 {
-    struct lc_task *t = NULL;
-    lc_lock(&table_lock);
-    HASH_FIND(hh, table, &key, sizeof key, t);
-    lc_unlock(&table_lock);
+    struct shard *sh = shard_of(key);
+    lc_lock(&sh->lock);
+    struct lc_task *t = find_in(sh, key);
+    lc_unlock(&sh->lock);
     return t;
 }
 
@@ -105,89 +337,92 @@ static void task_finish(struct lc_task *t, stack_id where)
     __atomic_store_n(&t->state, LC_FINISHED, __ATOMIC_RELEASE);
 }
 
+void task_remove_locked(struct lc_task *t)
+{
+    struct shard *sh = shard_of(t->key);
+    unlink_from(sh, t);
+    recycle(sh, t);
+}
+
 void task_remove(struct lc_task *t)
 {
-    lc_lock(&table_lock);
-    HASH_DEL(table, t);
-    lc_unlock(&table_lock);
-    lc_free(t);
+    struct shard *sh = lock_task(t);
+    unlink_from(sh, t);
+    recycle(sh, t);
+    lc_unlock(&sh->lock);
 }
 
 void task_exit(struct lc_task *t, stack_id where)
 {
-    int reap;
-    lc_lock(&table_lock);
+    struct shard *sh = lock_task(t);
     task_finish(t, where);
-    reap = reapable(t);
-    if (reap)
-        HASH_DEL(table, t);
-    lc_unlock(&table_lock);
-    if (reap)
-        lc_free(t);
+    if (reapable(t)) {
+        unlink_from(sh, t);
+        recycle(sh, t);
+    }
+    lc_unlock(&sh->lock);
 }
 
 int task_detach(uint64_t key)
 {
-    struct lc_task *t = NULL;
-    int reap = 0;
-    lc_lock(&table_lock);
-    HASH_FIND(hh, table, &key, sizeof key, t);
+    struct shard *sh = shard_of(key);
+    lc_lock(&sh->lock);
+    struct lc_task *t = find_in(sh, key);
     if (t) {
         __atomic_or_fetch(&t->flags, LC_TF_DETACHED, __ATOMIC_RELAXED);
-        reap = reapable(t);
-        if (reap)
-            HASH_DEL(table, t);
+        if (reapable(t)) {
+            unlink_from(sh, t);
+            recycle(sh, t);
+        }
     }
-    lc_unlock(&table_lock);
-    if (reap)
-        lc_free(t);
+    lc_unlock(&sh->lock);
     return t != NULL;
 }
 
 void task_reap(uint64_t key, uint64_t gen)
 {
-    struct lc_task *t = NULL;
-    lc_lock(&table_lock);
-    HASH_FIND(hh, table, &key, sizeof key, t);
-    if (t && t->gen == gen)
-        HASH_DEL(table, t);
-    else
-        t = NULL;
-    lc_unlock(&table_lock);
-    lc_free(t);
+    struct shard *sh = shard_of(key);
+    lc_lock(&sh->lock);
+    struct lc_task *t = find_in(sh, key);
+    if (t && t->id == gen) {
+        unlink_from(sh, t);
+        recycle(sh, t);
+    }
+    lc_unlock(&sh->lock);
 }
 
 void task_rekey(struct lc_task *t, uint64_t key)
 {
+    /* only the creator re-keys, once: t->key is stable until this stores the new one */
+    struct shard *from = shard_of(t->key), *to = shard_of(key);
     struct lc_task *old = NULL;
-    int reap;
-    lc_lock(&table_lock);
-    HASH_DEL(table, t);
+    struct shard *first = from < to ? from : to, *second = from < to ? to : from;
+    lc_lock(&first->lock);
+    if (second != first)
+        lc_lock(&second->lock);
+    unlink_from(from, t);
     __atomic_and_fetch(&t->flags, (uint16_t)~LC_TF_PENDING, __ATOMIC_RELAXED);
     /* Ended detached already: its handle may even belong to a newer thread by now, so leave that key alone. */
-    reap = reapable(t);
-    if (!reap) {
-        HASH_FIND(hh, table, &key, sizeof key, old);
-        if (old)
-            HASH_DEL(table, old);       /* the handle's previous owner was never reaped */
-        t->key = key;
-        HASH_ADD(hh, table, key, sizeof t->key, t);
+    if (reapable(t)) {
+        recycle(from, t);
+    } else {
+        __atomic_store_n(&t->key, key, __ATOMIC_RELAXED);
+        if (!insert_in(to, t, &old))
+            recycle(to, t);             /* out of memory: the thread goes untracked */
+        recycle(to, old);
     }
-    lc_unlock(&table_lock);
-    lc_free(old);
-    if (reap)
-        lc_free(t);
+    if (second != first)
+        lc_unlock(&second->lock);
+    lc_unlock(&first->lock);
 }
 
 uint64_t task_gen(uint64_t key)
 {
-    struct lc_task *t = NULL;
-    uint64_t gen = 0;
-    lc_lock(&table_lock);
-    HASH_FIND(hh, table, &key, sizeof key, t);
-    if (t)
-        gen = t->gen;
-    lc_unlock(&table_lock);
+    struct shard *sh = shard_of(key);
+    lc_lock(&sh->lock);
+    struct lc_task *t = find_in(sh, key);
+    uint64_t gen = t ? t->id : 0;
+    lc_unlock(&sh->lock);
     return gen;
 }
 
@@ -204,33 +439,65 @@ void task_foreach(void (*fn)(struct lc_task *, void *), void *arg)
     task_foreach_timed(fn, arg, -1);
 }
 
+/* Every shard locked, in index order, within one deadline; 0 when one could not be had (none is then held). */
+static int lock_all_timed(int timeout_ms)
+{
+    uint64_t end = timeout_ms < 0 ? 0 : lc_now_ns() + (uint64_t)timeout_ms * 1000000u;
+    for (unsigned i = 0; i < NSHARD; i++) {
+        int left = -1;
+        if (timeout_ms >= 0) {
+            uint64_t now = lc_now_ns();
+            left = now >= end ? 0 : (int)((end - now + 999999u) / 1000000u);
+        }
+        if (!lc_lock_timed(&shards[i].lock, left)) {
+            while (i-- > 0)
+                lc_unlock(&shards[i].lock);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int task_foreach_timed(void (*fn)(struct lc_task *, void *), void *arg, int timeout_ms)
 {
-    struct lc_task *t, *tmp;
-    if (!lc_lock_timed(&table_lock, timeout_ms))
+    if (!lock_all_timed(timeout_ms))
         return -1;
-    HASH_ITER(hh, table, t, tmp)
-        fn(t, arg);
-    lc_unlock(&table_lock);
+    for (unsigned i = 0; i < NSHARD; i++)
+        for (uint32_t b = 0; shards[i].bucket && b <= shards[i].mask; b++)
+            for (struct lc_task *t = shards[i].bucket[b]; t; t = t->next)
+                fn(t, arg);
+    unlock_shards();
     return 0;
 }
 
 size_t task_count(void)
 {
-    return HASH_COUNT(table);
+    size_t n = 0;
+    for (unsigned i = 0; i < NSHARD; i++)
+        n += __atomic_load_n(&shards[i].count, __ATOMIC_RELAXED);
+    return n;
 }
 
 void task_table_reset_except(uint64_t keep_key)
 {
-    struct lc_task *t, *tmp;
-    lc_lock(&table_lock);
-    HASH_ITER(hh, table, t, tmp) {
-        if (t->key != keep_key) {
-            HASH_DEL(table, t);
-            lc_free(t);
+    lock_all_timed(-1);
+    for (unsigned i = 0; i < NSHARD; i++) {
+        struct shard *sh = &shards[i];
+        for (uint32_t b = 0; sh->bucket && b <= sh->mask; b++) {
+            struct lc_task **p = &sh->bucket[b];
+            while (*p) {
+                struct lc_task *t = *p;
+                if (t->key == keep_key) {
+                    p = &t->next;
+                    continue;
+                }
+                *p = t->next;
+                sh->count--;
+                recycle(sh, t);
+            }
         }
     }
-    lc_unlock(&table_lock);
+    unlock_shards();
 }
 
 int task_thread_alive(pid_t pid, int tid)

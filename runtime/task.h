@@ -1,11 +1,15 @@
 /* The task table: one record per live (or finished, not yet reaped) task, keyed by the runtime's own handle
  * (a pthread_t, a g pointer). The runtime knows nothing of pthreads or Go: interpose/ hands it static strings
- * naming what a task blocks in ("pthread_cond_wait", "chan receive") and opaque object addresses. */
+ * naming what a task blocks in ("pthread_cond_wait", "chan receive") and opaque object addresses.
+ *
+ * The table is sharded by key: each shard has its own lock, hash chains and pool of recycled records, on its
+ * own cache line, so tasks starting and ending on different cores take no common lock and the records of a
+ * spawn/exit churn cycle within their shard without the allocator. Readers of the whole table (task_foreach,
+ * snapshots, fork) take every shard's lock, in index order. */
 #ifndef LC_TASK_H
 #define LC_TASK_H
 #include <stdint.h>
 #include <sys/types.h>
-#include <uthash.h>
 #include "stack.h"
 
 enum lc_task_kind { LC_THREAD = 0, LC_GOROUTINE = 1 };
@@ -35,22 +39,27 @@ enum lc_task_flags {
 
 #define LC_CHAIN 4            /* ancestors remembered for the "created by" chain */
 
+/* 128 bytes, two cache lines: what finds a task and says who it is, then what its own thread writes as it
+ * blocks and wakes. Records are laid out on 64-byte boundaries (task.c). */
 struct lc_task {
     uint64_t key;             /* runtime handle (pthread_t, g pointer) */
-    uint64_t id;              /* user-visible id: thread number or goid */
-    uint64_t gen;             /* generation: keys are reused, ids are not */
+    struct lc_task *next;     /* hash chain of its shard, or its shard's pool once removed */
+    uint64_t id;              /* user-visible id: thread number or goid; never reused (keys are) */
     void *start_fn;           /* start routine / goroutine entry */
+    uint64_t anc_id[LC_CHAIN];      /* creator, creator's creator, ... (0 = none) */
+    /* second line */
     const char *what;         /* static string: what it is blocked in, NULL when not blocked */
-    const void *obj;          /* object waited on */
+    union {
+        const void *obj;      /* object waited on */
+        void *start_arg;      /* until a thread starts: its argument, for the shim's start trampoline */
+    };
     uint64_t started_ns;      /* creation time */
     uint64_t since_ns;        /* blocked since / finished at */
-    uint64_t anc_id[LC_CHAIN];      /* creator, creator's creator, ... (0 = none) */
     stack_id anc_stack[LC_CHAIN];   /* anc_stack[0] = this task's creation stack, [i] = anc_id[i-1]'s */
     stack_id site;            /* blocking stack (or, finished, where it ended) */
     pid_t tid;                /* kernel thread id (threads only) */
-    uint8_t kind, state, obj_kind;
     uint16_t flags;
-    UT_hash_handle hh;
+    uint8_t kind, state, obj_kind;
 };
 
 /* Create and insert a task. parent may be NULL. created is this task's creation stack. Replaces a stale
@@ -58,7 +67,25 @@ struct lc_task {
  * only when out of memory. */
 struct lc_task *task_new(enum lc_task_kind kind, uint64_t key, const struct lc_task *parent, void *start_fn,
                          stack_id created);
+/* The same with the task's user-visible id given (a goid), not the next thread number. */
+struct lc_task *task_new_id(enum lc_task_kind kind, uint64_t key, uint64_t id, const struct lc_task *parent,
+                            void *start_fn, stack_id created);
 struct lc_task *task_find(uint64_t key);
+
+/* One key's shard, for a family that must look up and insert or remove under a key as one step (a record
+ * that the task itself and its creator may each make first). Between task_key_lock(key) and
+ * task_key_unlock(key) only the _locked calls below, for that key, may touch the table. */
+void task_key_lock(uint64_t key);
+void task_key_unlock(uint64_t key);
+struct lc_task *task_find_locked(uint64_t key);
+struct lc_task *task_new_locked(enum lc_task_kind kind, uint64_t key, uint64_t id, const struct lc_task *parent,
+                                void *start_fn, stack_id created);
+void task_remove_locked(struct lc_task *t);
+/* The task (key, id) ended before its creator could file it (the creator learns the key only afterwards): a
+ * tomb tells the creator to file nothing. A shard keeps its last few tombs. Key locked. */
+void task_tomb_locked(uint64_t key, uint64_t id);
+/* Whether (key, id) has a tomb, which is then gone. Key locked. */
+int task_tomb_take_locked(uint64_t key, uint64_t id);
 void task_block(struct lc_task *t, const char *what, enum lc_obj_kind ok, const void *obj, stack_id site);
 void task_unblock(struct lc_task *t);
 void task_remove(struct lc_task *t);
@@ -66,16 +93,17 @@ void task_remove(struct lc_task *t);
 void task_exit(struct lc_task *t, stack_id where);
 /* Detach: flag it, and reap it if it already finished. Returns 1 when a record was found. */
 int task_detach(uint64_t key);
-/* Join completed: reap the record of generation gen (a reused handle's newer task is left alone). */
+/* Join completed: reap the record of generation gen, task_gen's answer (a reused handle's newer task is left
+ * alone). */
 void task_reap(uint64_t key, uint64_t gen);
 /* Give t its real key (a thread's handle is known only once pthread_create returned; until then t is keyed by
  * task_provisional_key(t)). Drops a stale record under the new key; reaps t if it already ended detached. */
 void task_rekey(struct lc_task *t, uint64_t key);
 #define task_provisional_key(t) ((uint64_t)(uintptr_t)(t) | 1u)
-/* Generation of the task now under key, or 0. */
+/* Generation of the task now under key (its id), or 0. */
 uint64_t task_gen(uint64_t key);
 void task_set_flag(struct lc_task *t, uint16_t flag, int on);
-/* Apply fn to every task under the table lock (fn must not call back into the table). */
+/* Apply fn to every task with every shard locked (fn must not call back into the table). */
 void task_foreach(void (*fn)(struct lc_task *, void *), void *arg);
 /* Same, but gives up (returns -1) when the lock cannot be had within timeout_ms (< 0: waits). */
 int task_foreach_timed(void (*fn)(struct lc_task *, void *), void *arg, int timeout_ms);
@@ -84,7 +112,7 @@ size_t task_count(void);
 int task_thread_alive(pid_t pid, int tid);
 /* Drop every task except keep (fork child). Called with nothing locked. */
 void task_table_reset_except(uint64_t keep_key);
-/* Table lock, for fork handlers and snapshots. */
+/* Every shard's lock, in index order: fork handlers. */
 void task_table_lock(void);
 void task_table_unlock(void);
 #endif

@@ -71,13 +71,13 @@ END_TEST
 START_TEST(task_reap_checks_generation)
 {
     clear_tasks();
-    struct lc_task *old = task_new(LC_THREAD, 7, NULL, NULL, 0);
-    uint64_t g1 = old->gen;
+    task_new(LC_THREAD, 7, NULL, NULL, 0);
+    uint64_t g1 = task_gen(7);
     struct lc_task *newer = task_new(LC_THREAD, 7, NULL, NULL, 0);   /* handle reused */
-    ck_assert_uint_ne(newer->gen, g1);
+    ck_assert_uint_ne(task_gen(7), g1);
     task_reap(7, g1);                   /* stale join must not drop the new thread */
     ck_assert_ptr_eq(task_find(7), newer);
-    task_reap(7, newer->gen);
+    task_reap(7, task_gen(7));
     ck_assert_ptr_null(task_find(7));
 }
 END_TEST
@@ -252,10 +252,109 @@ START_TEST(alloc_reuses_and_zeroes)
 }
 END_TEST
 
+static void count_one(struct lc_task *t, void *arg)
+{
+    (void)t;
+    ++*(size_t *)arg;
+}
+
+/* Many keys over every shard: each found, counted once by task_foreach, removed, and a recycled record comes
+ * back clean. */
+START_TEST(task_table_many_keys)
+{
+    clear_tasks();
+    enum { N = 20000 };
+    static struct lc_task *rec[N];
+    for (int i = 0; i < N; i++) {
+        rec[i] = task_new_id(LC_GOROUTINE, 0x10000 + (uint64_t)i * 0x540, (uint64_t)i + 1, NULL, NULL, 0);
+        ck_assert_ptr_nonnull(rec[i]);
+        ck_assert_uint_eq((uintptr_t)rec[i] % 64, 0);
+    }
+    ck_assert_uint_eq(task_count(), N);
+    for (int i = 0; i < N; i++)
+        ck_assert_ptr_eq(task_find(0x10000 + (uint64_t)i * 0x540), rec[i]);
+    size_t seen = 0;
+    task_foreach(count_one, &seen);
+    ck_assert_uint_eq(seen, N);
+    for (int i = 0; i < N; i += 2)
+        task_remove(rec[i]);
+    ck_assert_uint_eq(task_count(), N / 2);
+    ck_assert_ptr_null(task_find(0x10000));
+    ck_assert_ptr_eq(task_find(0x10000 + 0x540), rec[1]);
+    for (int i = 0; i < N; i += 2) {
+        struct lc_task *t = task_new(LC_THREAD, 0x10000 + (uint64_t)i * 0x540, NULL, NULL, 0);
+        ck_assert_ptr_nonnull(t);
+        ck_assert(t->what == NULL && t->site == 0 && t->flags == 0 && t->anc_id[0] == 0);
+    }
+    ck_assert_uint_eq(task_count(), N);
+    clear_tasks();
+    ck_assert_uint_eq(task_count(), 0);
+}
+END_TEST
+
+/* One key's lock held: find, insert, tomb, remove as one step (the gccgo family's spawn protocol). */
+START_TEST(task_key_lock_and_tombs)
+{
+    clear_tasks();
+    task_key_lock(0x4242);
+    ck_assert_ptr_null(task_find_locked(0x4242));
+    task_tomb_locked(0x4242, 9);
+    task_key_unlock(0x4242);
+    task_key_lock(0x4242);
+    ck_assert_int_eq(task_tomb_take_locked(0x4242, 8), 0);
+    ck_assert_int_eq(task_tomb_take_locked(0x4242, 9), 1);
+    ck_assert_int_eq(task_tomb_take_locked(0x4242, 9), 0);     /* taken once */
+    struct lc_task *t = task_new_locked(LC_GOROUTINE, 0x4242, 10, NULL, NULL, 0);
+    ck_assert_ptr_eq(task_find_locked(0x4242), t);
+    ck_assert_uint_eq(t->id, 10);
+    task_remove_locked(t);
+    ck_assert_ptr_null(task_find_locked(0x4242));
+    task_key_unlock(0x4242);
+    ck_assert_uint_eq(task_count(), 0);
+}
+END_TEST
+
+/* Threads creating and reaping records at once, each under its own keys, while another walks the table. */
+static void *churn(void *arg)
+{
+    uint64_t base = (uint64_t)(uintptr_t)arg;
+    for (int round = 0; round < 2000; round++) {
+        struct lc_task *t = task_new(LC_THREAD, 0, NULL, NULL, 0);
+        if (!t)
+            return (void *)1;
+        task_rekey(t, base + (uint64_t)(round % 50) * 16);
+        if (task_find(base + (uint64_t)(round % 50) * 16) != t)
+            return (void *)1;
+        task_exit(t, 0);
+        task_reap(base + (uint64_t)(round % 50) * 16, task_gen(base + (uint64_t)(round % 50) * 16));
+    }
+    return NULL;
+}
+
+START_TEST(task_table_concurrent)
+{
+    clear_tasks();
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&th[i], NULL, churn, (void *)(uintptr_t)(0x100000 * (i + 1))), 0);
+    for (int k = 0; k < 200; k++) {
+        size_t seen = 0;
+        task_foreach(count_one, &seen);
+        ck_assert_uint_le(seen, 4);
+    }
+    for (int i = 0; i < 4; i++) {
+        void *r;
+        ck_assert_int_eq(pthread_join(th[i], &r), 0);
+        ck_assert_ptr_null(r);
+    }
+    ck_assert_uint_eq(task_count(), 0);
+}
+END_TEST
+
 START_TEST(task_record_is_small)
 {
-    /* memory per live task: the record plus its hash handle, within the 256-byte budget */
-    ck_assert_uint_le(sizeof(struct lc_task), 256 - 16);
+    /* memory per live task: two cache lines, within the 256-byte budget with its share of the buckets */
+    ck_assert_uint_eq(sizeof(struct lc_task), 128);
 }
 END_TEST
 
@@ -269,6 +368,9 @@ int main(void)
     tcase_add_test(tc, task_reap_checks_generation);
     tcase_add_test(tc, task_rekey_pending);
     tcase_add_test(tc, task_reset_keeps_one);
+    tcase_add_test(tc, task_table_many_keys);
+    tcase_add_test(tc, task_key_lock_and_tombs);
+    tcase_add_test(tc, task_table_concurrent);
     tcase_add_test(tc, depot_dedups);
     tcase_add_test(tc, depot_captures_real_stack);
     tcase_add_test(tc, depot_concurrent);
