@@ -1,14 +1,16 @@
 /* The floor: an empty interposer. It defines every function libleakcheck.so interposes and does nothing but
  * forward it: each definition is a jump through a pointer to the next definition (dlsym(RTLD_NEXT), looked up
- * by a constructor, or on a first call made before it ran), no stack of its own, no thread. What a row costs under it is what interposing alone costs
- * (the PLT call into a preloaded library and the indirect jump); the shim's distance from it is its own work.
- * bench/run.sh builds it as build/bench/libfloor.so and runs every row plain, under it and under the shim. */
+ * by a constructor, or on a first call made before it ran), no stack of its own, no thread. What a row costs
+ * under it is what interposing alone costs (the PLT call into a preloaded library and the indirect jump); the
+ * shim's distance from it is its own work. bench/run.sh builds it as build/bench/libfloor.so and runs every
+ * row plain, under it and under the shim. Keep the list in step with the shim's exported functions. */
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* X(id, "symbol"): the C and pthread functions, then libgo's (gccgo programs). */
+/* X(id, "symbol"): the C and pthread functions, the signal, exec and namespace ones, then libgo's (gccgo
+ * programs). */
 #define FLOOR_FUNCS(X)                                                                                       \
     X(libc_start_main, "__libc_start_main") X(exit, "exit")                                                  \
     X(pthread_create, "pthread_create") X(pthread_exit, "pthread_exit") X(pthread_detach, "pthread_detach")  \
@@ -26,11 +28,23 @@
     X(cond_wait, "pthread_cond_wait") X(cond_timedwait, "pthread_cond_timedwait")                            \
     X(cond_clockwait, "pthread_cond_clockwait") X(barrier_wait, "pthread_barrier_wait")                      \
     X(sem_wait, "sem_wait") X(sem_timedwait, "sem_timedwait") X(sem_clockwait, "sem_clockwait")              \
-    X(open, "open") X(close, "close") X(dup, "dup") X(dup2, "dup2") X(dup3, "dup3") X(fcntl, "fcntl")         \
+    X(open, "open") X(close, "close") X(dup, "dup") X(dup2, "dup2") X(dup3, "dup3") X(fcntl, "fcntl")        \
     X(fcntl64, "fcntl64") X(pipe, "pipe") X(pipe2, "pipe2") X(socketpair, "socketpair")                      \
-    X(eventfd, "eventfd") X(read, "read") X(readv, "readv") X(recv, "recv") X(write, "write")                 \
+    X(eventfd, "eventfd") X(read, "read") X(readv, "readv") X(recv, "recv") X(write, "write")                \
     X(writev, "writev") X(send, "send") X(poll, "poll") X(ppoll, "ppoll") X(select, "select")                \
     X(epoll_wait, "epoll_wait") X(epoll_pwait, "epoll_pwait") X(epoll_ctl, "epoll_ctl")                      \
+    X(u_sigaction, "__sigaction") X(u_sigsuspend, "__sigsuspend") X(u_sysv_signal, "__sysv_signal")          \
+    X(bsd_signal, "bsd_signal") X(close_range, "close_range") X(closefrom, "closefrom")                      \
+    X(epoll_pwait2, "epoll_pwait2") X(execl, "execl") X(execle, "execle") X(execlp, "execlp")                \
+    X(execv, "execv") X(execve, "execve") X(execveat, "execveat") X(execvp, "execvp") X(execvpe, "execvpe")  \
+    X(fexecve, "fexecve") X(popen, "popen") X(posix_spawn, "posix_spawn") X(posix_spawnp, "posix_spawnp")    \
+    X(pselect, "pselect") X(pthread_kill, "pthread_kill") X(pthread_sigmask, "pthread_sigmask")              \
+    X(raise, "raise") X(setns, "setns") X(sigaction, "sigaction") X(sigignore, "sigignore")                  \
+    X(siginterrupt, "siginterrupt") X(signal, "signal") X(signalfd, "signalfd")                              \
+    X(sigprocmask, "sigprocmask") X(sigset, "sigset") X(sigsetmask, "sigsetmask")                            \
+    X(sigsuspend, "sigsuspend") X(sigtimedwait, "sigtimedwait") X(sigwait, "sigwait")                        \
+    X(sigwaitinfo, "sigwaitinfo") X(ssignal, "ssignal") X(system, "system") X(sysv_signal, "sysv_signal")    \
+    X(unshare, "unshare")                                                                                    \
     X(go_go, "__go_go") X(goexit1, "runtime.goexit1") X(gopark, "runtime.gopark")                            \
     X(gopanic, "runtime.gopanic") X(makechan, "runtime.makechan") X(closechan, "runtime.closechan")          \
     X(chansend1, "runtime.chansend1") X(chanrecv1, "runtime.chanrecv1") X(chanrecv2, "runtime.chanrecv2")    \
@@ -72,7 +86,11 @@ FLOOR_FUNCS(FLOOR_STUB)
 
 /* Look every pointer up before the program runs: a first call from Go code must not run dlsym on a goroutine's
  * small stack segment. A missing one (libgo's in a C program) stays for a first call to find (or abort). */
-#define FLOOR_EAGER(id, sym) { extern void *floor_ptr_##id __asm__("floor_ptr_" #id); floor_ptr_##id = dlsym(RTLD_NEXT, sym); }
+#define FLOOR_EAGER(id, sym)                                                                                 \
+    {                                                                                                        \
+        extern void *floor_ptr_##id __asm__("floor_ptr_" #id);                                               \
+        floor_ptr_##id = dlsym(RTLD_NEXT, sym);                                                              \
+    }
 __attribute__((constructor)) static void floor_start(void)
 {
     FLOOR_FUNCS(FLOOR_EAGER)
