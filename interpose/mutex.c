@@ -12,13 +12,18 @@
 #include <pthread.h>
 
 static LC_TLS struct lc_lockset *my_locks;
+LC_REAL_DECL(int, pthread_mutex_lock, (pthread_mutex_t *));
+LC_REAL_DECL(int, pthread_mutex_unlock, (pthread_mutex_t *));
 
+/* A thread's first lock call. The fast paths below run only with a lockset, so they call the real functions
+ * resolved here without checking. */
 static __attribute__((noinline)) struct lc_lockset *locks_init(void)
 {
     if (!lc_self || !LC_ACTIVE())
         return NULL;
     LC_ENTER();
-    my_locks = lockset_new(lc_self->id, lc_self->tid);
+    if (LC_REAL(pthread_mutex_lock) && LC_REAL(pthread_mutex_unlock))
+        my_locks = lockset_new(lc_self->id, lc_self->tid);
     LC_LEAVE();
     return my_locks;
 }
@@ -123,10 +128,10 @@ static __attribute__((noinline)) int contended(const void *lock, enum lc_lock_mo
 
 /* pthread_mutex_lock, the hot one. A tracked thread finding the lock word free records the lock as held and
  * tail-calls the real lock: no try form first (a second atomic and glibc's type dispatch) and no frame of ours
- * around the call. A free lock word means the real call takes the lock at once and returns 0; the rare lock
- * taken by another thread in the few instructions between the check and the real call is waited for unmarked
- * (shown running, not blocked). A busy word, an untracked thread or a first lock takes the careful path. */
-LC_REAL_DECL(int, pthread_mutex_lock, (pthread_mutex_t *));
+ * around the call, nothing of ours once the lock is taken. A free lock word means the real call takes the lock
+ * at once and returns 0; the rare lock taken by another thread in the few instructions between the check and
+ * the real call is waited for unmarked (shown running, not blocked). A busy word, an untracked thread or a
+ * first lock takes the careful path. */
 static __attribute__((noinline)) int mutex_lock_careful(pthread_mutex_t *m, uintptr_t pc)
     LOCK_BODY(pthread_mutex_lock, (m), pc, PT_TRIED(BUSY(pthread_mutex_trylock), m), "pthread_mutex_lock", MUTEX, m)
 
@@ -152,7 +157,7 @@ LC_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
         if (n == 0 || (n < LC_HELD_MAX && ls->seen[n - 1].to == m && ls->seen[n - 1].from == ls->held[n - 1].lock)) {
             ls->held[n] = (struct lc_held){ m, LC_RA() };     /* mode LC_LK_MUTEX is 0 */
             __atomic_store_n(&ls->n, n + 1, __ATOMIC_RELEASE);
-            return LC_REAL(pthread_mutex_lock)(m);
+            return real_pthread_mutex_lock(m);                 /* resolved by locks_init */
         }
     }
     return mutex_lock_more(m, LC_RA());
@@ -160,26 +165,34 @@ LC_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
 
 /* ---- unlock, init, destroy ------------------------------------------------------------------------------- */
 
-/* Unlock of a mutex this thread's lockset does not have. */
-static __attribute__((noinline)) void unlock_unheld(const pthread_mutex_t *m)
+/* Unlock of a mutex that is not this thread's innermost held lock, or by a thread with no lockset yet. */
+static __attribute__((noinline)) int unlock_slow(pthread_mutex_t *m)
 {
-    if (m->__data.__owner == lc_self->tid)
-        return;                         /* taken before tracking started, by this thread */
-    LC_ENTER();
-    struct lc_actor a = LC_THREAD_ACTOR;
-    lc_mutex_unlock_unheld(&a, m, m->__data.__owner, lc_self->tid, m->__data.__lock != 0);
-    LC_LEAVE();
+    struct lc_lockset *ls = my_locks;
+    if (!ls && lc_self && LC_ACTIVE())
+        ls = locks_init();              /* a tracked thread whose first lock call is an unlock */
+    if (ls && !lockset_pop_slow(ls, m) && m->__data.__owner != lc_self->tid) {
+        /* (an owner of ours: taken before tracking started, by this thread) */
+        LC_ENTER();
+        struct lc_actor a = LC_THREAD_ACTOR;
+        lc_mutex_unlock_unheld(&a, m, m->__data.__owner, lc_self->tid, m->__data.__lock != 0);
+        LC_LEAVE();
+    }
+    return LC_REAL(pthread_mutex_unlock)(m);
 }
 
-LC_REAL_DECL(int, pthread_mutex_unlock, (pthread_mutex_t *));
+/* The pop is one store, made before the unlock so that the real unlock is a tail call: measured, popping after
+ * it (a frame of ours around the call) costs an uncontended pair more than the store, and a contended one
+ * gains nothing. The shim's own locks, if any, are popped or ignored alike. */
 LC_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 {
     struct lc_lockset *ls = my_locks;
-    if (__builtin_expect(ls == NULL, 0) && lc_self && LC_ACTIVE())
-        ls = locks_init();              /* a tracked thread whose first lock call is an unlock */
-    if (ls && !lockset_pop(ls, m))      /* (the shim's own locks, if any, are popped or ignored alike) */
-        unlock_unheld(m);
-    return LC_REAL(pthread_mutex_unlock)(m);
+    uint32_t n;
+    if (__builtin_expect(ls && (n = ls->n) - 1 < LC_HELD_MAX && ls->held[n - 1].lock == m, 1)) {
+        __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);     /* lockset_pop's inline part */
+        return real_pthread_mutex_unlock(m);                    /* resolved by locks_init */
+    }
+    return unlock_slow(m);
 }
 
 LC_REAL_DECL(int, pthread_rwlock_unlock, (pthread_rwlock_t *));
