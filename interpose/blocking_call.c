@@ -1,5 +1,6 @@
 /* The bracket every blocking wrapper of the C-thread families puts around the real call. */
 #include "blocking_call.h"
+#include "mutex.h"
 #include "../runtime/stack.h"
 
 LC_TLS struct lc_task *lc_self;
@@ -10,6 +11,7 @@ __attribute__((noinline)) struct lc_task *lc_block_begin(const char *what, enum 
     if (!t || !LC_ACTIVE())
         return NULL;
     LC_ENTER();
+    lc_locks_idle();
     task_block(t, what, ok, obj, stack_capture(2));   /* drop this function and the wrapper */
     LC_LEAVE();
     return t;

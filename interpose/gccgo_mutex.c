@@ -94,12 +94,8 @@ static inline uint32_t gl_hash(const void *g)
     return (uint32_t)(((uintptr_t)g * 0x9e3779b97f4a7c15ull) >> 40) & (GL_SLOTS - 1);
 }
 
-/* Locksets are about 1.3 KiB: a goroutine keeps one only while it runs or holds locks. One that parks or exits
- * holding none gives it back to this pool (they stay registered, empty), and the next goroutine that locks
- * takes it from there. */
-static lc_lock_t pool_lock = LC_LOCK_INIT;
-static struct lc_lockset *pool[256];
-static unsigned npool;
+/* A goroutine keeps a lockset only while it runs or holds locks. One that parks or exits holding none gives it
+ * back to the pool (lockset_put), and the next goroutine that locks takes one from there (lockset_take). */
 int go_mutex_used;
 
 /* The slot's lockset is missing or belongs to an earlier goroutine on this g: (re)label it. One whose
@@ -113,13 +109,7 @@ __attribute__((noinline)) static struct lc_lockset *gl_fix(struct gl *s, int64_t
         return ls;
     }
     LC_ENTER();
-    lc_lock(&pool_lock);
-    ls = npool ? pool[--npool] : NULL;
-    lc_unlock(&pool_lock);
-    if (ls)
-        ls->task_id = (uint64_t)goid;
-    else
-        ls = lockset_new((uint64_t)goid, LC_LS_GOROUTINE);
+    ls = lockset_take((uint64_t)goid, LC_LS_GOROUTINE);
     go_mutex_used = 1;
     LC_LEAVE();
     __atomic_store_n(&s->ls, ls, __ATOMIC_RELEASE);
@@ -140,12 +130,8 @@ void go_mutex_idle(void *g)
         struct lc_lockset *ls = s->ls;
         if (!ls || __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE) != 0)
             return;
-        lc_lock(&pool_lock);
-        if (npool < sizeof pool / sizeof pool[0]) {
-            __atomic_store_n(&s->ls, NULL, __ATOMIC_RELEASE);
-            pool[npool++] = ls;
-        }
-        lc_unlock(&pool_lock);
+        __atomic_store_n(&s->ls, NULL, __ATOMIC_RELEASE);
+        lockset_put(ls);
         return;
     }
 }
@@ -235,9 +221,10 @@ static inline struct lc_lockset *lock_begin(const void *m, enum lc_lock_mode mod
     return ls;
 }
 
+/* A goroutine's lockset always has room (lockset_new made it grown). */
 static inline void lock_end(struct lc_lockset *ls, const void *m, enum lc_lock_mode mode, uintptr_t ra)
 {
-    lockset_push_at(ls, m, mode, ra, go_clock());     /* a lower bound: "held for" may read a little long */
+    lockset_push_room(ls, m, mode, ra, go_clock());   /* a lower bound: "held for" may read a little long */
 }
 
 static inline void unlock_note(const void *m)

@@ -23,7 +23,7 @@ static __attribute__((noinline)) struct lc_lockset *locks_init(void)
         return NULL;
     LC_ENTER();
     if (LC_REAL(pthread_mutex_lock) && LC_REAL(pthread_mutex_unlock))
-        my_locks = lockset_new(lc_self->id, lc_self->tid);
+        my_locks = lockset_take(lc_self->id, lc_self->tid);
     LC_LEAVE();
     return my_locks;
 }
@@ -119,10 +119,12 @@ static __attribute__((noinline)) int contended(const void *lock, enum lc_lock_mo
         return r;                                                                      \
     }
 #define PT_WAIT(...)                    /* pthread.c */
+#define PT_CONDWAIT(...)
 #define PT_BLOCK(...)
 #define PT_JOIN(...)
 #include "pthread.inc"
 #undef PT_WAIT
+#undef PT_CONDWAIT
 #undef PT_BLOCK
 #undef PT_JOIN
 
@@ -154,7 +156,8 @@ LC_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
         uint32_t n = ls->n;
         /* Outermost (no order edge possible), or nested the way this thread nested last time at this depth
          * (the edge is known). Neither can call back into the shim, so lc_in_shim needs no look here. */
-        if (n == 0 || (n < LC_HELD_MAX && ls->seen[n - 1].to == m && ls->seen[n - 1].from == ls->held[n - 1].lock)) {
+        if (n == 0 || (n < LC_HELD_MAX && ls->seen && ls->seen[n - 1].to == m &&
+                       ls->seen[n - 1].from == ls->held[n - 1].lock)) {
             ls->held[n] = (struct lc_held){ m, LC_RA() };     /* mode LC_LK_MUTEX is 0 */
             __atomic_store_n(&ls->n, n + 1, __ATOMIC_RELEASE);
             return real_pthread_mutex_lock(m);                 /* resolved by locks_init */
@@ -188,7 +191,8 @@ LC_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 {
     struct lc_lockset *ls = my_locks;
     uint32_t n;
-    if (__builtin_expect(ls && (n = ls->n) - 1 < LC_HELD_MAX && ls->held[n - 1].lock == m, 1)) {
+    if (__builtin_expect(ls && ((n = ls->n) == 1 || (n - 1 < LC_HELD_MAX && ls->seen)) && ls->held[n - 1].lock == m,
+                         1)) {
         __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);     /* lockset_pop's inline part */
         return real_pthread_mutex_unlock(m);                    /* resolved by locks_init */
     }
@@ -255,6 +259,38 @@ static int still_owned(const struct lc_held *h, int tid)
     if (LC_HELD_MODE(h) == LC_LK_WRITE)
         return (int)((const pthread_rwlock_t *)h->lock)->__data.__cur_writer == tid;
     return 1;
+}
+
+void lc_locks_idle(void)
+{
+    struct lc_lockset *ls = my_locks;
+    if (ls && ls->n == 0) {
+        my_locks = NULL;
+        lockset_put(ls);
+    }
+}
+
+int lc_locks_release(const pthread_mutex_t *m, struct lc_held *was)
+{
+    struct lc_lockset *ls = my_locks;
+    uint32_t n = ls ? ls->n : 0, cap = ls ? lockset_cap(ls) : 0;
+    for (uint32_t i = n < cap ? n : cap; i-- > 0;)
+        if (ls->held[i].lock == m) {
+            *was = ls->held[i];
+            lockset_pop_slow(ls, m);
+            return 1;
+        }
+    return 0;
+}
+
+void lc_locks_retake(const struct lc_held *was)
+{
+    const pthread_mutex_t *m = was->lock;
+    if (m->__data.__owner != lc_self->tid)
+        return;                         /* the wait failed without taking the mutex back */
+    struct lc_lockset *ls = locks();
+    if (ls)
+        lockset_push(ls, m, LC_HELD_MODE(was), LC_HELD_PC(was));
 }
 
 int lc_locks_held(void)

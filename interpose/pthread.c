@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- blocking calls: pthread.inc's WAIT, BLOCK and JOIN lines ------------------------------------------------ */
+/* ---- blocking calls: pthread.inc's WAIT, CONDWAIT, BLOCK and JOIN lines --------------------------------------- */
 
 /* A blocking wrapper: forward untracked threads; else try, and only when that would block, bracket the real
  * call with lc_block_begin/lc_block_end. errno is the program's own on every path. */
@@ -37,6 +37,27 @@
     PT_BLOCKING(name, params, args, LC_WOULD_BLOCK, LC_OBJ_##object, arg)
 #define PT_BLOCK(name, params, args, try, object, arg) \
     PT_BLOCKING(name, params, args, PT_TRIED(try, arg), LC_OBJ_##object, arg)
+
+/* A condition wait: the mutex is not held while the thread waits (so a thread blocked holding nothing else
+ * gives back its lockset), and held again once the wait returns with it. */
+#define PT_CONDWAIT(name, params, args, mutex, object, arg)                            \
+    LC_REAL_DECL(int, name, params);                                                   \
+    LC_EXPORT int name params                                                          \
+    {                                                                                  \
+        if (!lc_self || !LC_ACTIVE())                                                  \
+            return LC_REAL(name) args;                                                 \
+        struct lc_held was_;                                                           \
+        int held_ = lc_locks_release(mutex, &was_);                                    \
+        struct lc_task *t_ = lc_block_begin(#name, LC_OBJ_##object, (const void *)(arg)); \
+        int r_ = LC_REAL(name) args;                                                   \
+        lc_block_end(t_);                                                              \
+        if (held_) {                                                                   \
+            int e_ = errno;                                                            \
+            lc_locks_retake(&was_);                                                    \
+            errno = e_;                                                                \
+        }                                                                              \
+        return r_;                                                                     \
+    }
 
 /* Join family: the try form first; a completed join reaps the joined thread's record (only that generation:
  * the handle may already name a new thread). */

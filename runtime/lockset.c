@@ -6,6 +6,7 @@
 #include "alloc.h"
 #include "finding.h"
 #include "lock.h"
+#include "slab.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -45,19 +46,53 @@ static struct edge tomb;                /* a removed edge's slot: probes go on p
 
 /* ---- locksets ------------------------------------------------------------------------------------------ */
 
+static void lockset_free_arrays(struct lc_lockset *ls)
+{
+    if (ls->held != &ls->held0)
+        lc_free(ls->held);
+    lc_free(ls->seen);
+    lc_free(ls->stamp);
+}
+
 uint64_t lockset_stamp_age_ns(uint64_t stamp)
 {
     uint64_t now = lc_now_ns();
     return stamp && now > stamp ? now - stamp : 0;
 }
 
+static struct lc_slab locksets = LC_SLAB_INIT(64);
+_Static_assert(sizeof(struct lc_lockset) <= 64, "an ungrown lockset is one cache line");
+
+int lockset_grow(struct lc_lockset *ls)
+{
+    struct lc_held *held = lc_calloc(LC_HELD_MAX, sizeof *held);
+    struct lc_seen *seen = lc_calloc(LC_HELD_MAX, sizeof *seen);
+    if (!held || !seen) {
+        lc_free(held);
+        lc_free(seen);
+        return 0;
+    }
+    held[0] = ls->held0;
+    __atomic_store_n(&ls->held, held, __ATOMIC_RELEASE);
+    __atomic_store_n(&ls->seen, seen, __ATOMIC_RELEASE);   /* last: readers take seen != NULL as grown */
+    return 1;
+}
+
 struct lc_lockset *lockset_new(uint64_t task_id, int32_t tid)
 {
-    struct lc_lockset *ls = lc_calloc(1, sizeof *ls);
+    struct lc_lockset *ls = lc_slab_alloc(&locksets);
     if (!ls)
         return NULL;
     ls->task_id = task_id;
     ls->tid = tid;
+    ls->held = &ls->held0;
+    /* a goroutine's is pooled and reused (gccgo_mutex.c): made with room for every level, and stamps */
+    if (tid == LC_LS_GOROUTINE &&
+        (!lockset_grow(ls) || !(ls->stamp = lc_calloc(LC_HELD_MAX, sizeof *ls->stamp)))) {
+        lockset_free_arrays(ls);
+        lc_slab_free(&locksets, ls);
+        return NULL;
+    }
     for (int i = 0; i < REG_MAX; i++) {
         struct lc_lockset *none = NULL;
         if (__atomic_compare_exchange_n(&registry[i], &none, ls, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
@@ -68,25 +103,64 @@ struct lc_lockset *lockset_new(uint64_t task_id, int32_t tid)
 
 void lockset_free(struct lc_lockset *ls)
 {
-    for (int i = 0; i < REG_MAX && ls; i++) {
+    if (!ls)
+        return;
+    for (int i = 0; i < REG_MAX; i++) {
         struct lc_lockset *me = ls;
         if (__atomic_compare_exchange_n(&registry[i], &me, NULL, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
             break;
     }
-    lc_free(ls);                        /* small blocks stay mapped: a late reader sees stale data, no fault */
+    /* slab objects and small blocks stay mapped: a late reader sees stale data, no fault */
+    lockset_free_arrays(ls);
+    lc_slab_free(&locksets, ls);
+}
+
+#define POOL_MAX 256
+static lc_lock_t pool_lock = LC_LOCK_INIT;      /* a leaf */
+static struct lc_lockset *pool[2][POOL_MAX];     /* [1]: goroutines' */
+static unsigned npool[2];
+
+struct lc_lockset *lockset_take(uint64_t task_id, int32_t tid)
+{
+    int k = tid == LC_LS_GOROUTINE;
+    struct lc_lockset *ls = NULL;
+    if (__atomic_load_n(&npool[k], __ATOMIC_RELAXED)) {
+        lc_lock(&pool_lock);
+        if (npool[k])
+            ls = pool[k][--npool[k]];
+        lc_unlock(&pool_lock);
+    }
+    if (!ls)
+        return lockset_new(task_id, tid);
+    ls->task_id = task_id;              /* empty: a report reading it meanwhile finds nothing in it */
+    ls->tid = tid;
+    return ls;
+}
+
+void lockset_put(struct lc_lockset *ls)
+{
+    int k = ls->tid == LC_LS_GOROUTINE;
+    lc_lock(&pool_lock);
+    if (npool[k] < POOL_MAX) {
+        pool[k][npool[k]++] = ls;
+        ls = NULL;
+    }
+    lc_unlock(&pool_lock);
+    lockset_free(ls);
 }
 
 int lockset_pop_slow(struct lc_lockset *ls, const void *lock)
 {
     uint32_t n = ls->n;
-    if (n > LC_HELD_MAX) {              /* overflowed: the innermost ones were not stored */
+    if (n > lockset_cap(ls)) {          /* overflowed: the innermost ones were not stored */
         __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);
         return 1;
     }
     for (uint32_t i = n; i-- > 0;) {
         if (ls->held[i].lock == lock) {
             memmove(&ls->held[i], &ls->held[i + 1], (n - i - 1) * sizeof ls->held[0]);
-            memmove(&ls->stamp[i], &ls->stamp[i + 1], (n - i - 1) * sizeof ls->stamp[0]);
+            if (ls->stamp)
+                memmove(&ls->stamp[i], &ls->stamp[i + 1], (n - i - 1) * sizeof ls->stamp[0]);
             __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);
             return 1;
         }
@@ -239,7 +313,7 @@ static void add_edge(struct graph *g, struct lc_lockset *ls, const void *lock, e
 void lockset_new_edge(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode)
 {
     struct graph *g = graph_get();
-    if (!g || __atomic_load_n(&g->nedges, __ATOMIC_RELAXED) >= EDGE_MAX)
+    if (!g || __atomic_load_n(&g->nedges, __ATOMIC_RELAXED) >= EDGE_MAX || !ls->n || ls->n > lockset_cap(ls))
         return;
     add_edge(g, ls, lock, mode, stack_capture(2));
 }
@@ -247,7 +321,7 @@ void lockset_new_edge(struct lc_lockset *ls, const void *lock, enum lc_lock_mode
 void lockset_new_edge_site(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, stack_id (*site)(void))
 {
     struct graph *g = graph_get();
-    if (!g || __atomic_load_n(&g->nedges, __ATOMIC_RELAXED) >= EDGE_MAX || !ls->n || ls->n > LC_HELD_MAX)
+    if (!g || __atomic_load_n(&g->nedges, __ATOMIC_RELAXED) >= EDGE_MAX || !ls->n || ls->n > lockset_cap(ls))
         return;
     add_edge(g, ls, lock, mode, site());
 }
@@ -301,9 +375,10 @@ void lockset_forget(const void *lock)
      * effort, written from here: a stale entry only means a nesting is looked up again) */
     for (int i = 0; v && i < REG_MAX; i++) {
         struct lc_lockset *ls = __atomic_load_n(&registry[i], __ATOMIC_ACQUIRE);
-        for (int k = 0; ls && k < LC_HELD_MAX; k++)
-            if (ls->seen[k].from == lock || ls->seen[k].to == lock)
-                ls->seen[k].from = ls->seen[k].to = NULL;
+        struct lc_seen *seen = ls ? __atomic_load_n(&ls->seen, __ATOMIC_ACQUIRE) : NULL;
+        for (int k = 0; seen && k < LC_HELD_MAX; k++)
+            if (seen[k].from == lock || seen[k].to == lock)
+                seen[k].from = seen[k].to = NULL;
     }
 }
 
@@ -311,10 +386,11 @@ void lockset_forget(const void *lock)
 
 static int find_in(const struct lc_lockset *ls, const void *lock, uintptr_t *pc)
 {
-    uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE);
-    for (uint32_t i = 0; i < n && i < LC_HELD_MAX; i++)
-        if (ls->held[i].lock == lock) {
-            *pc = LC_HELD_PC(&ls->held[i]);
+    uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE), cap = lockset_cap(ls);
+    const struct lc_held *held = __atomic_load_n(&ls->held, __ATOMIC_ACQUIRE);
+    for (uint32_t i = 0; i < n && i < cap; i++)
+        if (held[i].lock == lock) {
+            *pc = LC_HELD_PC(&held[i]);
             return 1;
         }
     return 0;
@@ -338,13 +414,14 @@ int lockset_holder_info(const void *lock, struct lc_holder *out)
         struct lc_lockset *ls = __atomic_load_n(&registry[i], __ATOMIC_ACQUIRE);
         if (!ls)
             continue;
-        uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE);
-        for (uint32_t k = 0; k < n && k < LC_HELD_MAX; k++)
-            if (ls->held[k].lock == lock) {
+        uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE), cap = lockset_cap(ls);
+        const struct lc_held *held = __atomic_load_n(&ls->held, __ATOMIC_ACQUIRE);
+        for (uint32_t k = 0; k < n && k < cap; k++)
+            if (held[k].lock == lock) {
                 out->task_id = ls->task_id;
                 out->goroutine = ls->tid == LC_LS_GOROUTINE;
-                out->pc = LC_HELD_PC(&ls->held[k]);
-                out->stamp = ls->stamp[k];
+                out->pc = LC_HELD_PC(&held[k]);
+                out->stamp = ls->stamp ? ls->stamp[k] : 0;
                 return 1;
             }
     }
@@ -378,9 +455,10 @@ size_t lockset_held_by(uint64_t task_id, struct lc_held *out, size_t max)
     for (int i = 0; i < REG_MAX; i++) {
         struct lc_lockset *ls = __atomic_load_n(&registry[i], __ATOMIC_ACQUIRE);
         if (ls && ls->task_id == task_id) {
-            uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE);
-            for (uint32_t k = 0; k < n && k < LC_HELD_MAX && k < max; k++)
-                out[k] = ls->held[k];
+            uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE), cap = lockset_cap(ls);
+            const struct lc_held *held = __atomic_load_n(&ls->held, __ATOMIC_ACQUIRE);
+            for (uint32_t k = 0; k < n && k < cap && k < max; k++)
+                out[k] = held[k];
             return n;
         }
     }
@@ -398,8 +476,17 @@ size_t lockset_edge_count(void)
     return g ? g->nedges : 0;
 }
 
-void lockset_lock_all(void) { lc_lock(&graph_lock); }
-void lockset_unlock_all(void) { lc_unlock(&graph_lock); }
+void lockset_lock_all(void)
+{
+    lc_lock(&graph_lock);
+    lc_lock(&pool_lock);
+}
+
+void lockset_unlock_all(void)
+{
+    lc_unlock(&pool_lock);
+    lc_unlock(&graph_lock);
+}
 
 void lockset_reset(void)
 {
@@ -407,5 +494,6 @@ void lockset_reset(void)
     if (graph)
         memset(graph, 0, sizeof *graph);
     memset(registry, 0, sizeof registry);
+    npool[0] = npool[1] = 0;
     lc_unlock(&graph_lock);
 }

@@ -27,14 +27,20 @@ struct lc_held {
 #define LC_HELD_PC(h) ((h)->pcmode & ((1ull << 56) - 1))
 #define LC_HELD_MODE(h) ((enum lc_lock_mode)((h)->pcmode >> 56))
 
+struct lc_seen { const void *from, *to; };
+
+/* One cache line while the thread has never held two locks at once (held points at held0; seen and stamp are
+ * NULL); its first nesting gives it LC_HELD_MAX of each (lockset_grow). A goroutine's lockset is made grown,
+ * stamps included. Other threads read it without a lock (reports: best effort). */
 struct lc_lockset {
     uint64_t task_id;
     int32_t tid;              /* kernel thread id; LC_LS_GOROUTINE for a goroutine's lockset */
     uint32_t n;               /* locks held; only the first LC_HELD_MAX are stored */
-    struct lc_held held[LC_HELD_MAX];
-    uint64_t stamp[LC_HELD_MAX];      /* when each was taken (lc_now_ns() clock, maybe coarse), 0 unknown */
+    struct lc_held *held;     /* &held0, or LC_HELD_MAX of them */
     /* The last edge known to the graph at each depth: a thread repeating the same nesting skips the lookup. */
-    struct { const void *from, *to; } seen[LC_HELD_MAX];
+    struct lc_seen *seen;
+    uint64_t *stamp;          /* when each was taken (lc_now_ns() clock, maybe coarse), 0 unknown; goroutines' */
+    struct lc_held held0;
 };
 
 #define LC_LS_GOROUTINE (-1)
@@ -46,16 +52,37 @@ uint64_t lockset_stamp_age_ns(uint64_t stamp);
 struct lc_lockset *lockset_new(uint64_t task_id, int32_t tid);
 /* The thread ended: unregister and free. */
 void lockset_free(struct lc_lockset *ls);
+/* Empty locksets are pooled, still registered (empty: no report sees them): a task that blocks or ends holding
+ * no lock puts its lockset back (it costs its record only while blocked), and the next task that locks takes
+ * one, relabelled, or a new one. One pool per kind (a goroutine's lockset comes grown, with stamps). A full
+ * pool frees what it is given. */
+struct lc_lockset *lockset_take(uint64_t task_id, int32_t tid);
+void lockset_put(struct lc_lockset *ls);
+/* Room for LC_HELD_MAX locks (held, seen); 0 when out of memory (the lock is then counted, not stored). */
+int lockset_grow(struct lc_lockset *ls);
+static inline int lockset_grown(const struct lc_lockset *ls) { return __atomic_load_n(&ls->seen, __ATOMIC_ACQUIRE) != NULL; }
+/* Locks a lockset has room for: entries below min(n, lockset_cap) are stored. */
+static inline uint32_t lockset_cap(const struct lc_lockset *ls) { return lockset_grown(ls) ? LC_HELD_MAX : 1; }
 
-static inline void lockset_push_at(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, uintptr_t pc,
-                                   uint64_t stamp)
+/* Push onto a lockset with room (grown, or empty), calling nothing (gccgo's split-stack wrappers use it). */
+static inline void lockset_push_room(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, uintptr_t pc,
+                                     uint64_t stamp)
 {
     uint32_t n = ls->n;
     if (n < LC_HELD_MAX) {
         ls->held[n] = (struct lc_held){ lock, pc | (uintptr_t)mode << 56 };
-        ls->stamp[n] = stamp;
+        if (ls->stamp)
+            ls->stamp[n] = stamp;
     }
     __atomic_store_n(&ls->n, n + 1, __ATOMIC_RELEASE);
+}
+static inline void lockset_push_at(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, uintptr_t pc,
+                                   uint64_t stamp)
+{
+    if (ls->n == 0 || lockset_grown(ls) || lockset_grow(ls))
+        lockset_push_room(ls, lock, mode, pc, stamp);
+    else
+        __atomic_store_n(&ls->n, ls->n + 1, __ATOMIC_RELEASE);    /* no room: counted, not stored */
 }
 static inline void lockset_push(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, uintptr_t pc)
 {
@@ -67,7 +94,7 @@ int lockset_pop_slow(struct lc_lockset *ls, const void *lock);
 static inline int lockset_pop(struct lc_lockset *ls, const void *lock)
 {
     uint32_t n = ls->n;
-    if (__builtin_expect(n && n <= LC_HELD_MAX && ls->held[n - 1].lock == lock, 1)) {
+    if (__builtin_expect(n && n <= lockset_cap(ls) && ls->held[n - 1].lock == lock, 1)) {
         __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);
         return 1;
     }
@@ -86,16 +113,18 @@ void lockset_new_edge_site(struct lc_lockset *ls, const void *lock, enum lc_lock
 static inline int lockset_order_new(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode)
 {
     uint32_t n = ls->n;
-    if (__builtin_expect(n == 0 || n > LC_HELD_MAX, 0))
+    if (__builtin_expect(n == 0 || n > lockset_cap(ls), 0))
         return 0;
     const struct lc_held *top = &ls->held[n - 1];
-    if (__builtin_expect(ls->seen[n - 1].from == top->lock && ls->seen[n - 1].to == lock, 1))
+    if (__builtin_expect(ls->seen && ls->seen[n - 1].from == top->lock && ls->seen[n - 1].to == lock, 1))
         return 0;
     (void)mode;                       /* a read lock under a read lock is an edge too: a writer of either may wait */
     if (top->lock == lock)
         return 0;                     /* recursive relock */
     if (!lockset_edge_known(top->lock, lock))
         return 1;
+    if (!lockset_grown(ls) && !lockset_grow(ls))
+        return 0;
     ls->seen[n - 1].from = top->lock;
     ls->seen[n - 1].to = lock;
     return 0;
@@ -125,7 +154,7 @@ stack_id lockset_site_stack(uintptr_t pc);
 
 /* Number of edges in the graph (unit tests, verbosity 2). */
 size_t lockset_edge_count(void);
-/* fork: hold the graph lock across it. */
+/* fork: hold the graph lock and the pool's across it. */
 void lockset_lock_all(void);
 void lockset_unlock_all(void);
 /* Forget the graph and the registry (unit tests). */

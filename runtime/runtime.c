@@ -5,6 +5,7 @@
 #include "fdtab.h"
 #include "finding.h"
 #include "lockset.h"
+#include "slab.h"
 #include "stack.h"
 #include "task.h"
 
@@ -15,12 +16,14 @@ void runtime_fork_prepare(void)
     stack_depot_lock();
     finding_lock_all();
     lockset_lock_all();
+    lc_slab_lock_all();
     lc_alloc_lock();
 }
 
 static void unlock_all(void)
 {
     lc_alloc_unlock();
+    lc_slab_unlock_all();
     lockset_unlock_all();
     finding_unlock_all();
     stack_depot_unlock();

@@ -3,6 +3,7 @@
 #include "stack.h"
 #include "alloc.h"
 #include "lock.h"
+#include "on_stack.h"
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 #include <string.h>
@@ -87,7 +88,11 @@ stack_id stack_intern(const uintptr_t *pcs, int n)
 #define FAST_AFTER 16
 static __thread __attribute__((tls_model("initial-exec"))) unsigned captures;
 
-/* The unwinder's state (~2 KiB), used under unwind_lock only: here, not on every capturing thread's stack. */
+/* Walks run one at a time (unwind_lock), on this stack rather than the capturing task's: the unwinder's state
+ * (~2 KiB), its frames and the frame buffer never touch a page of the task's own stack, which a task blocked
+ * once (a thread in pthread_cond_wait, a parked goroutine) would otherwise keep resident. */
+#define CAPTURE_STACK (64u << 10)
+static char capture_stack[CAPTURE_STACK] __attribute__((aligned(64)));
 static unw_context_t walk_uc;
 static unw_cursor_t walk_cur;
 
@@ -108,42 +113,73 @@ __attribute__((noinline)) static int walk_slow(void **buf, int max)
     return n;
 }
 
+/* What a public capture asks of the walk. */
+enum walk_kind { W_RAW, W_SKIP, W_BELOW };
+struct walk_req {
+    enum walk_kind kind;
+    int max, skip;                      /* W_RAW: out's size; W_SKIP: frames of the caller's to drop */
+    uintptr_t lo, hi;                   /* W_BELOW: the code whose innermost frames are dropped */
+    void **out;                         /* W_RAW */
+};
+
+/* On the capture stack. The walk's first two frames are this function's and lc_on_stack's; the third is the
+ * public function that asked (stack_walk, stack_capture, stack_capture_below), as stack_walk promises. */
+__attribute__((noinline)) static long walk_run(void *p)
+{
+    const struct walk_req *r = p;
+    void *buf[LC_MAX_FRAMES + 48];
+    int want = r->kind == W_RAW ? r->max : r->kind == W_SKIP ? max_depth + r->skip + 1 : max_depth + 16;
+    want += 2;
+    if (want > (int)(sizeof buf / sizeof buf[0]))
+        want = (int)(sizeof buf / sizeof buf[0]);
+    int n = captures++ < FAST_AFTER ? walk_slow(buf, want) : unw_backtrace(buf, want);
+    void **pcs = buf + 2;
+    n = n > 2 ? n - 2 : 0;
+    int drop = 0;
+    switch (r->kind) {
+    case W_RAW:
+        memcpy(r->out, pcs, (size_t)n * sizeof *pcs);
+        return n;
+    case W_SKIP:
+        drop = r->skip + 1;             /* pcs[0] is stack_capture itself */
+        break;
+    case W_BELOW:
+        while (drop < n && (uintptr_t)pcs[drop] - r->lo < r->hi - r->lo)
+            drop++;
+        break;
+    }
+    if (n - drop > max_depth)
+        n = drop + max_depth;
+    return n > drop ? stack_intern((const uintptr_t *)(pcs + drop), n - drop) : 0;
+}
+
+/* One walk at a time: libunwind can deadlock against the loader lock when two threads unwind at once (its
+ * cache lock held across dl_iterate_phdr in one, taken inside the dl_iterate_phdr callback in the other).
+ * Inlined into each public function, so that the walk's third frame is that function's. */
+static inline __attribute__((always_inline)) long walk(struct walk_req *r)
+{
+    lc_lock(&unwind_lock);
+    long v = lc_on_stack(walk_run, r, capture_stack + CAPTURE_STACK);
+    lc_unlock(&unwind_lock);
+    return v;
+}
+
 __attribute__((noinline)) int stack_walk(void **buf, int max)
 {
-    /* One unwind at a time: libunwind can deadlock against the loader lock when two threads unwind at once
-     * (its cache lock held across dl_iterate_phdr in one, taken inside the dl_iterate_phdr callback in the
-     * other). */
-    lc_lock(&unwind_lock);
-    int n = captures++ < FAST_AFTER ? walk_slow(buf, max) : unw_backtrace(buf, max);
-    lc_unlock(&unwind_lock);
-    return n;
+    struct walk_req r = { W_RAW, max, 0, 0, 0, buf };
+    return max > 0 ? (int)walk(&r) : 0;
 }
 
 __attribute__((noinline)) stack_id stack_capture(int skip)
 {
-    void *buf[LC_MAX_FRAMES + 8];
-    if (skip < 0)
-        skip = 0;
-    int want = max_depth + skip + 2;
-    if (want > (int)(sizeof buf / sizeof buf[0]))
-        want = (int)(sizeof buf / sizeof buf[0]);
-    int n = stack_walk(buf, want);
-    /* buf[0] is stack_walk, buf[1] this function: drop both and the caller's `skip` */
-    int drop = skip + 2;
-    if (n <= drop)
-        return 0;
-    return stack_intern((const uintptr_t *)(buf + drop), n - drop);
+    struct walk_req r = { W_SKIP, 0, skip < 0 ? 0 : skip, 0, 0, NULL };
+    return (stack_id)walk(&r);
 }
 
 __attribute__((noinline)) stack_id stack_capture_below(uintptr_t lo, uintptr_t hi)
 {
-    void *buf[LC_MAX_FRAMES + 16];
-    int want = max_depth + 16, n = stack_walk(buf, want), drop = 0;
-    while (drop < n && (uintptr_t)buf[drop] - lo < hi - lo)
-        drop++;
-    if (n - drop > max_depth)
-        n = drop + max_depth;
-    return n > drop ? stack_intern((const uintptr_t *)(buf + drop), n - drop) : 0;
+    struct walk_req r = { W_BELOW, 0, 0, lo, hi, NULL };
+    return (stack_id)walk(&r);
 }
 
 int stack_get(stack_id id, const uintptr_t **pcs)

@@ -13,7 +13,9 @@ stack_id stack_capture(int skip);
  * however deep in it the capture is made), and intern it. */
 stack_id stack_capture_below(uintptr_t lo, uintptr_t hi);
 /* Raw walk of the stack into buf (at most max pcs; buf[0] lies in stack_walk itself, buf[1] in its caller):
- * serialized, and cheap in memory for threads that rarely capture. Use this, never libunwind directly. */
+ * serialized, made on a stack of the shim's (the caller's own stack gains one small frame), and cheap in
+ * memory for threads that rarely capture. Use this, never libunwind directly. The captures above work the
+ * same way. */
 int stack_walk(void **buf, int max);
 /* Intern an explicit list of return addresses. */
 stack_id stack_intern(const uintptr_t *pcs, int n);

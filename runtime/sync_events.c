@@ -85,7 +85,7 @@ void lc_mutex_exit_holding(const struct lc_lockset *ls, const struct lc_task *t,
 {
     if (!where && t->start_fn)
         where = lockset_site_stack((uintptr_t)t->start_fn + 1);   /* returned from its start routine */
-    for (uint32_t i = 0; i < ls->n && i < LC_HELD_MAX; i++) {
+    for (uint32_t i = 0; i < ls->n && i < lockset_cap(ls); i++) {
         const struct lc_held *h = &ls->held[i];
         if (owned(h, t->tid))
             finding_add(LC_F_EXIT_HOLDING_LOCK, h->lock, where, t->id, lockset_site_stack(LC_HELD_PC(h)), t->id,
@@ -97,7 +97,10 @@ void lc_mutex_task_end(struct lc_lockset *ls, const struct lc_task *t, stack_id 
                        int (*owned)(const struct lc_held *h, int tid))
 {
     lc_mutex_exit_holding(ls, t, where, owned);
-    lockset_free(ls);
+    if (ls->n == 0)
+        lockset_put(ls);
+    else
+        lockset_free(ls);
 }
 
 void lc_waitgroup_negative(const struct lc_actor *a, const void *wg)

@@ -5,6 +5,7 @@
  * or for goroutines on their own exit): into its shard's pool, from which the shard's next insert takes it. */
 #include "task.h"
 #include "alloc.h"
+#include "slab.h"
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <errno.h>
@@ -13,7 +14,6 @@
 
 #define SHARD_BITS 6
 #define NSHARD (1u << SHARD_BITS)
-#define CHUNK (32u << 10)               /* records are carved from chunks of this size */
 #define BUCKETS0 16u
 #define TOMBS 8                         /* tombs kept per shard */
 
@@ -33,29 +33,11 @@ struct shard {
 static struct shard shards[NSHARD];
 _Static_assert(sizeof(struct lc_task) == 128, "a task record is two cache lines");
 
-/* Fresh records: carved from chunks, 64-byte aligned, under a lock of their own (only when a shard's pool is
- * empty: a table growing). Records are never given back; a removed one waits in its shard's pool. */
-static lc_lock_t chunk_lock = LC_LOCK_INIT;
-static char *chunk_cur, *chunk_end;
+/* Fresh records, 64-byte aligned (only when a shard's pool is empty: a table growing). Records are never given
+ * back; a removed one waits in its shard's pool. */
+static struct lc_slab records = LC_SLAB_INIT(sizeof(struct lc_task));
+static struct lc_task *carve(void) { return lc_slab_alloc(&records); }
 
-static struct lc_task *carve(void)
-{
-    struct lc_task *t = NULL;
-    lc_lock(&chunk_lock);
-    if (chunk_end - chunk_cur < (ptrdiff_t)sizeof *t) {
-        char *c = lc_calloc(1, CHUNK);  /* a mapping of its own, zeroed */
-        if (c) {
-            chunk_cur = (char *)(((uintptr_t)c + 63) & ~(uintptr_t)63);
-            chunk_end = c + CHUNK;
-        }
-    }
-    if (chunk_end - chunk_cur >= (ptrdiff_t)sizeof *t) {
-        t = (struct lc_task *)chunk_cur;
-        chunk_cur += sizeof *t;
-    }
-    lc_unlock(&chunk_lock);
-    return t;
-}
 /* Thread numbers: taken only by tasks that have no id of their own (threads), on a line of its own. */
 static struct { uint64_t v; } __attribute__((aligned(64))) next_id = { 1 };
 
@@ -184,17 +166,14 @@ static struct shard *lock_task(const struct lc_task *t)
     }
 }
 
-/* fork: every shard, then the chunks (taken under a shard's lock). */
 void task_table_lock(void)
 {
     for (unsigned i = 0; i < NSHARD; i++)
         lc_lock(&shards[i].lock);
-    lc_lock(&chunk_lock);
 }
 
 void task_table_unlock(void)
 {
-    lc_unlock(&chunk_lock);
     unlock_shards();
 }
 

@@ -53,6 +53,57 @@ START_TEST(push_pop_in_and_out_of_order)
 }
 END_TEST
 
+/* A thread's lockset is one line until it nests; its first nesting moves its one held lock into room for all. */
+START_TEST(lockset_grows_at_first_nesting)
+{
+    struct lc_lockset *ls = lockset_new(3, 30);
+    ck_assert_ptr_nonnull(ls);
+    ck_assert_int_eq(lockset_grown(ls), 0);
+    ck_assert_uint_eq(lockset_cap(ls), 1);
+    lockset_push(ls, L(0), LC_LK_MUTEX, 0x20);
+    ck_assert_int_eq(lockset_grown(ls), 0);
+    lockset_push(ls, L(1), LC_LK_READ, 0x21);
+    ck_assert_int_eq(lockset_grown(ls), 1);
+    ck_assert_uint_eq(lockset_cap(ls), LC_HELD_MAX);
+    ck_assert_ptr_eq(ls->held[0].lock, L(0));
+    ck_assert_uint_eq(LC_HELD_PC(&ls->held[0]), 0x20);
+    ck_assert_int_eq(LC_HELD_MODE(&ls->held[1]), LC_LK_READ);
+    uint64_t id;
+    uintptr_t pc;
+    ck_assert_int_eq(lockset_holder(L(1), &id, &pc), 1);
+    ck_assert_uint_eq(id, 3);
+    ck_assert_uint_eq(pc, 0x21);
+    ck_assert_int_eq(lockset_pop(ls, L(1)), 1);
+    ck_assert_int_eq(lockset_pop(ls, L(0)), 1);
+    lockset_free(ls);
+}
+END_TEST
+
+/* An empty lockset put back is taken again by the next task of its kind, relabelled; reports see nothing in
+ * it meanwhile. */
+START_TEST(pool_relabels_empty_locksets)
+{
+    struct lc_lockset *a = lockset_take(4, 40), *g = lockset_take(5, LC_LS_GOROUTINE);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(g);
+    ck_assert_int_eq(lockset_grown(g), 1);
+    ck_assert_ptr_nonnull(g->stamp);
+    lockset_push(a, L(3), LC_LK_MUTEX, 0x30);
+    ck_assert_int_eq(lockset_pop(a, L(3)), 1);
+    lockset_put(a);
+    lockset_put(g);
+    uint64_t id;
+    uintptr_t pc;
+    ck_assert_int_eq(lockset_holder(L(3), &id, &pc), 0);
+    ck_assert_ptr_eq(lockset_take(6, 60), a);
+    ck_assert_uint_eq(a->task_id, 6);
+    ck_assert_int_eq(a->tid, 60);
+    ck_assert_ptr_eq(lockset_take(7, LC_LS_GOROUTINE), g);     /* each kind from its own pool */
+    lockset_free(a);
+    lockset_free(g);
+}
+END_TEST
+
 START_TEST(registry_answers_holder_and_site)
 {
     struct lc_lockset *a = lockset_new(1, 10), *b = lockset_new(2, 20);
@@ -220,6 +271,8 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, push_pop_in_and_out_of_order);
+    tcase_add_test(tc, lockset_grows_at_first_nesting);
+    tcase_add_test(tc, pool_relabels_empty_locksets);
     tcase_add_test(tc, registry_answers_holder_and_site);
     tcase_add_test(tc, consistent_order_makes_edges_not_findings);
     tcase_add_test(tc, abba_is_one_inversion_with_both_sites);

@@ -1,0 +1,37 @@
+/* lc_on_stack (on_stack.h). This object holds nothing else: its split-stack note tells gold that calls to it
+ * from split-stack code need no segment, which is true only of this function (it uses 24 bytes of the caller's
+ * stack; the callee gets a stack of its own). */
+#include "on_stack.h"
+
+__asm__(".section .note.GNU-split-stack,\"\",@progbits\n"
+        ".text\n"
+        ".p2align 4\n"
+        ".globl lc_on_stack\n"
+        ".hidden lc_on_stack\n"
+        ".type lc_on_stack, @function\n"
+        "lc_on_stack:\n"
+        ".cfi_startproc\n"
+        "\tpushq %rbp\n"
+        ".cfi_def_cfa_offset 16\n"
+        ".cfi_offset %rbp, -16\n"
+        "\tmovq %rsp, %rbp\n"
+        ".cfi_def_cfa_register %rbp\n"
+        "\tpushq %rbx\n"
+        ".cfi_offset %rbx, -24\n"
+        "\tmovq %fs:0x70, %rbx\n"       /* the split-stack guard, kept in a callee-saved register */
+        "\tmovq $0, %fs:0x70\n"
+        "\tandq $-16, %rdx\n"
+        "\tmovq %rdx, %rsp\n"
+        "\tmovq %rdi, %rax\n"
+        "\tmovq %rsi, %rdi\n"
+        "\tcall *%rax\n"
+        "\tmovq %rbx, %fs:0x70\n"
+        "\tmovq -8(%rbp), %rbx\n"
+        ".cfi_restore %rbx\n"
+        "\tmovq %rbp, %rsp\n"
+        "\tpopq %rbp\n"
+        ".cfi_def_cfa %rsp, 8\n"
+        "\tret\n"
+        ".cfi_endproc\n"
+        ".size lc_on_stack, .-lc_on_stack\n"
+        ".text\n");
