@@ -31,9 +31,12 @@ struct gslot {
 static LC_TLS struct gslot gslots[NSLOT];
 static LC_TLS unsigned gslot_next;
 
-/* A cache miss: look the task up in the table (crosses into ordinary C, so kept out of the hot path). */
-__attribute__((noinline)) static struct gslot *slot_fill(void *g, int64_t goid)
+/* A cache miss: look the task up in the table (ordinary C: on the shim's stack, out of the hot path). */
+struct fill_args { void *g; int64_t goid; };
+__attribute__((noinline)) static long slot_fill_here(void *arg)
 {
+    void *g = ((struct fill_args *)arg)->g;
+    int64_t goid = ((struct fill_args *)arg)->goid;
     struct gslot *s = NULL;
     for (int i = 0; i < NSLOT && !s; i++)
         if (gslots[i].g == g)
@@ -45,7 +48,13 @@ __attribute__((noinline)) static struct gslot *slot_fill(void *g, int64_t goid)
     if (t && t->id != (uint64_t)goid)
         t = NULL;                     /* a record left by an earlier goroutine on the same g */
     *s = (struct gslot){ .g = g, .goid = goid, .t = t };
-    return s;
+    return (long)s;
+}
+
+__attribute__((noinline)) static struct gslot *slot_fill(void *g, int64_t goid)
+{
+    struct fill_args a = { g, goid };
+    return (struct gslot *)go_offstack(slot_fill_here, &a);
 }
 
 static struct gslot *slot_for(void *g)
@@ -167,18 +176,25 @@ static int go_started;
  * for park sites): spawns from the same site at the same depth reuse it instead of unwinding again. */
 static LC_TLS struct { uintptr_t ra, sp; stack_id st; } spawn_site;
 
+__attribute__((noinline)) static long at_exit_release_p(void *arg)
+{
+    (void)arg;
+    int e = errno;
+    atexit(exit_release_p);
+    errno = e;
+    return 0;
+}
+
+/* Calls no ordinary C but through go_offstack (errno is not touched): the goroutine's stack gets this frame. */
 __attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, uintptr_t ra, uintptr_t csp)
 {
-    LC_ENTER();
+    lc_in_shim++;
     void *self = go_getg();
     if (!go_started && go_goid(self) != 0)
         go_started = 1;               /* the first spawn from a goroutine: runtime.main runs */
     if (!go_started && go_goid(self) == 0 && go_rt_main && (uintptr_t)fn == go_rt_main)
-        atexit(exit_release_p);       /* C main, about to start runtime.main */
-    memset(sp, 0, sizeof *sp);
-    sp->fn = fn;
-    sp->ra = ra;
-    sp->main = go_rt_main && (uintptr_t)fn == go_rt_main;
+        go_offstack(at_exit_release_p, NULL);     /* C main, about to start runtime.main */
+    *sp = (struct spawn){ .fn = fn, .ra = ra, .main = go_rt_main && (uintptr_t)fn == go_rt_main };
     sp->parent = go_task(self);
     if (sp->main) {
         sp->created = 0;              /* the main goroutine comes from C main: nothing to show */
@@ -191,7 +207,7 @@ __attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, ui
         spawn_site.st = sp->created;
     }
     __atomic_add_fetch(inflight_mine(), 1, __ATOMIC_ACQ_REL);
-    LC_LEAVE();
+    lc_in_shim--;
 }
 
 /* Give a provisional record its creator, as task_new would have. */
@@ -208,8 +224,12 @@ static void adopt(struct lc_task *t, const struct spawn *sp, const void *g)
     task_set_flag(t, LC_TF_INTERNAL, GO_FIELD(g, GO_G_SYSTEM, uint8_t) != 0);
 }
 
-__attribute__((noinline)) static void spawn_end(struct spawn *sp, void *g)
+/* On the shim's stack (spawn_end). */
+struct end_args { struct spawn *sp; void *g; };
+__attribute__((noinline)) static long spawn_end_here(void *arg)
 {
+    struct spawn *sp = ((struct end_args *)arg)->sp;
+    void *g = ((struct end_args *)arg)->g;
     LC_ENTER();
     int64_t goid = go_goid(g);
     if (sp->main && goid != 1) {
@@ -241,6 +261,13 @@ __attribute__((noinline)) static void spawn_end(struct spawn *sp, void *g)
     }
     __atomic_sub_fetch(inflight_mine(), 1, __ATOMIC_ACQ_REL);
     LC_LEAVE();
+    return 0;
+}
+
+__attribute__((noinline)) static void spawn_end(struct spawn *sp, void *g)
+{
+    struct end_args a = { sp, g };
+    go_offstack(spawn_end_here, &a);
 }
 
 /* Called from park_begin (shim entered) for a goroutine with no task while spawns are in flight. */
@@ -269,8 +296,9 @@ GO_WRAPPER(void *, go_go, "__go_go", (void (*fn)(void *), void *arg))
     return g;
 }
 
-__attribute__((noinline)) static void exit_note(void)
+__attribute__((noinline)) static long exit_note_here(void *arg)
 {
+    (void)arg;
     LC_ENTER();
     void *g = go_getg();
     int64_t goid = go_goid(g);
@@ -290,6 +318,13 @@ __attribute__((noinline)) static void exit_note(void)
         task_tomb_locked(key, (uint64_t)goid);
     task_key_unlock(key);
     LC_LEAVE();
+    return 0;
+}
+
+/* On the shim's stack: no segment for the exiting goroutine. */
+__attribute__((noinline)) static void exit_note(void)
+{
+    go_offstack(exit_note_here, NULL);
 }
 
 /* runs on the exiting goroutine: normal return, recovered panic, runtime.Goexit */
@@ -301,8 +336,11 @@ GO_WRAPPER(void, go_goexit1, "runtime.goexit1", (void))
 }
 
 /* ---- park ------------------------------------------------------------------------------------------------ */
-__attribute__((noinline)) static struct lc_task *park_begin(void *lock, uint8_t reason)
+struct park_args { void *lock; uint8_t reason; };
+__attribute__((noinline)) static long park_begin_here(void *arg)
 {
+    void *lock = ((struct park_args *)arg)->lock;
+    uint8_t reason = ((struct park_args *)arg)->reason;
     lc_in_shim++;                     /* LC_ENTER without errno: only go_stack could touch it, and keeps it */
     go_spin_reset();                  /* it blocks: not spinning */
     void *g = go_getg();
@@ -357,7 +395,14 @@ __attribute__((noinline)) static struct lc_task *park_begin(void *lock, uint8_t 
             lc_chan_nil_blocked(t, site, cls == W_RECV_NIL ? "receive" : cls == W_SEND_NIL ? "send" : "select");
     }
     lc_in_shim--;
-    return t;
+    return (long)t;
+}
+
+/* On the shim's stack: a parked goroutine keeps no segment of ours, and its stack no page of our work. */
+__attribute__((noinline)) static struct lc_task *park_begin(void *lock, uint8_t reason)
+{
+    struct park_args a = { lock, reason };
+    return (struct lc_task *)go_offstack(park_begin_here, &a);
 }
 
 /* Runs right after the real gopark, at the depth the wrapper checked on entry, and only calls task_unblock,

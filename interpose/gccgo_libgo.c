@@ -8,6 +8,8 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <link.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -158,6 +160,43 @@ static int in_self(uintptr_t pc)
     return pc - self_lo < self_hi - self_lo;
 }
 
+/* ---- the shim's stack (gccgo_libgo.h) ------------------------------------------------------------------- */
+LC_TLS char *go_shim_stack;
+static pthread_key_t shim_stack_key;
+static pthread_once_t shim_stack_once = PTHREAD_ONCE_INIT;
+
+static void shim_stack_free(void *lo)
+{
+    go_shim_stack = NULL;
+    munmap((char *)lo - 4096, GO_SHIM_STACK + 4096);
+}
+
+static void shim_stack_key_make(void)
+{
+    if (pthread_key_create(&shim_stack_key, shim_stack_free) != 0)
+        shim_stack_key = (pthread_key_t)-1;
+}
+
+/* Once per thread (through __morestack, as any call into ordinary C): a mapping with a guard page below. */
+__attribute__((noinline, cold)) char *go_shim_stack_new(void)
+{
+    int e = errno;
+    pthread_once(&shim_stack_once, shim_stack_key_make);
+    char *p = mmap(NULL, GO_SHIM_STACK + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+    if (p == MAP_FAILED || shim_stack_key == (pthread_key_t)-1) {
+        if (p != MAP_FAILED)
+            munmap(p, GO_SHIM_STACK + 4096);
+        errno = e;
+        return NULL;
+    }
+    mprotect(p, 4096, PROT_NONE);
+    go_shim_stack = p + 4096;
+    pthread_setspecific(shim_stack_key, go_shim_stack);
+    errno = e;
+    return go_shim_stack;
+}
+
 /* ---- stacks ----------------------------------------------------------------------------------------------- */
 /* on_g0: the walk is on a thread's system stack (the scheduler running timers, as for time.AfterFunc), whose
  * frames below libgo's are the thread's start (C main, start_thread), never the program's call. */
@@ -184,9 +223,9 @@ static stack_id trim_intern(const uintptr_t *pc, int n, int on_g0)
     return stack_intern(out, m);
 }
 
-/* Keeps errno: the park path saves it only around this call. */
-__attribute__((noinline)) stack_id go_stack(void)
+__attribute__((noinline)) static long go_stack_here(void *arg)
 {
+    (void)arg;
     int e = errno;
     void *buf[LC_MAX_FRAMES + 32];
     int n = stack_walk(buf, (int)(sizeof buf / sizeof buf[0]));   /* its own frames are the shim's: dropped */
@@ -194,4 +233,10 @@ __attribute__((noinline)) stack_id go_stack(void)
     stack_id id = trim_intern((const uintptr_t *)buf, n, !g || go_goid(g) == 0);
     errno = e;
     return id;
+}
+
+/* Keeps errno: the park path saves it only around this call. On the shim's stack, as every capture. */
+__attribute__((noinline)) stack_id go_stack(void)
+{
+    return (stack_id)go_offstack(go_stack_here, NULL);
 }

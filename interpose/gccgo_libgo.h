@@ -3,6 +3,7 @@
 #define LC_GCCGO_LIBGO_H
 #include <stdint.h>
 #include "resolve.h"
+#include "../runtime/on_stack.h"
 #include "../runtime/stack.h"
 
 extern int go_inited, go_off;
@@ -48,6 +49,26 @@ enum go_wclass { W_OTHER = 0, W_RECV, W_SEND, W_RECV_NIL, W_SEND_NIL, W_SELECT, 
 #define GO_NWAIT 64
 extern const char *go_wait_what[GO_NWAIT];    /* Go's words for each wait reason (static strings) */
 extern uint8_t go_wait_class[GO_NWAIT];
+
+/* ---- the shim's stack ---------------------------------------------------------------------------------------
+ * Split-stack code that calls ordinary C asks __morestack for a 1 MiB segment first (gold's rewrite of its
+ * prologue), and the goroutine keeps that segment. The bookkeeping of a spawn, an exit and a park instead runs
+ * on a stack of this thread's (go_offstack: allocated at the thread's first use, freed when it ends), so the
+ * goroutine's own stack grows by a wrapper's frame only and no segment is made for it. */
+#define GO_SHIM_STACK (128u << 10)
+extern LC_TLS char *go_shim_stack;    /* this thread's, its lowest address; NULL before its first use */
+char *go_shim_stack_new(void);
+/* fn(arg) on this thread's shim stack (directly when already on it); what fn returns. fn may call ordinary C
+ * and must not park; it is noinline, or its calls would be inlined here, into the split-stack caller. */
+static inline long go_offstack(long (*fn)(void *), void *arg)
+{
+    char *lo = go_shim_stack;
+    if (__builtin_expect(!lo, 0) && !(lo = go_shim_stack_new()))
+        return fn(arg);                 /* no memory: as before, on a segment of the goroutine's */
+    if ((uintptr_t)__builtin_frame_address(0) - (uintptr_t)lo < GO_SHIM_STACK)
+        return fn(arg);
+    return lc_on_stack(fn, arg, lo + GO_SHIM_STACK);
+}
 
 /* Capture the current stack, drop the shim's and the Go runtime's innermost frames so that the top frame is
  * the program's own call, and intern it. Keeps errno. */

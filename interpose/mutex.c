@@ -156,11 +156,15 @@ LC_EXPORT int pthread_mutex_lock(pthread_mutex_t *m)
         uint32_t n = ls->n;
         /* Outermost (no order edge possible), or nested the way this thread nested last time at this depth
          * (the edge is known). Neither can call back into the shim, so lc_in_shim needs no look here. */
-        if (n == 0 || (n < LC_HELD_MAX && ls->seen && ls->seen[n - 1].to == m &&
-                       ls->seen[n - 1].from == ls->held[n - 1].lock)) {
-            ls->held[n] = (struct lc_held){ m, LC_RA() };     /* mode LC_LK_MUTEX is 0 */
-            __atomic_store_n(&ls->n, n + 1, __ATOMIC_RELEASE);
+        if (__builtin_expect(n == 0, 1)) {
+            ls->held[0] = (struct lc_held){ m, LC_RA() };     /* mode LC_LK_MUTEX is 0 */
+            __atomic_store_n(&ls->n, 1, __ATOMIC_RELEASE);
             return real_pthread_mutex_lock(m);                 /* resolved by locks_init */
+        }
+        if (n < LC_HELD_MAX && ls->seen && ls->seen[n - 1].to == m && ls->seen[n - 1].from == ls->held[n - 1].lock) {
+            ls->held[n] = (struct lc_held){ m, LC_RA() };
+            __atomic_store_n(&ls->n, n + 1, __ATOMIC_RELEASE);
+            return real_pthread_mutex_lock(m);
         }
     }
     return mutex_lock_more(m, LC_RA());
@@ -191,10 +195,13 @@ LC_EXPORT int pthread_mutex_unlock(pthread_mutex_t *m)
 {
     struct lc_lockset *ls = my_locks;
     uint32_t n;
-    if (__builtin_expect(ls && ((n = ls->n) == 1 || (n - 1 < LC_HELD_MAX && ls->seen)) && ls->held[n - 1].lock == m,
-                         1)) {
-        __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);     /* lockset_pop's inline part */
+    if (__builtin_expect(ls && (n = ls->n) == 1 && ls->held[0].lock == m, 1)) {
+        __atomic_store_n(&ls->n, 0, __ATOMIC_RELEASE);         /* lockset_pop's inline part */
         return real_pthread_mutex_unlock(m);                    /* resolved by locks_init */
+    }
+    if (ls && n - 1 < LC_HELD_MAX && ls->seen && ls->held[n - 1].lock == m) {
+        __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);
+        return real_pthread_mutex_unlock(m);
     }
     return unlock_slow(m);
 }
