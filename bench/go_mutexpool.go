@@ -32,9 +32,11 @@ type pool struct {
 	sum   uint64
 }
 
-// work is the private part of a job: a few rounds of mixing, outside the lock.
+var rounds = 16
+
+// work is the private part of a job: rounds of mixing, outside the lock.
 func work(x uint64) uint64 {
-	for k := 0; k < 16; k++ {
+	for k := 0; k < rounds; k++ {
 		x ^= x >> 13
 		x *= 0xff51afd7ed558ccd
 	}
@@ -70,6 +72,9 @@ func run(p *pool, n int) {
 
 func main() {
 	n := iterations(2000000)
+	if len(os.Args) > 2 {
+		rounds, _ = strconv.Atoi(os.Args[2])
+	}
 	warm := &pool{}
 	run(warm, n/20)
 	p := &pool{}

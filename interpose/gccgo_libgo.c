@@ -111,6 +111,16 @@ static int split_stack_built(void)
     return 1;
 }
 
+int go_live;
+
+__attribute__((noinline)) int go_active_slow(void)
+{
+    if (!LC_ACTIVE() || !go_ok())
+        return 0;
+    __atomic_store_n(&go_live, 1, __ATOMIC_RELEASE);
+    return 1;
+}
+
 __attribute__((noinline, cold)) void go_init_slow(void)
 {
     lc_lock(&init_lock);

@@ -15,8 +15,11 @@ static inline int go_ok(void)
         go_init_slow();
     return !go_off;
 }
-/* Whether a Go wrapper should do bookkeeping at all. */
-#define GO_ACTIVE() (LC_ACTIVE() && go_ok())
+/* Whether a Go wrapper should do bookkeeping at all. go_live: the shim was ready and Go support on when a wrapper
+ * last asked (one load on the hot paths; a process past its verdict may keep a little bookkeeping going). */
+extern int go_live;
+int go_active_slow(void);
+#define GO_ACTIVE() (__builtin_expect(go_live, 1) ? !lc_in_shim : go_active_slow())
 
 /* The running g, read straight from libgo's static TLS block (runtime.getg goes through __tls_get_addr),
  * checked once per thread against runtime.getg. After go_ok(). Never keep it across a park. */

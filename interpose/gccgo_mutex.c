@@ -24,14 +24,26 @@ static struct { const char *name; uintptr_t lo, size; } rw_fns[] = {
 };
 #define NRW (sizeof rw_fns / sizeof rw_fns[0])
 
+static uintptr_t rw_lo, rw_span;     /* the three together: a program's call site is outside, one compare */
+
 void go_mutex_init(void)
 {
-    for (size_t i = 0; i < NRW; i++)
+    uintptr_t hi = 0;
+    rw_lo = UINTPTR_MAX;
+    for (size_t i = 0; i < NRW; i++) {
         rw_fns[i].lo = go_sym(rw_fns[i].name, &rw_fns[i].size);
+        if (rw_fns[i].lo && rw_fns[i].size) {
+            rw_lo = rw_fns[i].lo < rw_lo ? rw_fns[i].lo : rw_lo;
+            hi = rw_fns[i].lo + rw_fns[i].size > hi ? rw_fns[i].lo + rw_fns[i].size : hi;
+        }
+    }
+    rw_span = hi > rw_lo ? hi - rw_lo : 0;
 }
 
 static inline int from_rw(uintptr_t ra)
 {
+    if (__builtin_expect(ra - rw_lo >= rw_span, 1))
+        return 0;
     for (size_t i = 0; i < NRW; i++)
         if (ra - rw_fns[i].lo < rw_fns[i].size)
             return 1;
@@ -136,15 +148,9 @@ void go_mutex_idle(void *g)
     }
 }
 
-/* The running goroutine's lockset; created when create is set, else NULL when it has none. */
-static inline struct lc_lockset *gl_get(int create)
+/* The lockset of g (goroutine goid) from its probe sequence; created when create is set. */
+__attribute__((noinline)) static struct lc_lockset *gl_probe(void *g, int64_t goid, int create)
 {
-    void *g = go_getg();
-    if (!g)
-        return NULL;
-    int64_t goid = GO_FIELD(g, GO_G_GOID, int64_t);
-    if (goid <= 0)
-        return NULL;
     uint32_t h = gl_hash(g);
     for (uint32_t i = 0; i < GL_PROBE; i++) {
         struct gl *s = &gls[(h + i) & (GL_SLOTS - 1)];
@@ -164,6 +170,25 @@ static inline struct lc_lockset *gl_get(int create)
         }
     }
     return NULL;                      /* table crowded here: not tracked */
+}
+
+/* The running goroutine's lockset; created when create is set, else NULL when it has none. Inline: the g's
+ * own slot holding its lockset (the common case); anything else out of line. */
+static inline struct lc_lockset *gl_get(int create)
+{
+    void *g = go_getg();
+    if (!g)
+        return NULL;
+    int64_t goid = GO_FIELD(g, GO_G_GOID, int64_t);
+    if (goid <= 0)
+        return NULL;
+    struct gl *s = &gls[gl_hash(g)];
+    if (__builtin_expect(__atomic_load_n(&s->g, __ATOMIC_ACQUIRE) == g, 1)) {
+        struct lc_lockset *ls = s->ls;
+        if (__builtin_expect(ls && ls->task_id == (uint64_t)goid, 1))
+            return ls;
+    }
+    return gl_probe(g, goid, create);
 }
 
 /* ---- slow paths ------------------------------------------------------------------------------------------ */
@@ -227,34 +252,96 @@ static inline void lock_end(struct lc_lockset *ls, const void *m, enum lc_lock_m
     lockset_push_room(ls, m, mode, ra, go_clock());   /* a lower bound: "held for" may read a little long */
 }
 
-static inline void unlock_note(const void *m)
+/* The program's critical section is the time between the real Lock returning and the real Unlock releasing:
+ * the shim does its part before (the lookups, the order check, the entry pushed marked LC_HELD_WAITING) and
+ * after (the pop), and in between only clears the mark and stamps the entry. The lockset is the goroutine's
+ * own, and an entry on it keeps it from going back to the pool if the goroutine parks in Lock and wakes on
+ * another thread: its address stays good across the call. */
+
+/* Before the real Lock: the entry, marked waiting. Returns its index (LC_HELD_MAX when not stored). */
+static inline uint32_t lock_wait(struct lc_lockset *ls, const void *m, enum lc_lock_mode mode, uintptr_t site)
+{
+    uint32_t n = ls->n;
+    lockset_push_room(ls, m, mode, site | LC_HELD_WAITING, 0);
+    return n < LC_HELD_MAX ? n : LC_HELD_MAX;
+}
+
+/* Another goroutine's unlock of a lock this one held moved the entry down: find it. */
+__attribute__((noinline)) static struct lc_held *waiting_entry(struct lc_lockset *ls, const void *m)
+{
+    uint32_t n = ls->n < LC_HELD_MAX ? ls->n : LC_HELD_MAX;
+    for (uint32_t i = n; i-- > 0;)
+        if (ls->held[i].lock == m && LC_HELD_IS_WAITING(&ls->held[i]))
+            return &ls->held[i];
+    return NULL;
+}
+
+/* Right after the real Lock returned: held now (pcmode: the entry's word without the mark). */
+static inline void lock_taken(struct lc_lockset *ls, uint32_t at, const void *m, uintptr_t pcmode)
+{
+    struct lc_held *h = at < LC_HELD_MAX ? &ls->held[at] : NULL;
+    if (__builtin_expect(!h || h->lock != m || h->pcmode != (pcmode | LC_HELD_WAITING), 0)) {
+        if (at >= LC_HELD_MAX || !(h = waiting_entry(ls, m)))
+            return;
+        at = (uint32_t)(h - ls->held);
+    }
+    ls->stamp[at] = go_clock();       /* a lower bound: "held for" may read a little long */
+    __atomic_store_n(&h->pcmode, pcmode, __ATOMIC_RELEASE);
+}
+
+/* Before the real Unlock: whether the goroutine's innermost held lock is m (then returns its lockset, for the
+ * pop after the unlock); else the careful path runs now, while m is still held (another goroutine may unlock
+ * a Go mutex: its holder's lockset is then the one to change), and returns NULL. */
+static inline struct lc_lockset *unlock_begin(const void *m)
 {
     struct lc_lockset *ls = gl_get(0);
     uint32_t n = ls ? ls->n : 0;
     if (__builtin_expect(n && n <= LC_HELD_MAX && ls->held[n - 1].lock == m, 1))
-        __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);     /* lockset_pop's inline part */
-    else
-        unlock_slow(ls, m);
+        return ls;
+    unlock_slow(ls, m);
+    return NULL;
 }
 
-/* After the real Lock returned: the goroutine may have parked in it, its empty lockset gone back to the pool
- * (and on to another goroutine), and itself moved to another thread. Look it up afresh, out of line so that
- * nothing computed before the park (the current g's address) is reused. */
-__attribute__((noinline)) static void lock_after(const void *m, enum lc_lock_mode mode, uintptr_t ra)
+/* Another goroutine's unlock reshaped this goroutine's lockset between the look and the pop: m is then found
+ * further down, in this lockset only (m is released: another goroutine may hold it by now). */
+__attribute__((noinline)) static void pop_own(struct lc_lockset *ls, const void *m)
 {
-    struct lc_lockset *ls = gl_get(1);
-    if (ls)
-        lock_end(ls, m, mode, ra);
+    LC_ENTER();
+    lockset_pop_slow(ls, m);
+    LC_LEAVE();
 }
+
+/* After the real Unlock. */
+static inline void unlock_done(struct lc_lockset *ls, const void *m)
+{
+    uint32_t n = ls->n;
+    if (__builtin_expect(n && n <= LC_HELD_MAX && ls->held[n - 1].lock == m, 1))
+        __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);     /* lockset_pop's inline part */
+    else
+        pop_own(ls, m);
+}
+
+#define GO_LOCK_BODY(real, m, mode, tracked)                                                                 \
+    do {                                                                                                     \
+        uintptr_t ra_ = LC_RA();                                                                             \
+        struct lc_lockset *ls_ = GO_ACTIVE() && (tracked) ? lock_begin(m, mode) : NULL;                      \
+        uintptr_t site_ = ls_ ? GO_LOCK_SITE(ra_) : 0;                                                       \
+        uint32_t at_ = ls_ ? lock_wait(ls_, m, mode, site_) : 0;                                             \
+        GO_NEXT(real)(m);                                                                                    \
+        if (ls_)                                                                                             \
+            lock_taken(ls_, at_, m, site_ | (uintptr_t)(mode) << 56);                                        \
+    } while (0)
+#define GO_UNLOCK_BODY(real, m, tracked)                                                                     \
+    do {                                                                                                     \
+        struct lc_lockset *ls_ = GO_ACTIVE() && (tracked) ? unlock_begin(m) : NULL;                          \
+        GO_NEXT(real)(m);                                                                                    \
+        if (ls_)                                                                                             \
+            unlock_done(ls_, m);                                                                             \
+    } while (0)
 
 GO_WRAPPER_ALIAS(void, go_mutex_lock, "sync.Mutex.Lock", (void *m))
 {
-    uintptr_t ra = LC_RA();
-    struct lc_lockset *ls = GO_ACTIVE() && !from_rw(ra) ? lock_begin(m, LC_LK_MUTEX) : NULL;
-    uintptr_t site = ls ? GO_LOCK_SITE(ra) : 0;
-    GO_NEXT(go_mutex_lock)(m);
-    if (ls)
-        lock_after(m, LC_LK_MUTEX, site);
+    GO_LOCK_BODY(go_mutex_lock, m, LC_LK_MUTEX, !from_rw(LC_RA()));
 }
 
 GO_WRAPPER_ALIAS(_Bool, go_mutex_trylock, "sync.Mutex.TryLock", (void *m))
@@ -269,29 +356,17 @@ GO_WRAPPER_ALIAS(_Bool, go_mutex_trylock, "sync.Mutex.TryLock", (void *m))
 
 GO_WRAPPER_ALIAS(void, go_mutex_unlock, "sync.Mutex.Unlock", (void *m))
 {
-    if (GO_ACTIVE() && !from_rw(LC_RA()))
-        unlock_note(m);
-    GO_NEXT(go_mutex_unlock)(m);
+    GO_UNLOCK_BODY(go_mutex_unlock, m, !from_rw(LC_RA()));
 }
 
 GO_WRAPPER_ALIAS(void, go_rw_lock, "sync.RWMutex.Lock", (void *m))
 {
-    uintptr_t ra = LC_RA();
-    struct lc_lockset *ls = GO_ACTIVE() ? lock_begin(m, LC_LK_WRITE) : NULL;
-    uintptr_t site = ls ? GO_LOCK_SITE(ra) : 0;
-    GO_NEXT(go_rw_lock)(m);
-    if (ls)
-        lock_after(m, LC_LK_WRITE, site);
+    GO_LOCK_BODY(go_rw_lock, m, LC_LK_WRITE, 1);
 }
 
 GO_WRAPPER_ALIAS(void, go_rw_rlock, "sync.RWMutex.RLock", (void *m))
 {
-    uintptr_t ra = LC_RA();
-    struct lc_lockset *ls = GO_ACTIVE() ? lock_begin(m, LC_LK_READ) : NULL;
-    uintptr_t site = ls ? GO_LOCK_SITE(ra) : 0;
-    GO_NEXT(go_rw_rlock)(m);
-    if (ls)
-        lock_after(m, LC_LK_READ, site);
+    GO_LOCK_BODY(go_rw_rlock, m, LC_LK_READ, 1);
 }
 
 GO_WRAPPER_ALIAS(_Bool, go_rw_trylock, "sync.RWMutex.TryLock", (void *m))
@@ -316,14 +391,10 @@ GO_WRAPPER_ALIAS(_Bool, go_rw_tryrlock, "sync.RWMutex.TryRLock", (void *m))
 
 GO_WRAPPER_ALIAS(void, go_rw_unlock, "sync.RWMutex.Unlock", (void *m))
 {
-    if (GO_ACTIVE())
-        unlock_note(m);
-    GO_NEXT(go_rw_unlock)(m);
+    GO_UNLOCK_BODY(go_rw_unlock, m, 1);
 }
 
 GO_WRAPPER_ALIAS(void, go_rw_runlock, "sync.RWMutex.RUnlock", (void *m))
 {
-    if (GO_ACTIVE())
-        unlock_note(m);
-    GO_NEXT(go_rw_runlock)(m);
+    GO_UNLOCK_BODY(go_rw_runlock, m, 1);
 }

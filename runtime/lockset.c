@@ -157,7 +157,7 @@ int lockset_pop_slow(struct lc_lockset *ls, const void *lock)
         return 1;
     }
     for (uint32_t i = n; i-- > 0;) {
-        if (ls->held[i].lock == lock) {
+        if (ls->held[i].lock == lock && !LC_HELD_IS_WAITING(&ls->held[i])) {
             memmove(&ls->held[i], &ls->held[i + 1], (n - i - 1) * sizeof ls->held[0]);
             if (ls->stamp)
                 memmove(&ls->stamp[i], &ls->stamp[i + 1], (n - i - 1) * sizeof ls->stamp[0]);
@@ -389,7 +389,7 @@ static int find_in(const struct lc_lockset *ls, const void *lock, uintptr_t *pc)
     uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE), cap = lockset_cap(ls);
     const struct lc_held *held = __atomic_load_n(&ls->held, __ATOMIC_ACQUIRE);
     for (uint32_t i = 0; i < n && i < cap; i++)
-        if (held[i].lock == lock) {
+        if (held[i].lock == lock && !LC_HELD_IS_WAITING(&held[i])) {
             *pc = LC_HELD_PC(&held[i]);
             return 1;
         }
@@ -417,7 +417,7 @@ int lockset_holder_info(const void *lock, struct lc_holder *out)
         uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE), cap = lockset_cap(ls);
         const struct lc_held *held = __atomic_load_n(&ls->held, __ATOMIC_ACQUIRE);
         for (uint32_t k = 0; k < n && k < cap; k++)
-            if (held[k].lock == lock) {
+            if (held[k].lock == lock && !LC_HELD_IS_WAITING(&held[k])) {
                 out->task_id = ls->task_id;
                 out->goroutine = ls->tid == LC_LS_GOROUTINE;
                 out->pc = LC_HELD_PC(&held[k]);
@@ -457,9 +457,15 @@ size_t lockset_held_by(uint64_t task_id, struct lc_held *out, size_t max)
         if (ls && ls->task_id == task_id) {
             uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE), cap = lockset_cap(ls);
             const struct lc_held *held = __atomic_load_n(&ls->held, __ATOMIC_ACQUIRE);
-            for (uint32_t k = 0; k < n && k < cap && k < max; k++)
-                out[k] = held[k];
-            return n;
+            size_t got = 0, holds = n > cap ? n - cap : 0;     /* counted, not stored */
+            for (uint32_t k = 0; k < n && k < cap; k++) {
+                if (LC_HELD_IS_WAITING(&held[k]))
+                    continue;
+                if (got < max)
+                    out[got++] = held[k];
+                holds++;
+            }
+            return holds;
         }
     }
     return 0;

@@ -19,13 +19,17 @@
 enum lc_lock_mode { LC_LK_MUTEX = 0, LC_LK_READ = 1, LC_LK_WRITE = 2 };
 
 /* A held lock: the lock and, packed in one word (user addresses fit in 56 bits), the mode and the return
- * address into the code that took it. */
+ * address into the code that took it. An entry marked LC_HELD_WAITING is a lock its task is still waiting for
+ * (pushed before the wait, so that nothing of the shim's is left to do once the lock is taken but clearing the
+ * mark): not held, and every query below passes over it. */
 struct lc_held {
     const void *lock;
     uintptr_t pcmode;
 };
 #define LC_HELD_PC(h) ((h)->pcmode & ((1ull << 56) - 1))
-#define LC_HELD_MODE(h) ((enum lc_lock_mode)((h)->pcmode >> 56))
+#define LC_HELD_MODE(h) ((enum lc_lock_mode)(((h)->pcmode >> 56) & 3))
+#define LC_HELD_WAITING (4ull << 56)
+#define LC_HELD_IS_WAITING(h) (((h)->pcmode & LC_HELD_WAITING) != 0)
 
 struct lc_seen { const void *from, *to; };
 
