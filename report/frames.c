@@ -70,6 +70,10 @@ static int collect(stack_id id, struct lc_frame *out)
             continue;
         }
         seen_program = 1;
+        /* A library's plumbing (start_thread, __libc_start_main, runtime.kickoff...) is known by its symbol:
+         * no DWARF read for it. The program's own code is looked at in full (what it inlined may be shown). */
+        if (symbolize_library_symbol(pcs[i], &inl[0]) && frames_is_plumbing(&inl[0]))
+            continue;
         int m = symbolize_inline(pcs[i], 0, inl, 8), j = 0;
         /* the standard library inlined into the program's first frame (a gc build's sync.(*Mutex).Lock) */
         while (k == 0 && j < m - 1 && symbolize_is_go_std(&inl[j]))

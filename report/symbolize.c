@@ -26,7 +26,7 @@
 #define MAX_REFRESH 8         /* re-reads of /proc/PID/maps when a pc is in no known module */
 
 struct sym_entry {
-    uint64_t key;             /* pc << 1 | exact */
+    uint64_t key;             /* pc << 2 | symbol table only << 1 | exact */
     int n;
     struct lc_frame f[INL_MAX];
     UT_hash_handle hh;
@@ -298,9 +298,10 @@ static int go_resolve(uintptr_t pc, int exact, struct sym_entry *e)
     return 0;
 }
 
-static void resolve(uintptr_t pc, int exact, struct sym_entry *e)
+/* symbol: from the symbol table only, never DWARF (one frame, no file:line). */
+static void resolve(uintptr_t pc, int exact, int symbol, struct sym_entry *e)
 {
-    if (go_resolve(pc, exact, e))
+    if (!symbol && go_resolve(pc, exact, e))
         return;
     Dwarf_Addr addr = exact ? pc : pc - 1, base = 0;
     Dwfl_Module *mod = NULL;
@@ -316,7 +317,8 @@ static void resolve(uintptr_t pc, int exact, struct sym_entry *e)
     e->n = 0;
     if (mod) {
         module = dwfl_module_info(mod, NULL, &base, NULL, NULL, NULL, NULL, NULL);
-        dwarf_frames(mod, addr, exact, e);
+        if (!symbol)
+            dwarf_frames(mod, addr, exact, e);
         sym = dwfl_module_addrname(mod, addr);
     }
     Dl_info di;
@@ -345,9 +347,9 @@ static void resolve(uintptr_t pc, int exact, struct sym_entry *e)
     }
 }
 
-static struct sym_entry *lookup(uintptr_t pc, int exact)
+static struct sym_entry *lookup(uintptr_t pc, int exact, int symbol)
 {
-    uint64_t key = ((uint64_t)pc << 1) | (exact ? 1 : 0);
+    uint64_t key = ((uint64_t)pc << 2) | (symbol ? 2 : 0) | (exact ? 1 : 0);
     struct sym_entry *e;
     HASH_FIND(hh, cache, &key, sizeof key, e);
     if (e)
@@ -356,7 +358,7 @@ static struct sym_entry *lookup(uintptr_t pc, int exact)
     if (!e)
         return NULL;
     e->key = key;
-    resolve(pc, exact, e);
+    resolve(pc, exact, symbol, e);
     HASH_ADD(hh, cache, key, sizeof e->key, e);
     return e;
 }
@@ -367,7 +369,7 @@ int symbolize_inline(uintptr_t pc, int exact, struct lc_frame *out, int max)
     if (max <= 0)
         return 0;
     lc_lock(&sym_lock);
-    struct sym_entry *e = lookup(pc, exact);
+    struct sym_entry *e = lookup(pc, exact, 0);
     if (e) {
         n = e->n < max ? e->n : max;
         memcpy(out, e->f, (size_t)n * sizeof *out);
@@ -387,13 +389,55 @@ void symbolize(uintptr_t pc, int exact, struct lc_frame *out)
 {
     int saved = errno;
     lc_lock(&sym_lock);
-    struct sym_entry *e = lookup(pc, exact);
+    struct sym_entry *e = lookup(pc, exact, 0);
     if (e)
         *out = e->f[0];                    /* the innermost function: the line is in it */
     else
         *out = (struct lc_frame){ .pc = pc, .func = "??" };
     lc_unlock(&sym_lock);
     errno = saved;
+}
+
+/* The main executable's load segments (the first object the loader reports), found once. */
+static struct { uintptr_t lo, hi; } main_seg[8];
+static int main_nseg = -1;
+
+static int main_seg_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    (void)arg;
+    main_nseg = 0;
+    for (int i = 0; i < info->dlpi_phnum && main_nseg < 8; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_LOAD) {
+            main_seg[main_nseg].lo = info->dlpi_addr + ph->p_vaddr;
+            main_seg[main_nseg].hi = main_seg[main_nseg].lo + ph->p_memsz;
+            main_nseg++;
+        }
+    }
+    return 1;
+}
+
+int symbolize_library_symbol(uintptr_t pc, struct lc_frame *out)
+{
+    int saved = errno, lib = 0;
+    lc_lock(&sym_lock);
+    if (main_nseg < 0)
+        dl_iterate_phdr(main_seg_cb, NULL);
+    /* another process (attach) is symbolized as it is: not its memory that a report costs */
+    int other = other_pid != 0 || main_nseg <= 0;
+    for (int i = 0; i < main_nseg && !other; i++)
+        other = pc - 1 - main_seg[i].lo < main_seg[i].hi - main_seg[i].lo;
+    for (int m = 0; m < ngo && !other; m++)
+        other = pc >= go_mods[m].p->lo && pc <= go_mods[m].p->hi;   /* gc-built: its own table */
+    struct sym_entry *e = other ? NULL : lookup(pc, 0, 1);
+    if (e) {
+        *out = e->f[0];
+        lib = 1;
+    }
+    lc_unlock(&sym_lock);
+    errno = saved;
+    return lib;
 }
 
 /* ---- the shim's own code ------------------------------------------------------------------------------ */

@@ -22,6 +22,11 @@ void symbolize(uintptr_t pc, int exact, struct lc_frame *out);
  * file:line, out[n-1] the function the code physically belongs to with the line of the inlined call in it.
  * Returns n (1..max; always at least one frame). */
 int symbolize_inline(uintptr_t pc, int exact, struct lc_frame *out, int max);
+/* For a return address pc in a shared library of this process (not the main executable, nor a gc-built Go
+ * module): its function's name from the library's symbol table alone, and its module, in out; returns 1. Reads
+ * no DWARF: what a report does not show (a library's start-up and thread plumbing) never costs its debug
+ * information. Returns 0 for any other pc. */
+int symbolize_library_symbol(uintptr_t pc, struct lc_frame *out);
 /* Whether pc lies in the shim library itself (libleakcheck.so). Always 0 when the shim's code is linked into
  * the main executable (unit tests), where no frame can be told apart that way. */
 int symbolize_is_shim(uintptr_t pc);

@@ -123,6 +123,23 @@ START_TEST(libc_function_has_its_symbol)
 }
 END_TEST
 
+/* A library's frame by its symbol table alone (no file:line: no DWARF read); the executable's: not so. */
+START_TEST(library_symbol_without_dwarf)
+{
+    struct lc_frame f;
+    void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+    ck_assert_ptr_nonnull(libc);
+    void *fn = dlsym(libc, "getpid");
+    ck_assert_ptr_nonnull(fn);
+    ck_assert_int_eq(symbolize_library_symbol((uintptr_t)fn + 1, &f), 1);    /* a return address in it */
+    ck_assert_msg(strstr(f.func, "getpid") != NULL, "func %s", f.func);
+    ck_assert_ptr_null(f.file);
+    ck_assert_msg(strstr(f.module, "libc.so") != NULL, "module %s", f.module);
+    ck_assert_int_eq(symbolize_library_symbol(lc_known_caller(), &f), 0);
+    dlclose(libc);
+}
+END_TEST
+
 START_TEST(reset_then_again)
 {
     struct lc_frame f;
@@ -197,6 +214,7 @@ int main(void)
     tcase_add_test(tc, inlined_calls_are_expanded);
     tcase_add_test(tc, unknown_address);
     tcase_add_test(tc, libc_function_has_its_symbol);
+    tcase_add_test(tc, library_symbol_without_dwarf);
     tcase_add_test(tc, reset_then_again);
     tcase_add_test(tc, shim_is_not_the_executable);
     tcase_add_test(tc, go_symbols_demangled);
