@@ -31,7 +31,7 @@ TIMEOUT=${BENCH_TIMEOUT:-60}
 PEERS=${BENCH_PEERS:-0}
 REAL=${BENCH_REAL:-1}
 REAL_ROUNDS=${BENCH_REAL_ROUNDS:-3}
-SHIM_ENV=(env LD_PRELOAD="$LIB" LEAKCHECK_OPTIONS=verbosity=0)
+SHIM_ENV=(env LD_PRELOAD="$LIB")   # + LEAKCHECK_OPTIONS=log_path=$OUT/NAME.report per row (a clean run writes none)
 RUNWAIT=$OUT/runwait
 FLOOR=$OUT/libfloor.so
 REPORT_MS=500     # scale: the exit report's target for N tasks
@@ -204,6 +204,12 @@ run_one() {
         elif [ $rc -ne "${EXPECT_RC:-0}" ]; then why="exit status $rc (expected ${EXPECT_RC:-0})"
         else why="no '$metric' line on stdout"
         fi
+        local rep
+        rep=$(ls -t "$OUT/$name.report".* 2>/dev/null | head -n 1)
+        if [ "$mode" = shim ] && [ -n "$rep" ]; then     # kept: the next round's run removes the reports
+            cp "$rep" "$OUT/$name.failed.report"
+            why="$why; report (kept as $OUT/$name.failed.report): $(head -c 400 "$rep" | tr '\n' ' ')"
+        fi
         fail "$name ($mode): $why; stderr: $(tail -n 8 "$se" | head -c 800)"
         VAL=""
         case $mode in plain|shim) status=1 ;; esac
@@ -263,7 +269,7 @@ fi
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 echo "leakcheck overhead, $(date '+%Y-%m-%d %H:%M'), $(nproc) cores, $cpu"
-echo "shim: $LIB (LEAKCHECK_OPTIONS=verbosity=0); medians of $ROUNDS plain/shim pairs ($MEM_ROUNDS for memory)"
+echo "shim: $LIB (LEAKCHECK_OPTIONS=log_path=build/bench/NAME.report: a clean run writes none); medians of $ROUNDS plain/shim pairs ($MEM_ROUNDS for memory)"
 echo "floor: under an empty interposer of the same functions (bench/floor.c); medians of interleaved"
 echo "plain/floor/shim runs"
 echo "units: ns per op unless the name says otherwise; ratio = shim / plain; '!' = over target;"
@@ -289,7 +295,7 @@ for spec in "${BENCHES[@]}"; do
     fi
     build "$name" || { row "$label" - - - - "" "$tgt" - "no build" ""; echo; continue; }
     read -r -a argv <<<"${args:-}"
-    n=$ROUNDS shim_env=("${SHIM_ENV[@]}") shim_rc=0
+    n=$ROUNDS shim_env=("${SHIM_ENV[@]}" LEAKCHECK_OPTIONS="log_path=$OUT/$name.report") shim_rc=0
     if [ "$metric" = bytes_per_task ]; then
         # leak mode: the shim writes its exit report to a file and exits 66
         n=$MEM_ROUNDS shim_rc=66

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #define SEMTAB_SIZE 251       /* semTabSize: the runtime's semaphore table has this many roots */
 #define MAX_GOROUTINES (1u << 22)
@@ -263,35 +266,56 @@ static enum gc_state state_of(const struct gc_bin *b, uint32_t st)
 }
 
 /* Fields of an object read whole, fresh: sudogs are recycled and channels change under the walk. */
-static int read_obj(struct gc_reader *r, uint64_t addr, int first, int last, uint8_t *buf, size_t len)
+static size_t obj_extent(const struct gc_bin *b, int first, int last)
 {
     size_t n = 0;
     for (int f = first; f <= last; f++)
-        if (r->bin->off[f] >= 0 && (size_t)r->bin->off[f] + r->bin->width[f] > n)
-            n = (size_t)r->bin->off[f] + r->bin->width[f];
+        if (b->off[f] >= 0 && (size_t)b->off[f] + b->width[f] > n)
+            n = (size_t)b->off[f] + b->width[f];
+    return n;
+}
+
+static int read_obj(struct gc_reader *r, uint64_t addr, int first, int last, uint8_t *buf, size_t len)
+{
+    size_t n = obj_extent(r->bin, first, last);
+    if (n <= len && addr && addr == r->pre_addr && r->pre && n <= r->pre_len) {
+        memcpy(buf, r->pre, n);           /* read ahead with its goroutine's record */
+        return (int)n;
+    }
     return n <= len && gc_read_fresh(r->mem, addr, buf, n) == 0 ? (int)n : -1;
 }
 
-static void waited_chan(struct gc_reader *r, uint64_t sudog, struct gc_goroutine *o)
+/* Returns whether the goroutine had sudogs at all: a select on nil channels only parks with none (selectgo
+ * leaves nil cases out), while sudogs without a channel are those of a select that was woken meanwhile and gave
+ * them back (channel fields cleared). */
+static int waited_chan(struct gc_reader *r, uint64_t sudog, struct gc_goroutine *o)
 {
     uint8_t sg[256], hc[256];
-    int ns, nh;
+    int ns, nh, listed = sudog != 0;
     /* a select waits with one sudog per case, chained by waitlink: the first with a channel */
     for (int k = 0; sudog && k < 64; k++, sudog = gf(r, sg, (size_t)ns, GF_sudog_waitlink)) {
         if ((ns = read_obj(r, sudog, GF_sudog_g, GF_sudog_c, sg, sizeof sg)) < 0)
-            return;
+            return listed;
         uint64_t c = gf(r, sg, (size_t)ns, GF_sudog_c);
         if (!c)
             continue;
-        if ((nh = read_obj(r, c, GF_hchan_qcount, GF_hchan_closed, hc, sizeof hc)) < 0)
-            return;
+        if (c == r->hc_addr && r->hc_len > 0 && (size_t)r->hc_len <= sizeof hc) {
+            nh = r->hc_len;
+            memcpy(hc, r->hc, (size_t)nh);
+        } else if ((nh = read_obj(r, c, GF_hchan_qcount, GF_hchan_closed, hc, sizeof hc)) < 0) {
+            return listed;
+        } else if ((size_t)nh <= sizeof r->hc) {
+            r->hc_addr = c, r->hc_len = nh;
+            memcpy(r->hc, hc, (size_t)nh);
+        }
         o->obj_kind = GO_CHAN;
         o->obj = c;
         o->chan_cap = (uint32_t)gf(r, hc, (size_t)nh, GF_hchan_dataqsiz);
         o->chan_elemsize = (uint32_t)gf(r, hc, (size_t)nh, GF_hchan_elemsize);
         o->chan_closed = gf(r, hc, (size_t)nh, GF_hchan_closed) != 0;
-        return;
+        return listed;
     }
+    return listed;
 }
 
 static void sync_object(struct gc_reader *r, uint64_t sema, unsigned sync, struct gc_goroutine *o)
@@ -380,8 +404,7 @@ static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t 
     o->waitsince = (int64_t)gf(r, g, glen, GF_g_waitsince);
     switch (o->wclass) {
     case GW_CHAN_RECV: case GW_CHAN_SEND: case GW_SELECT:
-        waited_chan(r, gf(r, g, glen, GF_g_waiting), o);
-        if (o->wclass == GW_SELECT && !o->obj)
+        if (!waited_chan(r, gf(r, g, glen, GF_g_waiting), o) && o->wclass == GW_SELECT)
             o->obj_kind = GO_CHAN, o->chan_nil = 1;   /* a select whose every channel is nil */
         break;
     case GW_RECV_NIL: case GW_SEND_NIL:
@@ -393,6 +416,42 @@ static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t 
     default:
         break;
     }
+}
+
+static uint64_t fresh(struct gc_reader *r, uint64_t addr, int f)
+{
+    const struct gc_bin *b = r->bin;
+    uint8_t v[8] = { 0 };
+    uint64_t x = 0;
+    if (b->off[f] < 0 || b->width[f] < 1 || b->width[f] > 8 ||
+        gc_read_fresh(r->mem, addr + (uint64_t)b->off[f], v, (size_t)b->width[f]) != 0)
+        return ~0ull;
+    memcpy(&x, v, (size_t)b->width[f]);
+    return x;
+}
+
+int gc_nil_wait_confirmed(struct gc_reader *r, const struct gc_goroutine *o)
+{
+    const struct gc_bin *b = r->bin;
+    for (int round = 0; round < 3; round++) {
+        if (round) {
+            struct timespec ts = { 0, 200000 };
+            syscall(SYS_nanosleep, &ts, NULL);
+        }
+        /* the list, the status, the reason, the list again: a select woken between two of these reads
+         * shows a status other than waiting or a list of sudogs in one of them (it fills its list before it
+         * parks, and empties it only once running) */
+        uint64_t w1 = fresh(r, o->g, GF_g_waiting), st = fresh(r, o->g, GF_g_status);
+        uint64_t why = fresh(r, o->g, GF_g_waitreason), w2 = fresh(r, o->g, GF_g_waiting);
+        if (st == ~0ull || state_of(b, (uint32_t)st) != GS_WAITING || fresh(r, o->g, GF_g_goid) != o->goid ||
+            why >= GC_NWAIT || gc_wait_class(r->wait[why]) != o->wclass)
+            return 0;
+        if (o->wclass == GW_SELECT && (w1 || w2))
+            return 0;
+        if (r->mem->steady)
+            return 1;                     /* a stopped process: one reading is of one instant */
+    }
+    return 1;
 }
 
 int gc_threads(struct gc_reader *r, void (*fn)(pid_t tid, uint64_t curg, void *arg), void *arg)
@@ -430,17 +489,39 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
     if (!sema.g || !sema.addr)
         sema.cap = 0;
     sema_collect(r, &sema, 2 * n + 64);
-    /* the g records, many per system call */
-    enum { BATCH = 1024 };
+    /* the g records, many per system call, then the top of each one's stack the same way (most stacks are
+     * unwound from that alone) */
+    enum { BATCH = 1024, TOP = 1024 };
     size_t glen = g_extent(b);
     size_t batch = n < BATCH ? (size_t)n : BATCH;
-    uint8_t *gbuf = glen ? malloc((batch ? batch : 1) * glen) : NULL, ok[BATCH];
+    uint8_t *gbuf = glen ? malloc((batch ? batch : 1) * glen) : NULL, ok[BATCH], sok[BATCH];
+    uint8_t *sbuf = malloc((batch ? batch : 1) * TOP), gok[BATCH];
+    size_t sglen = obj_extent(b, GF_sudog_g, GF_sudog_c);
+    uint8_t *sgbuf = sglen ? malloc((batch ? batch : 1) * sglen) : NULL;
+    uint64_t top[BATCH], sgs[BATCH];
     struct gc_goroutine *o = malloc(sizeof *o);
     int count = 0;
     for (uint64_t i = 0; o && gbuf && i < n; i += batch) {
         size_t k = n - i < batch ? (size_t)(n - i) : batch;
+        if (r->stop && *r->stop) {
+            count = -1;                   /* wanted elsewhere: the rest is not read */
+            break;
+        }
         memset(ok, 0, k);
+        memset(sok, 0, k);
+        memset(gok, 0, k);
+        r->hc_addr = 0;
         gc_read_many(r->mem, gs + i, k, glen, gbuf, ok);
+        for (size_t j = 0; j < k; j++) {
+            const uint8_t *g = gbuf + j * glen;
+            uint64_t sp = ok[j] ? gf(r, g, glen, GF_g_sched_sp) : 0, hi = ok[j] ? gf(r, g, glen, GF_g_stack_hi) : 0;
+            top[j] = sp && hi >= TOP && sp < hi ? ((sp < hi - TOP ? sp : hi - TOP) & ~7ull) : 0;
+            sgs[j] = ok[j] ? gf(r, g, glen, GF_g_waiting) : 0;
+        }
+        if (sbuf)
+            gc_read_many(r->mem, top, k, TOP, sbuf, sok);
+        if (sgbuf)
+            gc_read_many(r->mem, sgs, k, sglen, sgbuf, gok);
         for (size_t j = 0; j < k; j++) {
             const uint8_t *g = gbuf + j * glen;
             if (!ok[j] || !gs[i + j])
@@ -448,12 +529,19 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
             uint32_t st = (uint32_t)gf(r, g, glen, GF_g_status) & ~b->st_scan;
             if (st == b->st_dead || st == 0)
                 continue;
+            gc_mem_window(r->mem, top[j], sok[j] ? sbuf + j * TOP : NULL, TOP);
+            r->pre_addr = sgs[j], r->pre = gok[j] ? sgbuf + j * sglen : NULL, r->pre_len = sglen;
             read_one(r, gs[i + j], g, glen, &sema, o);
+            gc_mem_window(r->mem, 0, NULL, 0);
+            r->pre = NULL, r->pre_addr = 0;
             fn(o, arg);
             count++;
         }
     }
+    r->hc_addr = 0;
     free(o);
+    free(sgbuf);
+    free(sbuf);
     free(gbuf);
     free(sema.g);
     free(sema.addr);

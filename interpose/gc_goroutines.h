@@ -53,6 +53,14 @@ struct gc_reader {
     gc_regs_fn regs;
     void *regs_arg;
     uint64_t on_system_stack;     /* a running goroutine whose g.sched is valid (it is in a fatal exit) */
+    const volatile uint32_t *stop;   /* a walk gives up (returns -1) once this is non-zero (NULL: never) */
+    /* within one batch of a walk: objects read with the batch's g records, in a few system calls */
+    uint64_t pre_addr;            /* the goroutine's first sudog, read ahead */
+    const uint8_t *pre;
+    size_t pre_len;
+    uint64_t hc_addr;             /* the channel read last in this batch (goroutines of a group share one) */
+    int hc_len;
+    uint8_t hc[256];
     struct gc_pc_info *pcs;       /* GC_PC_CACHE entries, allocated on first use */
 };
 
@@ -65,6 +73,10 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
 /* Call fn for every thread (M) of the runtime: its kernel tid and the goroutine it runs (0 when none, or when
  * that goroutine is not running Go code). Returns how many, -1 when the list cannot be read. */
 int gc_threads(struct gc_reader *r, void (*fn)(pid_t tid, uint64_t curg, void *arg), void *arg);
+/* Whether o, read by a walk as waiting on nil channels only (chan_nil), still does, read afresh three times
+ * 0.2 ms apart: a walk's copies of a g and of its sudogs are not of one instant, and a select woken meanwhile
+ * has given its sudogs back with their channels cleared. 0 when it is not so, or cannot be told. */
+int gc_nil_wait_confirmed(struct gc_reader *r, const struct gc_goroutine *o);
 /* Unwind from pc/sp into out (frame 0 = pc); returns how many frames. */
 int gc_unwind(struct gc_reader *r, uint64_t pc, uint64_t sp, uintptr_t *out, int max);
 /* Whether a function (Go name) or file belongs to the Go distribution's own packages. */

@@ -56,10 +56,21 @@ static int read_raw(struct gc_mem *m, uint64_t addr, void *buf, size_t n)
     return pread(m->fd, buf, n, (off_t)addr) == (ssize_t)n ? 0 : -1;
 }
 
+void gc_mem_window(struct gc_mem *m, uint64_t addr, const void *buf, size_t len)
+{
+    m->win_addr = addr;
+    m->win_len = buf ? len : 0;
+    m->win = buf;
+}
+
 /* Reads within one page go through the page cache (one system call per page and walk). */
 int gc_read(struct gc_mem *m, uint64_t addr, void *buf, size_t n)
 {
     uint64_t pg = addr & ~4095ull;
+    if (m->win_len && addr >= m->win_addr && addr - m->win_addr <= m->win_len && n <= m->win_len - (addr - m->win_addr)) {
+        memcpy(buf, m->win + (addr - m->win_addr), n);
+        return 0;
+    }
     if (n == 0 || n > 4096 || ((addr + n - 1) & ~4095ull) != pg || addr < 4096)
         return read_raw(m, addr, buf, n);
     if (!m->page) {

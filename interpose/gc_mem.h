@@ -15,12 +15,18 @@ struct gc_mem {
     int steady;               /* the process is stopped (attach): every read may come from the page cache */
     uint64_t tag[GC_MEM_PAGES];           /* page address + 1, 0 = empty */
     uint8_t (*page)[4096];                /* GC_MEM_PAGES pages, allocated on first use */
+    uint64_t win_addr;                    /* a range read ahead by the caller (gc_mem_window), or none */
+    size_t win_len;
+    const uint8_t *win;
 };
 
 void gc_mem_init(struct gc_mem *m, pid_t pid);
 void gc_mem_close(struct gc_mem *m);
 /* Forget the cached pages: the next reads see the memory as it is now. */
 void gc_mem_flush(struct gc_mem *m);
+/* Reads inside [addr, addr + len) come from buf (the caller read it with others in one system call: the top of
+ * a goroutine's stack) until the next call; len 0: none. */
+void gc_mem_window(struct gc_mem *m, uint64_t addr, const void *buf, size_t len);
 /* Copy n bytes at addr into buf; returns 0, or -1 when any of it cannot be read. */
 int gc_read(struct gc_mem *m, uint64_t addr, void *buf, size_t n);
 /* The same, around the page cache: for objects that change from one moment to the next (a sudog, a channel). */

@@ -196,12 +196,16 @@ static void sample_end(void)
 int gc_sync(uint64_t exiting_g, int sample)
 {
     lc_lock(&walk_lock);
+    /* the slow tick's walk (no sample, not exiting) gives way to a report asked for meanwhile: exit waits for
+     * no reading of 100,000 goroutines it then repeats */
+    reader->stop = !sample && !exiting_g ? &gc_ctl.pending : NULL;
     drain_events();
     reader->on_system_stack = gc_ctl.exit_fatal ? gc_ctl.exit_g : 0;
     int sampled = sample && sample_begin();
     int n = gc_tasks_sync(&tasks, exiting_g);
     if (sampled)
         sample_end();
+    reader->stop = NULL;
     lc_unlock(&walk_lock);
     return n;
 }

@@ -172,9 +172,10 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
                 t->since_ns = one_walk_since(o, c->now);
                 task_set_flag(t, LC_TF_AGE_UNKNOWN, t->since_ns == 0);
             }
-        } else if (o->chan_nil && !(t->flags & LC_TF_NILCHAN)) {
-            /* a nil channel blocks forever: said once it is seen twice in the same wait (a select caught
-             * between enqueueing on its channels and parking must not be taken for one on nil channels) */
+        } else if (o->chan_nil && !(t->flags & LC_TF_NILCHAN) && gc_nil_wait_confirmed(gt->reader, o)) {
+            /* a nil channel blocks forever: said once it is seen twice in the same wait and then again, read
+             * afresh (a select caught between enqueueing on its channels and parking, or just woken, must not
+             * be taken for one on nil channels) */
             task_set_flag(t, LC_TF_NILCHAN, 1);
             finding_add(LC_F_NIL_CHAN, NULL, site, t->id, 0, 0,
                         o->wclass == GW_RECV_NIL ? "receive" : o->wclass == GW_SEND_NIL ? "send" : "select");

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <uthash.h>
 
 /* Rule kinds besides the finding kinds. */
 enum { K_LEAK = LC_F__COUNT, K_LEAK_TOP, K_LEAK_CREATED_BY, K_MISUSE, K__COUNT };
@@ -126,8 +127,31 @@ void suppress_load(void)
     errno = saved;
 }
 
+/* A task's answer by what it is matched on (its stacks, start routine, whether finished): the tasks of one
+ * group ask the same question, 100,000 goroutines of one go statement included. Kept for one report. */
+struct memo {
+    struct memo_key {
+        stack_id site, anc[LC_CHAIN];
+        uint32_t finished;
+        const void *start_fn;
+    } key;
+    struct lc_supp_rule *rule;        /* what matched, or NULL */
+    UT_hash_handle hh;
+};
+static struct memo *memos;
+
+static void memo_clear(void)
+{
+    struct memo *m, *tmp;
+    HASH_ITER(hh, memos, m, tmp) {
+        HASH_DEL(memos, m);
+        free(m);
+    }
+}
+
 void suppress_begin(void)
 {
+    memo_clear();
     rules_clear(&opts);
     rules_add_list(&opts, K_LEAK_TOP, lc_opt.ignore_top);
     rules_add_list(&opts, K_LEAK, lc_opt.ignore_any);
@@ -175,22 +199,44 @@ static void subject_task(const struct lc_task *t)
 }
 
 /* A matching rule of the options', else of the file's, else of the defaults'. */
-static int matched(const struct lc_rule_frames *by_kind)
+static struct lc_supp_rule *matched(const struct lc_rule_frames *by_kind)
 {
-    return rules_match(&opts, by_kind) || rules_match(&file, by_kind) || rules_match(&defs, by_kind);
+    struct lc_supp_rule *r = rules_match(&opts, by_kind);
+    if (!r)
+        r = rules_match(&file, by_kind);
+    return r ? r : rules_match(&defs, by_kind);
 }
 
 int suppress_task(const struct lc_task *t)
 {
     if (!opts.nrules && !file.nrules && !defs.nrules)
         return 0;
+    struct memo_key k;
+    struct memo *m;
+    memset(&k, 0, sizeof k);
+    k.site = t->site;
+    memcpy(k.anc, t->anc_stack, sizeof k.anc);
+    k.finished = t->state == LC_FINISHED;
+    k.start_fn = t->start_fn;
+    HASH_FIND(hh, memos, &k, sizeof k, m);
+    if (m) {
+        if (m->rule)
+            m->rule->hits++;              /* as counted when it was matched */
+        return m->rule != NULL;
+    }
     subject_task(t);
     struct lc_rule_frames by_kind[K__COUNT] = {
         [K_LEAK] = { subj.any, subj.nany },
         [K_LEAK_TOP] = { &subj.top, subj.has_top },
         [K_LEAK_CREATED_BY] = { subj.by, subj.nby },
     };
-    return matched(by_kind);
+    struct lc_supp_rule *r = matched(by_kind);
+    if ((m = calloc(1, sizeof *m)) != NULL) {
+        m->key = k;
+        m->rule = r;
+        HASH_ADD(hh, memos, key, sizeof m->key, m);
+    }
+    return r != NULL;
 }
 
 int suppress_finding(const struct lc_finding *f)

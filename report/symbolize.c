@@ -497,11 +497,19 @@ void symbolize_set_process(pid_t pid)
     lc_unlock(&sym_lock);
 }
 
+static unsigned generation;
+
+unsigned symbolize_generation(void)
+{
+    return __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+}
+
 void symbolize_reset(void)
 {
     struct sym_entry *e, *et;
     struct str_entry *s, *st;
     lc_lock(&sym_lock);
+    __atomic_add_fetch(&generation, 1, __ATOMIC_ACQ_REL);
     HASH_ITER(hh, cache, e, et) {
         HASH_DEL(cache, e);
         free(e);

@@ -43,4 +43,6 @@ const char *sym_intern(const char *s);
 void symbolize_set_process(pid_t pid);
 /* Forget cached modules (after dlopen/dlclose) and free the cache. */
 void symbolize_reset(void);
+/* How many resets so far: what was learnt of an earlier generation's strings is gone. */
+unsigned symbolize_generation(void);
 #endif

@@ -5,6 +5,7 @@
 #include "rules.h"
 #include "suppress.h"
 #include "../runtime/deadlock.h"
+#include "../runtime/lock.h"
 #include "../runtime/options.h"
 
 #include <fnmatch.h>
@@ -49,7 +50,34 @@ static int in_libgo(const char *module)
     return module && fnmatch("*libgo.so*", module, 0) == 0;
 }
 
+static int runtime_internal_uncached(const struct lc_task *t);
+
+/* The answer by what it depends on (start routine, stack, kind): the same for every task of a group. */
+#define RT_MEMO 1024
+static struct { const void *start_fn; stack_id site; uint8_t kind, used, answer; unsigned gen; } rt_memo[RT_MEMO];
+static lc_lock_t rt_memo_lock = LC_LOCK_INIT;
+
 int verdict_runtime_internal(const struct lc_task *t)
+{
+    unsigned gen = symbolize_generation();
+    size_t i = (((uintptr_t)t->start_fn >> 4) ^ t->site * 2654435761u ^ t->kind) % RT_MEMO;
+    lc_lock(&rt_memo_lock);
+    if (rt_memo[i].used && rt_memo[i].start_fn == t->start_fn && rt_memo[i].site == t->site &&
+        rt_memo[i].kind == (uint8_t)t->kind && rt_memo[i].gen == gen) {
+        int a = rt_memo[i].answer;
+        lc_unlock(&rt_memo_lock);
+        return a;
+    }
+    lc_unlock(&rt_memo_lock);
+    int a = runtime_internal_uncached(t);
+    lc_lock(&rt_memo_lock);
+    rt_memo[i].start_fn = t->start_fn, rt_memo[i].site = t->site, rt_memo[i].kind = (uint8_t)t->kind;
+    rt_memo[i].used = 1, rt_memo[i].answer = (uint8_t)a, rt_memo[i].gen = gen;
+    lc_unlock(&rt_memo_lock);
+    return a;
+}
+
+static int runtime_internal_uncached(const struct lc_task *t)
 {
     struct lc_frame f[LC_FRAMES_MAX];
     if (t->start_fn) {
@@ -116,7 +144,8 @@ uint64_t verdict_age_ns(const struct lc_task *t, uint64_t now_ns)
 
 struct gkey {
     uint64_t what_hash;
-    stack_id site, created;
+    stack_id site;
+    uint64_t created;             /* what the report prints of the creator (origin_key) */
     uint8_t kind, state;
     uint8_t pad[6];
 };
@@ -205,6 +234,19 @@ static void canon_free(struct canon **by_id, struct canon **by_hash)
 
 static struct canon *canon_ids, *canon_hashes;
 
+/* The creator as the report reads: its "created by" line, and below verbosity 2 nothing more (the go
+ * statement's callers are known for some goroutines only, when the runtime's record of them was kept). */
+static uint64_t origin_key(stack_id id)
+{
+    struct lc_frame f;
+    if (!id)
+        return 0;
+    if (lc_opt.verbosity >= 2 || !frames_origin(id, &f))
+        return canon_of(&canon_ids, &canon_hashes, id);
+    return ((str_hash(f.func) ^ (str_hash(f.file) << 1) ^ (uint64_t)f.line ^ (f.line ? 0 : f.pc))
+            * 1099511628211ull) | 1ull << 63;
+}
+
 /* Put t in its group; returns the group's index, or -1. */
 static long add_to_group(struct lc_judgement *j, struct gent **index, const struct lc_task *t, uint64_t now)
 {
@@ -213,7 +255,7 @@ static long add_to_group(struct lc_judgement *j, struct gent **index, const stru
     memset(&k, 0, sizeof k);
     k.what_hash = str_hash(t->what);
     k.site = canon_of(&canon_ids, &canon_hashes, t->site);
-    k.created = canon_of(&canon_ids, &canon_hashes, t->anc_stack[0]);
+    k.created = origin_key(t->anc_stack[0]);
     k.kind = t->kind;
     k.state = t->state;
     uint64_t age = verdict_age_ns(t, now);
