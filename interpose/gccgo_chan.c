@@ -15,12 +15,13 @@ static uint32_t chan_cap(const void *c) { return (uint32_t)GO_FIELD(c, GO_HCHAN_
 static int chan_closed(const void *c) { return GO_FIELD(c, GO_HCHAN_CLOSED, uint32_t) != 0; }
 static uint32_t chan_elemsize(const void *c) { return GO_FIELD(c, GO_HCHAN_ELEMSIZE, uint16_t); }
 
-__attribute__((noinline)) static void chan_made(void *c)
+__attribute__((noinline)) static void chan_made(void *c, uintptr_t ra)
 {
     if (!c || !GO_ACTIVE())
         return;
     LC_ENTER();
-    struct lc_actor a = GO_ACTOR;
+    go_site_ra = ra;
+    struct lc_actor a = { go_cur_id(), go_stack_at_site };
     lc_chan_make(&a, (uint64_t)(uintptr_t)c, chan_elemsize(c), chan_cap(c));
     LC_LEAVE();
 }
@@ -29,7 +30,7 @@ __attribute__((noinline)) static void chan_made(void *c)
 GO_WRAPPER(void *, go_makechan, "runtime.makechan", (const void *type, intptr_t size))
 {
     void *c = GO_NEXT(go_makechan)(type, size);
-    chan_made(c);
+    chan_made(c, LC_RA());
     return c;
 }
 
@@ -130,12 +131,13 @@ GO_WRAPPER(struct go_nbrecv, go_selectnbrecv, "runtime.selectnbrecv", (void *ele
     return r;
 }
 
-__attribute__((noinline)) static void close_begin(void *c)
+__attribute__((noinline)) static void close_begin(void *c, uintptr_t ra)
 {
     if (!GO_ACTIVE())
         return;
     LC_ENTER();
-    struct lc_actor a = GO_ACTOR;
+    go_site_ra = ra;
+    struct lc_actor a = { go_cur_id(), go_stack_at_site };
     if (c)
         lc_chan_close(&a, (uint64_t)(uintptr_t)c, chan_elemsize(c), chan_cap(c), chan_closed(c));
     else
@@ -146,7 +148,7 @@ __attribute__((noinline)) static void close_begin(void *c)
 /* Recorded before the real close, which panics on a closed or nil channel. */
 GO_WRAPPER(void, go_closechan, "runtime.closechan", (void *c))
 {
-    close_begin(c);
+    close_begin(c, LC_RA());
     GO_NEXT(go_closechan)(c);
 }
 

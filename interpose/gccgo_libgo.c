@@ -250,3 +250,34 @@ __attribute__((noinline)) stack_id go_stack(void)
 {
     return (stack_id)go_offstack(go_stack_here, NULL);
 }
+
+/* Stacks of calls made from a site in the program, by the site (a seqlock each: odd while written). */
+#define SITE_MEMO 1024
+static struct site_memo { uint32_t seq; stack_id id; uintptr_t ra; } site_memo[SITE_MEMO];
+LC_TLS uintptr_t go_site_ra;
+
+stack_id go_stack_at_site(void)
+{
+    uintptr_t ra = go_site_ra;
+    struct site_memo *m = &site_memo[(ra >> 2) * 2654435761u % SITE_MEMO];
+    uint32_t s1 = __atomic_load_n(&m->seq, __ATOMIC_ACQUIRE);
+    if (ra && !(s1 & 1)) {
+        uintptr_t r = __atomic_load_n(&m->ra, __ATOMIC_RELAXED);
+        stack_id id = __atomic_load_n(&m->id, __ATOMIC_RELAXED);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (r == ra && id && __atomic_load_n(&m->seq, __ATOMIC_RELAXED) == s1)
+            return id;
+    }
+    stack_id id = go_stack();
+    /* a call in the program's own code: the stack's first frame is ra's (trim_intern), so a report's origin
+     * frame is the same for every later call from there */
+    if (ra && id && !in_self(ra) && !go_in_libgo(ra)) {
+        uint32_t s = __atomic_load_n(&m->seq, __ATOMIC_RELAXED);
+        if (!(s & 1) && __atomic_compare_exchange_n(&m->seq, &s, s + 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+            __atomic_store_n(&m->ra, ra, __ATOMIC_RELAXED);
+            __atomic_store_n(&m->id, id, __ATOMIC_RELAXED);
+            __atomic_store_n(&m->seq, s + 2, __ATOMIC_RELEASE);
+        }
+    }
+    return id;
+}

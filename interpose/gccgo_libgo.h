@@ -76,6 +76,11 @@ static inline long go_offstack(long (*fn)(void *), void *arg)
 /* Capture the current stack, drop the shim's and the Go runtime's innermost frames so that the top frame is
  * the program's own call, and intern it. Keeps errno. */
 stack_id go_stack(void);
+/* go_stack for a call of a wrapper from go_site_ra (its return address, set by the wrapper just before): the
+ * first stack seen from a site in the program stands for every later call from there (channel make and close:
+ * a report shows where, the origin frame, which is the site's). */
+extern LC_TLS uintptr_t go_site_ra;
+stack_id go_stack_at_site(void);
 
 /* The real function behind a wrapper, resolved out of line so that the wrapper itself calls no ordinary C. */
 void *go_resolve(const char *sym);

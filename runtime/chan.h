@@ -37,6 +37,9 @@ struct lc_chan {
     UT_hash_handle hh;
 };
 
+/* A channel made (a record of the same key is replaced: the address was reused). Returns an fd channel's record,
+ * which the caller may change under chan_table_lock; NULL for a Go channel (kept packed in a bounded table:
+ * chan_get reads it) or when out of memory. */
 struct lc_chan *chan_new(enum lc_chan_kind kind, uint64_t key, uint32_t elemsize, uint32_t cap, stack_id made,
                          uint64_t made_by);
 /* Returns a copy in *out (1 when found), so callers never hold a pointer into the table without the lock. */

@@ -212,6 +212,34 @@ START_TEST(chan_close_twice)
 }
 END_TEST
 
+/* Go channels made at any rate: the table keeps the newest, a bounded number, and a kept one reads back whole. */
+START_TEST(chan_go_table_is_bounded)
+{
+    chan_table_reset();
+    const uint64_t n = 200000;
+    for (uint64_t i = 1; i <= n; i++)
+        chan_new(LC_CH_GO, 0xc000000000ull + 96 * i, 8, (uint32_t)(i & 3), (stack_id)i, i);
+    ck_assert_uint_le(chan_count(), 1u << 15);
+    ck_assert_uint_ge(chan_count(), (1u << 15) * 3 / 4);
+    struct lc_chan c;
+    ck_assert_int_eq(chan_get(0xc000000000ull + 96 * n, &c), 1);   /* the newest is there */
+    ck_assert_uint_eq(c.made, (stack_id)n);
+    ck_assert_uint_eq(c.made_by, n);
+    ck_assert_uint_eq(c.cap, n & 3);
+    ck_assert_int_eq(c.kind, LC_CH_GO);
+    ck_assert_int_eq(c.fds[0], -1);
+    ck_assert_int_eq(chan_get(0xc000000000ull + 96, &c), 0);       /* the first is long gone */
+    ck_assert_int_eq(chan_mark_closed(0xc000000000ull + 96 * n, 7, 9, NULL), 0);
+    ck_assert_int_eq(chan_mark_closed(0xc000000000ull + 96 * n, 8, 10, &c), 1);
+    ck_assert_uint_eq(c.closed, 7);
+    ck_assert_uint_eq(c.closed_by, 9);
+    chan_remove(0xc000000000ull + 96 * n);
+    ck_assert_int_eq(chan_get(0xc000000000ull + 96 * n, NULL), 0);
+    chan_table_reset();
+    ck_assert_uint_eq(chan_count(), 0);
+}
+END_TEST
+
 START_TEST(snapshot_copies)
 {
     clear_tasks();
@@ -376,6 +404,7 @@ int main(void)
     tcase_add_test(tc, depot_concurrent);
     tcase_add_test(tc, findings_dedup_and_names);
     tcase_add_test(tc, chan_close_twice);
+    tcase_add_test(tc, chan_go_table_is_bounded);
     tcase_add_test(tc, snapshot_copies);
     tcase_add_test(tc, alloc_reuses_and_zeroes);
     tcase_add_test(tc, task_record_is_small);
