@@ -231,6 +231,11 @@ size_t chan_count(void)
     return HASH_COUNT(chans) + go.n;
 }
 
+size_t chan_fd_count(void)
+{
+    return HASH_COUNT(chans);
+}
+
 void chan_table_reset(void)
 {
     struct lc_chan *c, *tmp;

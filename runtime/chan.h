@@ -49,6 +49,7 @@ int chan_mark_closed(uint64_t key, stack_id site, uint64_t by, struct lc_chan *p
 void chan_remove(uint64_t key);
 int chan_foreach_timed(void (*fn)(struct lc_chan *, void *), void *arg, int timeout_ms);
 size_t chan_count(void);
+size_t chan_fd_count(void);     /* of them, fd channels */
 void chan_table_lock(void);
 void chan_table_unlock(void);
 void chan_table_reset(void);

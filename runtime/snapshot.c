@@ -4,6 +4,7 @@
 #include "deadlock.h"
 #include "fdtab.h"
 #include "lock.h"
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,7 +16,28 @@ static void copy_one(void *src, struct copy_ctx *c)
         memcpy((char *)c->dst + c->n++ * c->size, src, c->size);
 }
 static void copy_task(struct lc_task *t, void *arg) { copy_one(t, arg); }
-static void copy_chan(struct lc_chan *ch, void *arg) { copy_one(ch, arg); }
+/* Go channels: only those a task of the copy waits on or a finding names (the table holds the history of every
+ * channel made lately; a report is about these). fd channels: all of them. */
+struct chan_ctx { struct copy_ctx c; const uint64_t *want; size_t nwant; };
+
+static int cmp_key(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void copy_chan(struct lc_chan *ch, void *arg)
+{
+    struct chan_ctx *cc = arg;
+    if (ch->kind == LC_CH_GO && !(cc->want && bsearch(&ch->key, cc->want, cc->nwant, sizeof *cc->want, cmp_key)))
+        return;
+    copy_one(ch, &cc->c);
+}
+
+static int cmp_chan(const void *a, const void *b)
+{
+    return cmp_key(&((const struct lc_chan *)a)->key, &((const struct lc_chan *)b)->key);
+}
 
 static const char *runtime_name = "c", *runtime_version;
 
@@ -42,21 +64,14 @@ int snapshot_take(struct lc_snapshot *s, int timeout_ms)
     s->pid = subject ? subject : getpid();
     s->peek = subject_peek;
     /* Tasks: size the copy, then copy under the lock (the table may grow in between: copy what fits). */
-    size_t want = task_count() + 64;
-    s->tasks = lc_calloc(want, sizeof *s->tasks);
-    struct copy_ctx tc = { s->tasks, 0, s->tasks ? want : 0, sizeof *s->tasks };
+    size_t twant = task_count() + 64;
+    s->tasks = lc_calloc(twant, sizeof *s->tasks);
+    struct copy_ctx tc = { s->tasks, 0, s->tasks ? twant : 0, sizeof *s->tasks };
     if (task_foreach_timed(copy_task, &tc, timeout_ms) != 0) {
         snapshot_free(s);
         return -1;                      /* a task table lock held that long: something is badly wrong */
     }
     s->ntasks = tc.n;
-
-    size_t cwant = chan_count() + 64;
-    s->chans = lc_calloc(cwant, sizeof *s->chans);
-    struct copy_ctx cc = { s->chans, 0, s->chans ? cwant : 0, sizeof *s->chans };
-    if (chan_foreach_timed(copy_chan, &cc, timeout_ms) != 0)
-        cc.n = 0;                       /* report the tasks without channel details */
-    s->nchans = cc.n;
 
     size_t fn = finding_count() + 8;
     s->findings = lc_calloc(fn, sizeof *s->findings);
@@ -64,6 +79,29 @@ int snapshot_take(struct lc_snapshot *s, int timeout_ms)
         size_t got = finding_copy(s->findings, fn);
         s->nfindings = got < fn ? got : fn;
     }
+
+    /* the Go channels wanted: by the tasks' waits and the findings' objects, sorted for the copy's lookups */
+    uint64_t *want = lc_calloc(s->ntasks + s->nfindings + 1, sizeof(uint64_t));
+    size_t nwant = 0;
+    for (size_t i = 0; want && i < s->ntasks; i++)
+        if (s->tasks[i].obj_kind == LC_OBJ_CHAN && s->tasks[i].obj)
+            want[nwant++] = (uint64_t)(uintptr_t)s->tasks[i].obj;
+    for (size_t i = 0; want && i < s->nfindings; i++)
+        if (s->findings[i].obj)
+            want[nwant++] = (uint64_t)(uintptr_t)s->findings[i].obj;
+    if (want)
+        qsort(want, nwant, sizeof *want, cmp_key);
+    size_t cwant = chan_count() + 64;
+    if (want && cwant > nwant + chan_fd_count() + 64)
+        cwant = nwant + chan_fd_count() + 64;
+    s->chans = lc_calloc(cwant, sizeof *s->chans);
+    struct chan_ctx cc = { { s->chans, 0, s->chans ? cwant : 0, sizeof *s->chans }, want, nwant };
+    if (chan_foreach_timed(copy_chan, &cc, timeout_ms) != 0)
+        cc.c.n = 0;                     /* report the tasks without channel details */
+    s->nchans = cc.c.n;
+    lc_free(want);
+    if (s->chans)
+        qsort(s->chans, s->nchans, sizeof *s->chans, cmp_chan);   /* snapshot_chan's binary search */
     s->now_ns = lc_now_ns();
     s->forks = fdtab_forks();
     /* A thread that left through a raw exit system call never ran its end (TLS destructors): the kernel no
@@ -98,8 +136,6 @@ const struct lc_task *snapshot_task(const struct lc_snapshot *s, uint64_t id)
 
 const struct lc_chan *snapshot_chan(const struct lc_snapshot *s, uint64_t key)
 {
-    for (size_t i = 0; i < s->nchans; i++)
-        if (s->chans[i].key == key)
-            return &s->chans[i];
-    return NULL;
+    struct lc_chan k = { .key = key };
+    return s->chans ? bsearch(&k, s->chans, s->nchans, sizeof *s->chans, cmp_chan) : NULL;
 }
