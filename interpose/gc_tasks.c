@@ -163,6 +163,8 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
     stack_id site = o->npcs > o->top ? stack_intern(o->pcs + o->top, o->npcs - o->top) : 0;
     if (o->state == GS_WAITING && o->what) {
         enum lc_obj_kind ok = obj_kind(o->obj_kind);
+        if (o->chan_nil && !(t->flags & LC_TF_NILCHAN))
+            ok = LC_OBJ_NONE;                 /* "on nil chan" once it is known to be (below) */
         const void *obj = (const void *)(uintptr_t)o->obj;
         if (t->state != LC_BLOCKED || t->what != o->what || t->site != site || t->obj != obj) {
             task_block(t, o->what, ok, obj, site);
@@ -177,6 +179,7 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
              * afresh (a select caught between enqueueing on its channels and parking, or just woken, must not
              * be taken for one on nil channels) */
             task_set_flag(t, LC_TF_NILCHAN, 1);
+            t->obj_kind = LC_OBJ_CHAN;
             finding_add(LC_F_NIL_CHAN, NULL, site, t->id, 0, 0,
                         o->wclass == GW_RECV_NIL ? "receive" : o->wclass == GW_SEND_NIL ? "send" : "select");
         }

@@ -1,14 +1,19 @@
-// Four pairs of goroutines bounce values over unbuffered channels for a second, each receiving through a
-// select: every round trip parks and wakes both sides, so any reading of the goroutines catches some of them
-// just woken, their select's wait records given back. A correct program: nothing is reported.
+// Four pairs of goroutines bounce values over unbuffered channels for a second, each side receiving and sending
+// through a select, while the program asks itself for a live report every few milliseconds: every round trip
+// parks and wakes both sides, so the readings catch selects just woken, their wait records given back (read
+// as waiting on no channel at all). A correct program: live reports with no misuse, and a quiet exit.
 // EXIT: 0
-// REJECT: leakcheck
+// EXPECT: ^leakcheck: live report
+// REJECT: nil chan
+// REJECT: ^leakcheck: found
 // STDOUT: ^rounds ok$
 package main
 
 import (
 	"fmt"
+	"os"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -56,6 +61,18 @@ func main() {
 	for i := 0; i < 4; i++ {
 		pair(stop, &wg)
 	}
+	wg.Add(1)
+	go func() { // the live reports (SIGUSR1, which the program leaves alone)
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(4 * time.Millisecond):
+				syscall.Kill(os.Getpid(), syscall.SIGUSR1)
+			}
+		}
+	}()
 	time.Sleep(1200 * time.Millisecond)
 	close(stop)
 	wg.Wait()
