@@ -3,21 +3,22 @@
 # of the same functions) and under the shim, interleaved (plain, floor, shim, plain, ...), and prints the
 # median of each, the shim's ratio next to the target and its distance from the floor. Timings are printed, never
 # asserted: the exit status is non-zero only when a benchmark crashed, hung, failed to build or printed a
-# different result under the shim. Three tables: microbenchmarks (with each run's peak RSS), real programs
-# (pigz/xz/zstd on a generated file; output must be byte-identical), scale (the memory rows' runs end with
-# every task still blocked, so the shim's exit report over 1,000 threads / 100,000 goroutines is timed).
+# different result under the shim. Four tables: microbenchmarks (with each run's peak RSS), scale (the memory
+# rows' runs end with every task still blocked, so the shim's exit report over 1,000 threads / 100,000 goroutines
+# is timed), attach (how long leakcheck attach stops a program with 10,000 goroutines), real programs
+# (pigz/xz/zstd on a generated file; output must be byte-identical).
 #
 # Usage: bench/run.sh [--peers] [--no-real] [--rounds N] [NAME ...]
 #   --peers      also run ThreadSanitizer (clang -fsanitize=thread) and valgrind --tool=helgrind builds of
 #                the C microbenchmarks, with reduced iteration counts, as extra ratio columns (or BENCH_PEERS=1)
 #   --no-real    skip the real-program rows (or BENCH_REAL=0); they install pigz/xz/zstd via scripts/setup bench
 #   --rounds N   plain/shim pairs per timing benchmark (default 5, or BENCH_ROUNDS)
-#   NAME         only these benchmarks (c_mutex, go_pipeline, gc_unbuf, pigz, ...); gc_NAME rows run
+#   NAME         only these benchmarks (c_mutex, go_pipeline, gc_unbuf, attach_gc, pigz, ...); gc_NAME rows run
 #                bench/go_NAME.go built by the go toolchain, go_NAME rows the same program built by gccgo;
 #                c_NAME_mt rows bench/c_NAME.c built with -DBENCH_MT (the program's own second thread)
 # Environment: LEAKCHECK_LIB (default build/libleakcheck.so), GCCGO (default gccgo-12), BENCH_MEM_ROUNDS
-# (default 1: the memory benchmarks are slow and steady), BENCH_REAL_ROUNDS (default 3), BENCH_TIMEOUT
-# (seconds per run, default 60).
+# (default 1: the memory benchmarks are slow and steady), BENCH_REAL_ROUNDS (default 3), BENCH_ATTACH_ROUNDS
+# (default 5), BENCH_TIMEOUT (seconds per run, default 60).
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,7 +46,7 @@ while [ $# -gt 0 ]; do
         --peers) PEERS=1 ;;
         --no-real) REAL=0 ;;
         --rounds) ROUNDS=$2; shift ;;
-        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "bench/run.sh: unknown option $1" >&2; exit 2 ;;
         *) ONLY+=("$1") ;;
     esac
@@ -396,6 +397,71 @@ if [ ${#SCALE[@]} -gt 0 ]; then
     printf '%s\n' "$hdr" | tr -c '\n' '-'
     printf '%s\n' "${SCALE[@]}"
 fi
+
+# ---- attach: how long leakcheck attach stops a running process ------------------------------------------
+# name | label | build (gc static / gccgo) | goroutines. The program (bench/go_attach.go) runs without the shim;
+# leakcheck-attach reads it ATTACH_ROUNDS times (verbosity=2 prints the pause it measured, from the first
+# thread stopped to the last let go); the report must name every goroutine in one group.
+ATTACHES=(
+    "attach_gc|attach: gc Go (static), 10,000 goroutines|gc|10000"
+    "attach_go|attach: gccgo Go, 10,000 goroutines|gccgo|10000"
+)
+ATTACH_ROUNDS=${BENCH_ATTACH_ROUNDS:-5}
+ATTACH=$(dirname "$LIB")/leakcheck-attach
+attach_wanted=0
+for spec in "${ATTACHES[@]}"; do wanted "${spec%%|*}" && attach_wanted=1; done
+if [ $attach_wanted = 1 ]; then
+    echo
+    echo "attach: the program runs without the shim; paused = how long leakcheck attach held it stopped (median of"
+    echo "$ATTACH_ROUNDS attaches, min..max), total = the whole attach including the report; report = it names all goroutines"
+    hdr=$(printf '%-44s %8s %10s %14s %9s %6s' attach tasks "paused ms" "min..max" "total ms" report)
+    echo "$hdr"
+    printf '%s\n' "$hdr" | tr -c '\n' '-'
+fi
+for spec in "${ATTACHES[@]}"; do
+    IFS='|' read -r name label how n <<<"$spec"
+    wanted "$name" || continue
+    bin=$OUT/$name src=$ROOT/bench/go_attach.go
+    if [ ! -x "$ATTACH" ]; then
+        printf '%-44s %8s\n' "$label" "skipped ($ATTACH not built)"; continue
+    fi
+    if { [ "$how" = gc ] && [ $HAVE_GC = 0 ]; } || { [ "$how" = gccgo ] && [ $HAVE_GO = 0 ]; }; then
+        printf '%-44s %8s\n' "$label" "skipped"; continue
+    fi
+    if ! [ "$bin" -nt "$src" ]; then
+        if [ "$how" = gc ]; then
+            (cd "$ROOT/bench" && CGO_ENABLED=0 GOCACHE="${GOCACHE:-$ROOT/build/gocache}" GOFLAGS= \
+                "$GO" build -o "$bin" "$src") 2>"$OUT/$name.build.log"
+        else
+            "$GCCGO" -O2 -g -o "$bin" "$src" 2>"$OUT/$name.build.log"
+        fi || { fail "$name: build failed: $(head -c 600 "$OUT/$name.build.log")"; status=1; continue; }
+    fi
+    rm -f "$OUT/$name.in"; mkfifo "$OUT/$name.in"
+    "$bin" "$n" < "$OUT/$name.in" > "$OUT/$name.out" 2>&1 &
+    pid=$!
+    exec 3> "$OUT/$name.in"
+    i=0
+    until grep -q ready "$OUT/$name.out" 2>/dev/null || [ $i -ge 600 ]; do sleep 0.05; i=$((i + 1)); done
+    paused=() totals=() chk=ok
+    for ((r = 0; r < ATTACH_ROUNDS; r++)); do
+        t0=$(date +%s%N)
+        LEAKCHECK_OPTIONS=verbosity=2 timeout -k 5 "$TIMEOUT" "$ATTACH" "$pid" > /dev/null 2> "$OUT/$name.report"
+        rc=$?
+        t1=$(date +%s%N)
+        p=$(sed -n 's/.*paused for \([0-9.]*\) ms.*/\1/p' "$OUT/$name.report")
+        if [ $rc -ne 0 ] || [ -z "$p" ]; then
+            fail "$name: attach failed (exit $rc): $(head -c 400 "$OUT/$name.report")"; status=1; chk=BAD; continue
+        fi
+        grep -q "^\[$n goroutines blocked" "$OUT/$name.report" || chk=BAD
+        paused+=("$p") totals+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) / 1e6 }')")
+    done
+    exec 3>&-
+    wait $pid || { fail "$name: the program did not end cleanly after the attaches"; status=1; chk=BAD; }
+    [ "$chk" = ok ] || fail "$name: a report lacks '[$n goroutines blocked'"
+    mm=$(printf '%s\n' "${paused[@]}" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) print lo ".." hi }')
+    printf '%-44s %8s %10s %14s %9s %6s\n' "$label" "$n" "$(median "${paused[@]}")" "$mm" "$(median "${totals[@]}")" "$chk"
+done
+
 
 # ---- real programs: Debian's threaded compressors on a generated file ------------------------------------
 # name | label | command | input (MiB) | target

@@ -163,8 +163,9 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
     stack_id site = o->npcs > o->top ? stack_intern(o->pcs + o->top, o->npcs - o->top) : 0;
     if (o->state == GS_WAITING && o->what) {
         enum lc_obj_kind ok = obj_kind(o->obj_kind);
-        if (o->chan_nil && !(t->flags & LC_TF_NILCHAN))
-            ok = LC_OBJ_NONE;                 /* "on nil chan" once it is known to be (below) */
+        if (o->chan_nil && !(t->flags & LC_TF_NILCHAN) && !gt->one_walk)
+            ok = LC_OBJ_NONE;                 /* "on nil chan" once it is known to be (below); a stopped
+                                               * process's one reading is of one instant */
         const void *obj = (const void *)(uintptr_t)o->obj;
         if (t->state != LC_BLOCKED || t->what != o->what || t->site != site || t->obj != obj) {
             task_block(t, o->what, ok, obj, site);
