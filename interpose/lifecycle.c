@@ -10,6 +10,7 @@
 #include "signals.h"
 #include "sigview.h"
 #include "spawn.h"
+#include "../report/verdict.h"
 #include "../runtime/deadlock.h"
 #include "../runtime/lock.h"
 #include "../runtime/options.h"
@@ -249,7 +250,8 @@ void lc_deadlock_now(const void *lock)
 
 /* ---- the exit ---------------------------------------------------------------------------------------------- */
 
-struct grace_ctx { int unsettled; uint64_t now, settle_ns; };
+#define GRACE_LOOK 64                     /* unsettled tasks looked at by name each round; more: wait */
+struct grace_ctx { int unsettled, n; uint64_t now, settle_ns; struct lc_task look[GRACE_LOOK]; };
 static void count_unsettled(struct lc_task *t, void *arg)
 {
     struct grace_ctx *g = arg;
@@ -257,21 +259,35 @@ static void count_unsettled(struct lc_task *t, void *arg)
         return;
     /* Running (may finish), or blocked so recently that it may just have been released and not yet scheduled
      * (a barrier or a broadcast right before exit). */
-    if (t->state == LC_RUNNING || (t->state == LC_BLOCKED && g->now - t->since_ns < g->settle_ns))
-        g->unsettled++;
+    if (t->state == LC_RUNNING || (t->state == LC_BLOCKED && g->now - t->since_ns < g->settle_ns)) {
+        if (g->n < GRACE_LOOK)
+            g->look[g->n++] = *t;         /* judged below, out of the table's locks */
+        else
+            g->unsettled++;
+    }
 }
 
 /* Let tasks settle before judging: running ones get up to grace_ms to finish (goleak retries for the same
- * reason), freshly blocked ones up to 50 ms to show they were only on their way out. */
+ * reason), freshly blocked ones up to 50 ms to show they were only on their way out. A task the verdict leaves
+ * out anyway (the runtime's own, suppressed: a library's workers parked until a cleanup the program skips) is
+ * not waited for. */
 static void grace_wait(void)
 {
     uint64_t grace_ns = (uint64_t)lc_opt.grace_ms * 1000000u, end = lc_now_ns() + grace_ns;
+    static struct grace_ctx g;            /* one exit at a time (the exit path is serialized) */
     for (;;) {
-        struct grace_ctx g = { 0, lc_now_ns(), grace_ns < 50000000u ? grace_ns : 50000000u };
+        g.unsettled = g.n = 0;
+        g.now = lc_now_ns();
+        g.settle_ns = grace_ns < 50000000u ? grace_ns : 50000000u;
         if (g.now >= end)
             return;
         lc_lifecycle_refresh(0);
         task_foreach(count_unsettled, &g);
+        if (g.n)
+            verdict_ignore_begin();
+        for (int i = 0; i < g.n; i++)
+            if (!verdict_never_reported(&g.look[i]))
+                g.unsettled++;
         if (!g.unsettled)
             return;
         struct timespec ts = { 0, 5 * 1000000 };

@@ -96,6 +96,17 @@ static int runtime_internal_uncached(const struct lc_task *t)
     return 0;
 }
 
+void verdict_ignore_begin(void)
+{
+    suppress_load();
+    suppress_begin();                     /* a verdict begins the same way: its hit counts start afresh */
+}
+
+int verdict_never_reported(const struct lc_task *t)
+{
+    return (t->flags & LC_TF_INTERNAL) || verdict_runtime_internal(t) || suppress_task(t);
+}
+
 int verdict_match_list(const char *list, const char *name)
 {
     return rules_list_matches(list, name);

@@ -35,6 +35,11 @@ void verdict_free(struct lc_judgement *j);
 
 /* Whether t is one of the language runtime's own tasks (libgo's background goroutines and threads). */
 int verdict_runtime_internal(const struct lc_task *t);
+/* Whether an exit verdict leaves t out whatever it does next: the runtime's own, or suppressed (the exit's
+ * grace period need not wait for it). verdict_ignore_begin() first, with the rules as a verdict would have them;
+ * not in a signal handler. */
+void verdict_ignore_begin(void);
+int verdict_never_reported(const struct lc_task *t);
 /* Whether finding i of the judged snapshot is shown (not silenced by a suppression). */
 int verdict_finding_shown(const struct lc_judgement *j, size_t i);
 /* Whether name matches one of the comma-separated fnmatch patterns in list (the ignore_* options' syntax). */
