@@ -50,7 +50,7 @@ $(LIB): $(CORE_OBJ) $(SHIM_OBJ)
 # The attach tool: runtime/ and report/, the gc family's readers, and libunwind's remote unwinder.
 ATTACH   := $(BUILD)/leakcheck-attach
 ATTACH_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(ATTACH_SRC) interpose/gc_binary.c interpose/gc_layout.c \
-                interpose/gc_goroutines.c interpose/gc_mem.c interpose/gc_tasks.c)
+                interpose/gc_goroutines.c interpose/gc_stacks.c interpose/gc_mem.c interpose/gc_tasks.c)
 ATTACH_PKGS = libunwind-ptrace libunwind-generic
 attach: $(ATTACH)
 $(ATTACH): $(CORE_OBJ) $(ATTACH_OBJ)
@@ -72,8 +72,8 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 # test_gc also takes the gc family's readers, and reads a gc-built program in two builds.
-UNIT_EXTRA_test_gc := interpose/gc_binary.c interpose/gc_layout.c interpose/gc_goroutines.c interpose/gc_mem.c \
-                      interpose/gc_patch.c interpose/gc_hooks.c interpose/gc_recorders.c interpose/gc_tasks.c
+UNIT_EXTRA_test_gc := interpose/gc_binary.c interpose/gc_layout.c interpose/gc_goroutines.c interpose/gc_stacks.c \
+                      interpose/gc_mem.c interpose/gc_patch.c interpose/gc_hooks.c interpose/gc_recorders.c interpose/gc_tasks.c
 GO_ENV     := GOCACHE=$(CURDIR)/$(BUILD)/gocache GOPROXY=off GOTOOLCHAIN=local GOTELEMETRY=off GOFLAGS=
 GO_TARGETS := $(BUILD)/unit/go/target $(BUILD)/unit/go/target-stripped
 UNIT_ENV   := TARGET=$(BUILD)/unit/go/target TARGET_STRIPPED=$(BUILD)/unit/go/target-stripped

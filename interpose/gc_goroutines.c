@@ -1,6 +1,7 @@
 /* Walking allgs: each goroutine's g record, its stack from g.sched (or from the thread when it runs), the
  * channel from the sudog it waits with (g.waiting), the semaphore from the runtime's semaphore table. */
 #include "gc_goroutines.h"
+#include "gc_stacks.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,93 +107,6 @@ int gc_is_std(const struct gc_reader *r, const char *func, const char *file)
     size_t first = strcspn(func, "/.");
     return strncmp(func, "main.", 5) != 0 && !memchr(func, '.', first) && func[first] != 0 &&
            !(file && strchr(file, '.') < strchr(file, '/'));
-}
-
-/* ---- stacks ------------------------------------------------------------------------------------------------ */
-
-/* The cache entry of pc, looked up the first time (func and frame size only). */
-static struct gc_pc_info *pc_info(struct gc_reader *r, uint64_t pc)
-{
-    static struct gc_pc_info none;
-    if (!r->pcs && !(r->pcs = calloc(GC_PC_CACHE, sizeof *r->pcs)))
-        return memset(&none, 0, sizeof none), &none;
-    struct gc_pc_info *e = &r->pcs[(pc * 0x9e3779b97f4a7c15ull >> 50) & (GC_PC_CACHE - 1)];
-    if (e->pc == pc)
-        return e;
-    struct lc_pcln_func fn;
-    memset(e, 0, sizeof *e);
-    e->pc = pc;
-    e->spdelta = -1;
-    if (pcln_func(&r->bin->pcln, pc, &fn)) {
-        e->entry = fn.entry;
-        e->spdelta = pcln_spdelta(&r->bin->pcln, &fn, pc);
-    }
-    return e;
-}
-
-int gc_unwind(struct gc_reader *r, uint64_t pc, uint64_t sp, uintptr_t *out, int max)
-{
-    int n = 0;
-    for (int i = 0; n < max && i < max + 8; i++) {
-        /* a return address belongs to the call before it (the call may be a function's last instruction) */
-        const struct gc_pc_info *e = pc_info(r, i == 0 ? pc : pc - 1);
-        if (!e->entry || e->entry == r->rt_goexit)
-            break;                        /* not Go code; or the bottom of every goroutine */
-        out[n++] = (uintptr_t)pc;
-        int d = e->spdelta;
-        if (d < 0 || e->entry == r->rt_mcall || e->entry == r->rt_morestack)
-            break;
-        uint64_t ra = gc_read_uint(r->mem, sp + (uint64_t)d, 8, 0);
-        if (!ra)
-            break;
-        sp += (uint64_t)d + 8;
-        pc = ra;
-    }
-    return n;
-}
-
-/* What the frames at a return address are: the program's own, the runtime's, sync's waits. */
-static unsigned classify(struct gc_reader *r, uintptr_t ra)
-{
-    struct gc_pc_info *e = pc_info(r, ra - 1);
-    if (e->flags & GC_PCF_CLASSIFIED)
-        return e->flags;
-    unsigned fl = GC_PCF_CLASSIFIED;
-    struct lc_pcln_frame f[8];
-    int m = pcln_frames(&r->bin->pcln, ra - 1, f, 8);
-    for (int j = 0; j < m; j++) {
-        const char *fn = f[j].func;
-        if (strncmp(fn, "sync.(*Mutex).", 14) == 0)
-            fl |= GC_PCF_MUTEX;
-        else if (strcmp(fn, "sync.(*RWMutex).RLock") == 0)
-            fl |= GC_PCF_RWR;
-        else if (strcmp(fn, "sync.(*RWMutex).Lock") == 0)
-            fl |= GC_PCF_RWW;
-        else if (strcmp(fn, "sync.(*WaitGroup).Wait") == 0)
-            fl |= GC_PCF_WG;
-        if (strncmp(fn, "runtime.", 8) != 0)
-            fl |= GC_PCF_NONRT;
-        if (!gc_is_std(r, fn, f[j].file))
-            fl |= GC_PCF_USER;
-    }
-    e->flags = (uint16_t)fl;
-    return fl;
-}
-
-/* Frames of the runtime and the standard library at the top of the stack: the program's call is below them. */
-static int runtime_top(struct gc_reader *r, const uintptr_t *pcs, int n, unsigned *sync)
-{
-    int top_user = -1, top_nonrt = -1;
-    *sync = 0;
-    for (int i = 0; i < n && top_user < 0; i++) {
-        unsigned fl = classify(r, pcs[i]);
-        *sync |= fl & (GC_PCF_MUTEX | GC_PCF_RWR | GC_PCF_RWW | GC_PCF_WG);
-        if (top_nonrt < 0 && (fl & GC_PCF_NONRT))
-            top_nonrt = i;
-        if (fl & GC_PCF_USER)
-            top_user = i;
-    }
-    return top_user >= 0 ? top_user : top_nonrt >= 0 ? top_nonrt : 0;
 }
 
 /* ---- semaphores -------------------------------------------------------------------------------------------- */
@@ -342,21 +256,6 @@ static void sync_object(struct gc_reader *r, uint64_t sema, unsigned sync, struc
     o->wclass = gc_wait_class(o->what);
 }
 
-/* Go's isSystemGoroutine rule: started in package runtime, but for runtime.main (and the runtime's signal
- * handling goroutine). */
-static int is_system(struct gc_reader *r, uint64_t startpc)
-{
-    struct gc_pc_info *e = pc_info(r, startpc);
-    if (!(e->flags & GC_PCF_SYSTEM_KNOWN)) {
-        struct lc_pcln_func fn;
-        const char *name = pcln_func(&r->bin->pcln, startpc, &fn) ? pcln_name(&r->bin->pcln, &fn) : "";
-        int sys = strncmp(name, "runtime.", 8) == 0 && fn.entry != r->rt_main &&
-                  strcmp(name, "runtime.handleAsyncEvent") != 0;
-        e->flags |= GC_PCF_SYSTEM_KNOWN | (sys ? GC_PCF_SYSTEM : 0);
-    }
-    return (e->flags & GC_PCF_SYSTEM) != 0;
-}
-
 static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t glen, const struct sema_map *sema,
                      struct gc_goroutine *o)
 {
@@ -368,7 +267,7 @@ static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t 
     o->state = state_of(b, (uint32_t)gf(r, g, glen, GF_g_status));
     o->gopc = gf(r, g, glen, GF_g_gopc);
     o->startpc = gf(r, g, glen, GF_g_startpc);
-    o->system = is_system(r, o->startpc);
+    o->system = gc_is_system_start(r, o->startpc);
     uint64_t m = gf(r, g, glen, GF_g_m);
     if (m && (o->state == GS_RUNNING || o->state == GS_SYSCALL))
         o->tid = (pid_t)rd(r, m, GF_m_procid);
@@ -395,7 +294,7 @@ static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t 
     if (exact && o->npcs)
         o->pcs[0]++;
     unsigned sync;
-    o->top = runtime_top(r, o->pcs, o->npcs, &sync);
+    o->top = gc_runtime_top(r, o->pcs, o->npcs, &sync);
     if (o->state != GS_WAITING)
         return;
     unsigned reason = (unsigned)gf(r, g, glen, GF_g_waitreason);
