@@ -100,6 +100,7 @@ static inline uintptr_t lock_site(uintptr_t ra, const uintptr_t *slot)
 #define GL_SLOTS (1u << 14)
 #define GL_PROBE 64
 static struct gl { void *g; struct lc_lockset *ls; } gls[GL_SLOTS];
+static LC_TLS struct gl gl_last;          /* the last goroutine on this thread to ask, and its answer */
 
 static inline uint32_t gl_hash(const void *g)
 {
@@ -143,6 +144,8 @@ void go_mutex_idle(void *g)
         if (!ls || __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE) != 0)
             return;
         __atomic_store_n(&s->ls, NULL, __ATOMIC_RELEASE);
+        if (gl_last.ls == ls)
+            gl_last.g = NULL, gl_last.ls = NULL;
         lockset_put(ls);
         return;
     }
@@ -179,16 +182,20 @@ static inline struct lc_lockset *gl_get(int create)
     void *g = go_getg();
     if (!g)
         return NULL;
+    /* this thread's last answer first: no hashing, and loads that do not wait for each other (a lockset
+     * given back to the pool names no task, and one taken names its new one: a stale answer never matches) */
+    struct lc_lockset *ls = gl_last.ls;
     int64_t goid = GO_FIELD(g, GO_G_GOID, int64_t);
+    if (__builtin_expect(gl_last.g == g && ls && ls->task_id == (uint64_t)goid && goid > 0, 1))
+        return ls;
     if (goid <= 0)
         return NULL;
     struct gl *s = &gls[gl_hash(g)];
-    if (__builtin_expect(__atomic_load_n(&s->g, __ATOMIC_ACQUIRE) == g, 1)) {
-        struct lc_lockset *ls = s->ls;
-        if (__builtin_expect(ls && ls->task_id == (uint64_t)goid, 1))
-            return ls;
-    }
-    return gl_probe(g, goid, create);
+    if (__atomic_load_n(&s->g, __ATOMIC_ACQUIRE) != g || !(ls = s->ls) || ls->task_id != (uint64_t)goid)
+        ls = gl_probe(g, goid, create);
+    if (ls)
+        gl_last.g = g, gl_last.ls = ls;
+    return ls;
 }
 
 /* ---- slow paths ------------------------------------------------------------------------------------------ */
