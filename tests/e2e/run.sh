@@ -12,6 +12,7 @@
 #   // STDOUT: ERE           some stdout line matches
 #   // STDOUT-VARIES         do not compare stdout with an uninstrumented run
 #   // DRIVER: NAME.sh       run NAME.sh (env BIN, LIB, OUT, BUILD=gc|gccgo|c) instead; its stdout is checked
+#   // CPUS: N               skipped, with a note, where fewer than N CPUs are available (a race that needs two)
 # Go cases only:
 #   // BUILD: gc             build this case with one compiler only (gc: generics; gccgo: libgo-only behaviour)
 #   // GCBUILD: V=x -flag    environment and flags of the gc build (default CGO_ENABLED=0 -buildmode=pie, which
@@ -49,9 +50,9 @@ run_case() {
     fail() { fails+=("$*"); }
 
     # Expectations from the comment lines.
-    local opts="" args="" exitx="" driver="" varies=0 nchecks=0 line key val only="" gcbuild=""
+    local opts="" args="" exitx="" driver="" varies=0 nchecks=0 line key val only="" gcbuild="" cpus=""
     local -a envs=() expects=() counts=() rejects=() stdouts=()
-    local keys='OPTIONS|ENV|ARGS|EXIT|EXPECT|EXPECT-COUNT|REJECT|STDOUT|STDOUT-VARIES|DRIVER|BUILD|GCBUILD'
+    local keys='OPTIONS|ENV|ARGS|EXIT|EXPECT|EXPECT-COUNT|REJECT|STDOUT|STDOUT-VARIES|DRIVER|BUILD|GCBUILD|CPUS'
     while IFS= read -r line; do
         [[ $line =~ ^//\ ?((GC|GCCGO)-)?($keys)(:\ ?(.*))?$ ]] || continue
         key=${BASH_REMATCH[3]}; val=${BASH_REMATCH[5]}
@@ -63,6 +64,7 @@ run_case() {
         case $key in
             BUILD) only=${val%% *} ;;
             GCBUILD) gcbuild=$val ;;
+            CPUS) cpus=${val%% *} ;;
             OPTIONS) opts=$val ;;
             ENV) envs+=("$val") ;;
             ARGS) args=$val ;;
@@ -87,6 +89,10 @@ run_case() {
 
     if [ -n "$only" ] && [ -n "$build" ] && [ "$only" != "$build" ]; then
         printf 'NONE\n' > "$res"            # not a case of this build
+        return
+    fi
+    if [ -n "$cpus" ] && [ "$(nproc)" -lt "$cpus" ]; then
+        printf 'SKIP\nSKIP %s/%s: needs %s CPUs, this run has %s\n' "$lang" "$name" "$cpus" "$(nproc)" > "$res"
         return
     fi
 
