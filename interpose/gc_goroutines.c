@@ -179,7 +179,7 @@ static enum gc_state state_of(const struct gc_bin *b, uint32_t st)
          : st == b->st_waiting ? GS_WAITING : GS_OTHER;
 }
 
-/* Fields of an object read whole, fresh: sudogs are recycled and channels change under the walk. */
+/* Bytes from an object's start to the end of the last of fields first..last. */
 static size_t obj_extent(const struct gc_bin *b, int first, int last)
 {
     size_t n = 0;
@@ -189,6 +189,8 @@ static size_t obj_extent(const struct gc_bin *b, int first, int last)
     return n;
 }
 
+/* Fields of an object read whole, fresh: sudogs are recycled and channels change under the walk (a goroutine's
+ * first sudog comes read with its g record, in the batch's system call). */
 static int read_obj(struct gc_reader *r, uint64_t addr, int first, int last, uint8_t *buf, size_t len)
 {
     size_t n = obj_extent(r->bin, first, last);
