@@ -156,6 +156,17 @@ int chan_get(uint64_t key, struct lc_chan *out)
     return c != NULL;
 }
 
+/* Either table's record marked closed at site by task by; 1 when it was closed already (and stays as it was). */
+static int mark(uint8_t *is_closed, stack_id *closed, uint64_t *closed_by, stack_id site, uint64_t by)
+{
+    if (*is_closed)
+        return 1;
+    *is_closed = 1;
+    *closed = site;
+    *closed_by = by;
+    return 0;
+}
+
 int chan_mark_closed(uint64_t key, stack_id site, uint64_t by, struct lc_chan *prev)
 {
     struct lc_chan *c = NULL;
@@ -164,29 +175,12 @@ int chan_mark_closed(uint64_t key, stack_id site, uint64_t by, struct lc_chan *p
     long i = go_find(key);
     if (i >= 0) {
         struct go_rec *r = &go.rec[i];
-        if (r->is_closed) {
-            again = 1;
-            if (prev)
-                go_expand((unsigned)i, prev);
-        } else {
-            r->is_closed = 1;
-            r->closed = site;
-            r->closed_by = by;
-        }
-        lc_unlock(&chan_lock);
-        return again;
-    }
-    HASH_FIND(hh, chans, &key, sizeof key, c);
-    if (c) {
-        if (c->is_closed) {
-            again = 1;
-            if (prev)
-                *prev = *c;
-        } else {
-            c->is_closed = 1;
-            c->closed = site;
-            c->closed_by = by;
-        }
+        if ((again = mark(&r->is_closed, &r->closed, &r->closed_by, site, by)) && prev)
+            go_expand((unsigned)i, prev);
+    } else {
+        HASH_FIND(hh, chans, &key, sizeof key, c);
+        if (c && (again = mark(&c->is_closed, &c->closed, &c->closed_by, site, by)) && prev)
+            *prev = *c;
     }
     lc_unlock(&chan_lock);
     return again;
