@@ -202,14 +202,20 @@ struct canon {
     UT_hash_handle hh, hh_hash;
 };
 
+/* h with a frame as the report reads it folded in: function, file and line (no line: the report shows the pc). */
+static uint64_t frame_hash(uint64_t h, const struct lc_frame *f)
+{
+    return (h ^ str_hash(f->func) ^ (str_hash(f->file) << 1) ^ (uint64_t)f->line ^ (f->line ? 0 : f->pc))
+           * 1099511628211ull;
+}
+
 static uint64_t shown_hash(stack_id id)
 {
     struct lc_frame f[LC_FRAMES_MAX];
     int n = frames_of(id, f, LC_FRAMES_MAX);
     uint64_t h = 1469598103934665603ull ^ (uint64_t)n;
     for (int i = 0; i < n; i++)
-        h = (h ^ str_hash(f[i].func) ^ (str_hash(f[i].file) << 1) ^ (uint64_t)f[i].line
-             ^ (f[i].line ? 0 : f[i].pc)) * 1099511628211ull;      /* no line: the report shows the pc */
+        h = frame_hash(h, &f[i]);
     return h;
 }
 
@@ -254,8 +260,7 @@ static uint64_t origin_key(stack_id id)
         return 0;
     if (lc_opt.verbosity >= 2 || !frames_origin(id, &f))
         return canon_of(&canon_ids, &canon_hashes, id);
-    return ((str_hash(f.func) ^ (str_hash(f.file) << 1) ^ (uint64_t)f.line ^ (f.line ? 0 : f.pc))
-            * 1099511628211ull) | 1ull << 63;
+    return frame_hash(0, &f) | 1ull << 63;
 }
 
 /* Put t in its group; returns the group's index, or -1. */
