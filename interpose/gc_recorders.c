@@ -138,17 +138,25 @@ static void write_end(struct gc_chanrec *e)
     __atomic_store_n(&e->seq, e->seq + 1, __ATOMIC_RELEASE);
 }
 
+/* Record e as channel c's, made by goroutine made_by at made_at (0, 0: not known), never closed. */
+static void chan_fresh(struct gc_chanrec *e, uint64_t c, uint64_t made_by, gc_sid made_at)
+{
+    gc_rec->chan_stamp[e - gc_rec->chan] = stamp();
+    write_begin(e);
+    e->key = c;
+    e->closed = 0;
+    e->closed_at = 0;
+    e->closed_by = 0;
+    e->made_by = made_by;
+    e->made_at = made_at;
+    write_end(e);
+}
+
 /* A slot taken for channel c: whatever it held is another channel's. */
 static struct gc_chanrec *chan_claimed(unsigned slot, uint64_t c)
 {
     struct gc_chanrec *e = &gc_rec->chan[slot];
-    gc_rec->chan_stamp[slot] = stamp();
-    write_begin(e);
-    e->key = c;
-    e->closed = 0;
-    e->closed_at = e->made_at = 0;
-    e->closed_by = e->made_by = 0;
-    write_end(e);
+    chan_fresh(e, c, 0, 0);
     return e;
 }
 
@@ -292,15 +300,7 @@ static void makechan_out(struct gc_hook *h, uint64_t *regs)
     struct gc_chanrec *e = c ? chan_slot(c, 1) : 0;
     if (!e)
         return;
-    write_begin(e);                       /* a new channel, maybe where a collected one was */
-    e->key = c;
-    e->closed = 0;
-    e->closed_at = 0;
-    e->closed_by = 0;
-    gc_rec->chan_stamp[e - gc_rec->chan] = stamp();
-    e->made_by = goid_of(regs[GC_R_G]);
-    e->made_at = here(regs);
-    write_end(e);
+    chan_fresh(e, c, goid_of(regs[GC_R_G]), here(regs));   /* a new channel, maybe where a collected one was */
 }
 
 /* Before the real closechan, which panics on a nil or closed channel (the program may recover). */
