@@ -104,13 +104,20 @@ fi
 # The same program built by the go toolchain (position-independent, so that the preload enters it).
 GO=${GO:-go}
 export GOCACHE=${GOCACHE:-$ROOT/build/gocache} GOPROXY=off GOTOOLCHAIN=local GOTELEMETRY=off GOFLAGS=
+
+# gc_build LABEL SRC BIN: builds $HERE/SRC into BIN (its log in $out); else says why the round is skipped or
+# failed, and returns 1.
+gc_build() {
+    if [ "$ONLY" = c ] || [ "$ONLY" = go ]; then echo "SKIP $1: STRESS_ONLY=$ONLY"; return 1; fi
+    if ! command -v "$GO" > /dev/null 2>&1; then echo "SKIP $1: $GO not installed"; return 1; fi
+    (cd "$HERE" && CGO_ENABLED=0 "$GO" build -buildmode=pie -o "$3" "$2") 2> "$out/build.log" && return 0
+    echo "FAIL $1: build failed"; cat "$out/build.log"; failed=1
+    return 1
+}
+
 out=$WORK/gc
 mkdir -p "$out"
-if [ "$ONLY" = c ] || [ "$ONLY" = go ]; then
-    echo "SKIP gc: STRESS_ONLY=$ONLY"
-elif ! command -v "$GO" > /dev/null 2>&1; then
-    echo "SKIP gc: $GO not installed"
-elif (cd "$HERE" && CGO_ENABLED=0 "$GO" build -buildmode=pie -o "$WORK/churn_gc" churn.go) 2> "$out/build.log"; then
+if gc_build gc churn.go "$WORK/churn_gc"; then
     echo "stress gc: ${SECS}s of churn, SIGUSR1 every 20 ms (at most 400)"
     export LEAKCHECK_OPTIONS="grace_ms=100:log_path=$out/lc"
     run_under_dumps "$out" 400 0.02 $((SECS + 30)) "$WORK/churn_gc" $((SECS * 1000)) 500
@@ -126,18 +133,12 @@ elif (cd "$HERE" && CGO_ENABLED=0 "$GO" build -buildmode=pie -o "$WORK/churn_gc"
         '^verdict: \[1 goroutine blocked for [0-9.]+s in sync\.Mutex\.Lock on mutex 0x' \
         '^verdict: \[1 goroutine blocked for [0-9.]+s in select' \
         '^verdict: leakcheck: 7 leaked, 0 misuse; exit status 66$' '^stderr: empty$'
-else
-    echo "FAIL gc: build failed"; cat "$out/build.log"; failed=1
 fi
 
 # ---- Go: channel hooks under a busy collector (gc) --------------------------------------------------------
 out=$WORK/gcclose
 mkdir -p "$out"
-if [ "$ONLY" = c ] || [ "$ONLY" = go ]; then
-    echo "SKIP gc close churn: STRESS_ONLY=$ONLY"
-elif ! command -v "$GO" > /dev/null 2>&1; then
-    echo "SKIP gc close churn: $GO not installed"
-elif (cd "$HERE" && CGO_ENABLED=0 "$GO" build -buildmode=pie -o "$WORK/closechurn" closechurn.go) 2> "$out/build.log"; then
+if gc_build "gc close churn" closechurn.go "$WORK/closechurn"; then
     echo "stress gc close churn: ${SECS}s of make and close, GOGC=5, SIGUSR1 every 50 ms (at most 100)"
     export LEAKCHECK_OPTIONS="grace_ms=100:log_path=$out/lc"
     GOGC=5 run_under_dumps "$out" 100 0.05 $((SECS + 30)) "$WORK/closechurn" $((SECS * 1000))
@@ -151,8 +152,6 @@ elif (cd "$HERE" && CGO_ENABLED=0 "$GO" build -buildmode=pie -o "$WORK/closechur
         "^verdict: \[double close of chan 0x[0-9a-f]+ \(${doubles:-x} times\)\]$" \
         '^verdict:   second close: main\.closeAgain ' '^verdict:   first close: +main\.churn ' \
         '^stderr: empty$'
-else
-    echo "FAIL gc close churn: build failed"; cat "$out/build.log"; failed=1
 fi
 
 [ $failed -eq 0 ] && echo "stress: all clean" || echo "stress: FAILED"
