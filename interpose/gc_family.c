@@ -304,7 +304,7 @@ static void *gc_thread(void *arg)
         if (now >= next_tick) {
             /* the slow tick: note who blocks since when; at most 1% of a core on it */
             dump_handler_check();
-            gc_sync(0, 0);
+            gc_sync_tick();
             uint64_t cost = lc_now_ns() - now;
             tick = cost * 100 > tick ? cost * 100 : tick < 1000000000u ? tick * 2 : tick;
             next_tick = lc_now_ns() + tick;

@@ -18,4 +18,7 @@ void gc_sync_setup(const struct gc_bin *bin, struct gc_mem *mem, struct gc_reade
 /* Read every goroutine into the task table (sample: stop the threads running goroutines for their stacks,
  * for a report). Returns how many user goroutines still run, -1 when the runtime's table cannot be read. */
 int gc_sync(uint64_t exiting_g, int sample);
+/* The same for the shim thread's slow tick (not exiting, no sampling), given up for a request made meanwhile
+ * (-1 then). */
+int gc_sync_tick(void);
 #endif

@@ -192,13 +192,12 @@ static void sample_end(void)
 
 /* Read every goroutine into the task table; drop the records of goroutines gone. sample: stop the threads
  * running goroutines for their stacks (for a report, not for the grace period's polling). Returns the number
- * of user goroutines still running, or -1 when the runtime's table could not be read. */
-int gc_sync(uint64_t exiting_g, int sample)
+ * of user goroutines still running, or -1 when the runtime's table could not be read (or stop, when given,
+ * became non-zero: the walk gave up). */
+static int sync_walk(uint64_t exiting_g, int sample, const volatile uint32_t *stop)
 {
     lc_lock(&walk_lock);
-    /* the slow tick's walk (no sample, not exiting) gives way to a report asked for meanwhile: exit waits for
-     * no reading of 100,000 goroutines it then repeats */
-    reader->stop = !sample && !exiting_g ? &gc_ctl.pending : NULL;
+    reader->stop = stop;
     drain_events();
     reader->on_system_stack = gc_ctl.exit_fatal ? gc_ctl.exit_g : 0;
     int sampled = sample && sample_begin();
@@ -208,6 +207,18 @@ int gc_sync(uint64_t exiting_g, int sample)
     reader->stop = NULL;
     lc_unlock(&walk_lock);
     return n;
+}
+
+int gc_sync(uint64_t exiting_g, int sample)
+{
+    return sync_walk(exiting_g, sample, NULL);
+}
+
+/* The slow tick's walk gives way to a request of the shim's thread made meanwhile (an exit, a dump): the exit
+ * does not wait for a reading of 100,000 goroutines it then repeats. */
+int gc_sync_tick(void)
+{
+    return sync_walk(0, 0, &gc_ctl.pending);
 }
 
 /* The task source: before a report the threads running goroutines are stopped for their stacks. */
