@@ -59,10 +59,7 @@ static const struct lc_task *live_thread(const struct lc_snapshot *s, int by_tid
 
 const struct lc_task *deadlock_goroutine(const struct lc_snapshot *s, uint64_t goid)
 {
-    for (size_t i = 0; i < s->ntasks; i++)
-        if (s->tasks[i].kind == LC_GOROUTINE && s->tasks[i].id == goid)
-            return &s->tasks[i];
-    return NULL;
+    return snapshot_task_of(s, LC_GOROUTINE, goid);
 }
 
 static int waits_on_lock(const struct lc_task *t)
@@ -104,11 +101,28 @@ static void read_wait(const struct lc_snapshot *s, const struct lc_task *t, stru
         w->holder_site = lockset_site(o->id, t->obj, &w->holder_pc) != 0;
 }
 
+/* What a wait reads depends only on the lock and the waiter's kind: many tasks waiting on one lock read it once
+ * (memo by lock address). Tasks that wait on no lock keep their zeroed record, never written (a report over many
+ * goroutines blocked elsewhere does not make those pages resident). */
+#define WAIT_MEMO 64
 void deadlock_note_waits(struct lc_snapshot *s)
 {
+    struct { const void *obj; uint8_t kind, obj_kind; struct lc_wait w; } memo[WAIT_MEMO];
+    memset(memo, 0, sizeof memo);
     s->waits = s->ntasks ? lc_calloc(s->ntasks, sizeof *s->waits) : NULL;
-    for (size_t i = 0; s->waits && i < s->ntasks; i++)
-        read_wait(s, &s->tasks[i], &s->waits[i]);
+    for (size_t i = 0; s->waits && i < s->ntasks; i++) {
+        const struct lc_task *t = &s->tasks[i];
+        if (!waits_on_lock(t))
+            continue;
+        size_t h = ((uintptr_t)t->obj >> 3) % WAIT_MEMO;
+        if (memo[h].obj != t->obj || memo[h].kind != t->kind || memo[h].obj_kind != t->obj_kind) {
+            read_wait(s, t, &memo[h].w);
+            memo[h].obj = t->obj;
+            memo[h].kind = t->kind;
+            memo[h].obj_kind = t->obj_kind;
+        }
+        s->waits[i] = memo[h].w;
+    }
 }
 
 struct lc_wait deadlock_wait(const struct lc_snapshot *s, const struct lc_task *t)

@@ -39,6 +39,8 @@ static int cmp_chan(const void *a, const void *b)
     return cmp_key(&((const struct lc_chan *)a)->key, &((const struct lc_chan *)b)->key);
 }
 
+static void index_by_id(struct lc_snapshot *s);
+
 static const char *runtime_name = "c", *runtime_version;
 
 void snapshot_set_runtime(const char *name, const char *version)
@@ -80,11 +82,13 @@ int snapshot_take(struct lc_snapshot *s, int timeout_ms)
         s->nfindings = got < fn ? got : fn;
     }
 
-    /* the Go channels wanted: by the tasks' waits and the findings' objects, sorted for the copy's lookups */
+    /* the Go channels wanted: by the tasks' waits and the findings' objects, sorted for the copy's lookups (the
+     * array is sized for the worst case; many tasks on one channel write, and make resident, one entry) */
     uint64_t *want = lc_calloc(s->ntasks + s->nfindings + 1, sizeof(uint64_t));
     size_t nwant = 0;
     for (size_t i = 0; want && i < s->ntasks; i++)
-        if (s->tasks[i].obj_kind == LC_OBJ_CHAN && s->tasks[i].obj)
+        if (s->tasks[i].obj_kind == LC_OBJ_CHAN && s->tasks[i].obj &&
+            !(nwant && want[nwant - 1] == (uint64_t)(uintptr_t)s->tasks[i].obj))
             want[nwant++] = (uint64_t)(uintptr_t)s->tasks[i].obj;
     for (size_t i = 0; want && i < s->nfindings; i++)
         if (s->findings[i].obj)
@@ -113,6 +117,7 @@ int snapshot_take(struct lc_snapshot *s, int timeout_ms)
             t->since_ns = s->now_ns;
         }
     }
+    index_by_id(s);
     deadlock_note_waits(s);
     return 0;
 }
@@ -123,15 +128,61 @@ void snapshot_free(struct lc_snapshot *s)
     lc_free(s->chans);
     lc_free(s->findings);
     lc_free(s->waits);
+    lc_free(s->by_id);
     memset(s, 0, sizeof *s);
+}
+
+/* by_id: the reports look tasks up by id for every lock waiter (its holder), so with many waiters a scan each
+ * time would make a report quadratic. */
+static int cmp_by_id(const void *a, const void *b, void *arg)
+{
+    const struct lc_task *t = arg;
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    if (t[i].id != t[j].id)
+        return t[i].id < t[j].id ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
+static void index_by_id(struct lc_snapshot *s)
+{
+    if (!s->ntasks || s->ntasks > UINT32_MAX || !(s->by_id = lc_calloc(s->ntasks, sizeof *s->by_id)))
+        return;                         /* found by a scan instead */
+    for (size_t i = 0; i < s->ntasks; i++)
+        s->by_id[i] = (uint32_t)i;
+    qsort_r(s->by_id, s->ntasks, sizeof *s->by_id, cmp_by_id, s->tasks);
+}
+
+/* kind < 0: any */
+static const struct lc_task *find_id(const struct lc_snapshot *s, int kind, uint64_t id)
+{
+    if (!s->by_id) {
+        for (size_t i = 0; i < s->ntasks; i++)
+            if (s->tasks[i].id == id && (kind < 0 || s->tasks[i].kind == kind))
+                return &s->tasks[i];
+        return NULL;
+    }
+    size_t lo = 0, hi = s->ntasks;      /* the first entry with this id */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->tasks[s->by_id[mid]].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < s->ntasks && s->tasks[s->by_id[lo]].id == id; lo++)
+        if (kind < 0 || s->tasks[s->by_id[lo]].kind == kind)
+            return &s->tasks[s->by_id[lo]];
+    return NULL;
 }
 
 const struct lc_task *snapshot_task(const struct lc_snapshot *s, uint64_t id)
 {
-    for (size_t i = 0; i < s->ntasks; i++)
-        if (s->tasks[i].id == id)
-            return &s->tasks[i];
-    return NULL;
+    return find_id(s, -1, id);
+}
+
+const struct lc_task *snapshot_task_of(const struct lc_snapshot *s, enum lc_task_kind kind, uint64_t id)
+{
+    return find_id(s, (int)kind, id);
 }
 
 const struct lc_chan *snapshot_chan(const struct lc_snapshot *s, uint64_t key)

@@ -27,6 +27,7 @@ struct lc_snapshot {
     struct lc_chan *chans; size_t nchans;
     struct lc_finding *findings; size_t nfindings;
     struct lc_wait *waits;                       /* per task (NULL: none recorded) */
+    uint32_t *by_id;                             /* task indices by id, then index (NULL: none, search all) */
     uint32_t forks;                              /* fdtab_forks(): fd channels older than this may be shared */
     const char *runtime, *runtime_version;       /* the tasks' runtime ("c", "gccgo", "gc") and its release */
     lc_peek_fn peek;                             /* reads lock words (NULL: the process's memory) */
@@ -44,7 +45,9 @@ void snapshot_set_process(pid_t pid, lc_peek_fn peek);
  * report must never hang). */
 int snapshot_take(struct lc_snapshot *s, int timeout_ms);
 void snapshot_free(struct lc_snapshot *s);
-/* The task with this id in the snapshot, or NULL. */
+/* The task with this id in the snapshot (the first of them: thread ids and goids may coincide), or NULL. */
 const struct lc_task *snapshot_task(const struct lc_snapshot *s, uint64_t id);
+/* The same among tasks of one kind. */
+const struct lc_task *snapshot_task_of(const struct lc_snapshot *s, enum lc_task_kind kind, uint64_t id);
 const struct lc_chan *snapshot_chan(const struct lc_snapshot *s, uint64_t key);
 #endif

@@ -260,6 +260,42 @@ START_TEST(snapshot_copies)
 }
 END_TEST
 
+/* Lookups by id go through the snapshot's index: every task found, a thread and a goroutine with one id told
+ * apart by kind (snapshot_task: the first in the copy), ids absent or between others not found. */
+START_TEST(snapshot_finds_by_id)
+{
+    clear_tasks();
+    enum { N = 3000 };
+    for (int i = 0; i < N; i++)
+        ck_assert_ptr_nonnull(task_new_id(LC_GOROUTINE, 0x20000 + (uint64_t)i * 0x540, (uint64_t)i * 2 + 10, NULL,
+                                          NULL, 0));
+    uint64_t same = 20;                 /* a thread id that is also a goid */
+    ck_assert_ptr_nonnull(task_new_id(LC_THREAD, 78, same, NULL, NULL, 0));
+    struct lc_snapshot s;
+    ck_assert_int_eq(snapshot_take(&s, 100), 0);
+    ck_assert_ptr_nonnull(s.by_id);
+    for (int i = 0; i < N; i++) {
+        const struct lc_task *t = snapshot_task_of(&s, LC_GOROUTINE, (uint64_t)i * 2 + 10);
+        ck_assert_ptr_nonnull(t);
+        ck_assert_uint_eq(t->id, (uint64_t)i * 2 + 10);
+        ck_assert_int_eq(t->kind, LC_GOROUTINE);
+        ck_assert_ptr_null(snapshot_task_of(&s, LC_GOROUTINE, (uint64_t)i * 2 + 11));
+    }
+    const struct lc_task *g = snapshot_task_of(&s, LC_GOROUTINE, same), *t = snapshot_task_of(&s, LC_THREAD, same);
+    ck_assert_ptr_nonnull(g);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(t->kind, LC_THREAD);
+    ck_assert_ptr_eq(snapshot_task(&s, same), g < t ? g : t);   /* the first in the copy, as a scan finds it */
+    ck_assert_ptr_null(snapshot_task(&s, 9));
+    ck_assert_ptr_null(snapshot_task(&s, (uint64_t)N * 4 + 10));
+    struct lc_snapshot by_hand = s;     /* a snapshot made without the index: the same answers by a scan */
+    by_hand.by_id = NULL;
+    ck_assert_ptr_eq(snapshot_task(&by_hand, same), snapshot_task(&s, same));
+    ck_assert_ptr_eq(snapshot_task_of(&by_hand, LC_GOROUTINE, 30), snapshot_task_of(&s, LC_GOROUTINE, 30));
+    snapshot_free(&s);
+}
+END_TEST
+
 START_TEST(alloc_reuses_and_zeroes)
 {
     size_t before = lc_alloc_bytes();
@@ -406,6 +442,7 @@ int main(void)
     tcase_add_test(tc, chan_close_twice);
     tcase_add_test(tc, chan_go_table_is_bounded);
     tcase_add_test(tc, snapshot_copies);
+    tcase_add_test(tc, snapshot_finds_by_id);
     tcase_add_test(tc, alloc_reuses_and_zeroes);
     tcase_add_test(tc, task_record_is_small);
     suite_add_tcase(s, tc);
