@@ -18,6 +18,7 @@ struct gc_mem {
     uint64_t win_addr;                    /* a range read ahead by the caller (gc_mem_window), or none */
     size_t win_len;
     const uint8_t *win;
+    unsigned long calls;                  /* system calls made to read */
 };
 
 void gc_mem_init(struct gc_mem *m, pid_t pid);

@@ -242,6 +242,45 @@ START_TEST(hooks_refuse_unexpected_code)
 }
 END_TEST
 
+/* Many objects in few system calls: absent ones (address 0, as a goroutine without a sudog has) are not asked
+ * for, an unreadable one costs one call of its own, and every readable one is read. */
+START_TEST(read_many_in_few_calls)
+{
+    enum { N = 1024, LEN = 48 };
+    static uint64_t addrs[N];
+    static uint8_t src[N][LEN], out[N * LEN], ok[N];
+    uint8_t *hole = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert(hole != MAP_FAILED);
+    for (int i = 0; i < N; i++) {
+        memset(src[i], i & 0xff, LEN);
+        addrs[i] = i % 3 == 1 ? 0 : (uint64_t)(uintptr_t)src[i];
+    }
+    addrs[500] = (uint64_t)(uintptr_t)hole;
+    struct gc_mem m;
+    gc_mem_init(&m, getpid());
+    memset(ok, 0xff, sizeof ok);
+    size_t got = gc_read_many(&m, addrs, N, LEN, out, ok);
+    size_t want = 0;
+    for (int i = 0; i < N; i++) {
+        int readable = addrs[i] && i != 500;
+        ck_assert_int_eq(ok[i], readable);
+        if (readable)
+            ck_assert(memcmp(out + (size_t)i * LEN, src[i], LEN) == 0);
+        want += readable;
+    }
+    ck_assert_uint_eq(got, want);
+    /* one call per run of present addresses (341 of them here, between the absent ones), the hole's own */
+    ck_assert_uint_le(m.calls, N / 3 + 3);
+    for (int i = 0; i < N; i++)
+        addrs[i] = i < N / 2 ? 0 : (uint64_t)(uintptr_t)src[i];
+    m.calls = 0;
+    gc_read_many(&m, addrs, N, LEN, out, ok);
+    ck_assert_uint_eq(m.calls, 1);      /* the absent first half: no call at all */
+    gc_mem_close(&m);
+    munmap(hole, 4096);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     target = argc > 1 ? argv[1] : getenv("TARGET");
@@ -260,6 +299,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, function_table);
     tcase_add_test(tc, goroutines_of_a_live_program);
     tcase_add_test(tc, hooks_refuse_unexpected_code);
+    tcase_add_test(tc, read_many_in_few_calls);
     suite_add_tcase(s, tc);
     return unit_run(s);
 }
