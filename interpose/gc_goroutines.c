@@ -198,6 +198,10 @@ static int read_obj(struct gc_reader *r, uint64_t addr, int first, int last, uin
         memcpy(buf, r->pre, n);           /* read ahead with its goroutine's record */
         return (int)n;
     }
+    if (n <= len && addr && addr == r->prec_addr && r->prec && n <= r->prec_len) {
+        memcpy(buf, r->prec, n);
+        return (int)n;
+    }
     return n <= len && gc_read_fresh(r->mem, addr, buf, n) == 0 ? (int)n : -1;
 }
 
@@ -397,9 +401,10 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
     size_t batch = n < BATCH ? (size_t)n : BATCH;
     uint8_t *gbuf = glen ? malloc((batch ? batch : 1) * glen) : NULL, ok[BATCH], sok[BATCH];
     uint8_t *sbuf = malloc((batch ? batch : 1) * TOP), gok[BATCH];
-    size_t sglen = obj_extent(b, GF_sudog_g, GF_sudog_c);
+    size_t sglen = obj_extent(b, GF_sudog_g, GF_sudog_c), hclen = obj_extent(b, GF_hchan_qcount, GF_hchan_closed);
     uint8_t *sgbuf = sglen ? malloc((batch ? batch : 1) * sglen) : NULL;
-    uint64_t top[BATCH], sgs[BATCH];
+    uint8_t *hcbuf = sgbuf && hclen ? malloc((batch ? batch : 1) * hclen) : NULL, hok[BATCH];
+    uint64_t top[BATCH], sgs[BATCH], chs[BATCH];
     struct gc_goroutine *o = malloc(sizeof *o);
     int count = 0;
     for (uint64_t i = 0; o && gbuf && i < n; i += batch) {
@@ -423,6 +428,12 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
             gc_read_many(r->mem, top, k, TOP, sbuf, sok);
         if (sgbuf)
             gc_read_many(r->mem, sgs, k, sglen, sgbuf, gok);
+        /* the channels of those sudogs (a goroutine on a channel of its own: one read each otherwise) */
+        for (size_t j = 0; hcbuf && j < k; j++)
+            chs[j] = gok[j] ? gf(r, sgbuf + j * sglen, sglen, GF_sudog_c) : 0;
+        memset(hok, 0, k);
+        if (hcbuf)
+            gc_read_many(r->mem, chs, k, hclen, hcbuf, hok);
         for (size_t j = 0; j < k; j++) {
             const uint8_t *g = gbuf + j * glen;
             if (!ok[j] || !gs[i + j])
@@ -432,15 +443,17 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
                 continue;
             gc_mem_window(r->mem, top[j], sok[j] ? sbuf + j * TOP : NULL, TOP);
             r->pre_addr = sgs[j], r->pre = gok[j] ? sgbuf + j * sglen : NULL, r->pre_len = sglen;
+            r->prec_addr = hcbuf ? chs[j] : 0, r->prec = hok[j] ? hcbuf + j * hclen : NULL, r->prec_len = hclen;
             read_one(r, gs[i + j], g, glen, &sema, o);
             gc_mem_window(r->mem, 0, NULL, 0);
-            r->pre = NULL, r->pre_addr = 0;
+            r->pre = r->prec = NULL, r->pre_addr = r->prec_addr = 0;
             fn(o, arg);
             count++;
         }
     }
     r->hc_addr = 0;
     free(o);
+    free(hcbuf);
     free(sgbuf);
     free(sbuf);
     free(gbuf);

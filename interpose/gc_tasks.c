@@ -122,8 +122,9 @@ void gc_tasks_chan(struct gc_tasks *c, uint64_t key, const struct gc_chanrec *r)
 struct sync_ctx {
     struct gc_tasks *tasks;
     uint64_t now, exiting_g;
-    uint64_t *seen;
+    uint64_t *seen;                       /* the g of every goroutine read */
     size_t nseen, cap;
+    int lost;                             /* one could not be noted in seen */
     unsigned unsettled;                   /* user goroutines still running (for the grace period) */
 };
 
@@ -156,8 +157,15 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
         if (o->startpc == gt->reader->rt_main)
             task_set_flag(t, LC_TF_MAIN, 1);
     }
+    if (c->nseen == c->cap) {             /* more goroutines than records: the table grows by this walk */
+        uint64_t *more = realloc(c->seen, 2 * c->cap * sizeof *more);
+        if (more)
+            c->seen = more, c->cap *= 2;
+    }
     if (c->nseen < c->cap)
         c->seen[c->nseen++] = o->g;
+    else
+        c->lost = 1;                      /* then no record is taken for gone: this one would be */
     task_set_flag(t, LC_TF_EXITING, o->g == c->exiting_g);
     t->tid = o->tid;
     stack_id site = o->npcs > o->top ? stack_intern(o->pcs + o->top, o->npcs - o->top) : 0;
@@ -224,7 +232,7 @@ int gc_tasks_sync(struct gc_tasks *gt, uint64_t exiting_g)
     c.cap = task_count() + 4096;
     c.seen = malloc(c.cap * sizeof *c.seen);
     int n = c.seen ? gc_walk(gt->reader, sync_one, &c) : -1;
-    if (n >= 0 && c.nseen < c.cap) {
+    if (n >= 0 && !c.lost) {
         qsort(c.seen, c.nseen, sizeof *c.seen, cmp_u64);
         struct stale_ctx st = { &c, NULL, 0, task_count() };
         st.out = malloc((st.cap + 1) * sizeof *st.out);
