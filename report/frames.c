@@ -59,6 +59,15 @@ static int frames_is_program(const struct lc_frame *f)
     return 1;
 }
 
+/* A function of the Go runtime's own package: gc's (by the executable's function table) or libgo's. */
+static int go_runtime_frame(const struct lc_frame *f)
+{
+    if (!f->func || strncmp(f->func, "runtime.", 8) != 0)
+        return 0;
+    return symbolize_is_go_std(f) || (f->module && fnmatch("*/libgo.so*", f->module, 0) == 0) ||
+           (f->file && fnmatch("*/libgo/go/runtime/*", f->file, 0) == 0);
+}
+
 /* All shown frames of id, innermost first, into out (LC_FRAMES_MAX of them). */
 static int collect(stack_id id, struct lc_frame *out)
 {
@@ -87,6 +96,17 @@ static int collect(stack_id id, struct lc_frame *out)
                 last_program = k;
             out[k++] = inl[j];
         }
+    }
+    /* A goroutine parked in the runtime shows from its first frame outside package runtime, as a gc build's
+     * stacks do (gccgo's: runtime.netpollblock above internal/poll.runtime_pollWait); one all in the runtime
+     * keeps them all. */
+    int top = 0;
+    while (top < k && go_runtime_frame(&out[top]))
+        top++;
+    if (top < k && top > 0) {
+        memmove(out, out + top, (size_t)(k - top) * sizeof *out);
+        k -= top;
+        last_program = last_program >= top ? last_program - top : -1;
     }
     /* outward of the program's last frame there is only thread-start plumbing (std::thread, libstdc++) */
     return last_program >= 0 ? last_program + 1 : k;

@@ -211,7 +211,7 @@ static void dwarf_frames(Dwfl_Module *mod, Dwarf_Addr addr, int exact, struct sy
         struct lc_frame *f = &e->f[e->n++];
         f->file = abs_file(comp_dir, file);
         f->line = file ? line : 0;
-        f->func = symnames_die(cu, &scopes[i], lang);
+        f->func = symnames_die(cu, &scopes[i], lang, tag == DW_TAG_subprogram ? dwfl_module_addrname(mod, addr) : NULL);
         if (tag == DW_TAG_subprogram) {
             /* a function's own address (a start routine): its declaration, whatever the optimiser put first */
             Dwarf_Addr lo;

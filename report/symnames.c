@@ -133,7 +133,7 @@ static const char *go_die_name(Dwarf_Die *cu, Dwarf_Die *fn, const char *name)
 }
 
 /* Function name of a subprogram or inlined-subroutine DIE, NULL when DWARF has none. */
-const char *symnames_die(Dwarf_Die *cu, Dwarf_Die *die, int lang)
+const char *symnames_die(Dwarf_Die *cu, Dwarf_Die *die, int lang, const char *sym)
 {
     const char *name;
     if (lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 || lang == DW_LANG_C_plus_plus_11 ||
@@ -147,7 +147,15 @@ const char *symnames_die(Dwarf_Die *cu, Dwarf_Die *die, int lang)
     name = attr_string(die, DW_AT_name);
     if (!name)
         return NULL;
-    if (lang == DW_LANG_Go)
+    if (lang == DW_LANG_Go) {
+        /* the same as the symbol (internal_1poll.runtime__pollWait): written as the assembler does, escapes
+         * and all; a plain name with an underscore never equals its symbol, which doubles it */
+        char plain[1024];
+        if (sym && strcmp(name, sym) == 0) {
+            goname_demangle(name, plain, sizeof plain);
+            name = plain;
+        }
         return go_die_name(cu, die, name);
+    }
     return sym_intern(name);
 }
