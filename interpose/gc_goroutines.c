@@ -404,7 +404,8 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
     size_t sglen = obj_extent(b, GF_sudog_g, GF_sudog_c), hclen = obj_extent(b, GF_hchan_qcount, GF_hchan_closed);
     uint8_t *sgbuf = sglen ? malloc((batch ? batch : 1) * sglen) : NULL;
     uint8_t *hcbuf = sgbuf && hclen ? malloc((batch ? batch : 1) * hclen) : NULL, hok[BATCH];
-    uint64_t top[BATCH], sgs[BATCH], chs[BATCH];
+    uint64_t top[BATCH], sgs[BATCH], chs[BATCH], want[BATCH];
+    uint16_t hsrc[BATCH];
     struct gc_goroutine *o = malloc(sizeof *o);
     int count = 0;
     for (uint64_t i = 0; o && gbuf && i < n; i += batch) {
@@ -428,12 +429,16 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
             gc_read_many(r->mem, top, k, TOP, sbuf, sok);
         if (sgbuf)
             gc_read_many(r->mem, sgs, k, sglen, sgbuf, gok);
-        /* the channels of those sudogs (a goroutine on a channel of its own: one read each otherwise) */
-        for (size_t j = 0; hcbuf && j < k; j++)
+        /* the channels of those sudogs (a goroutine on a channel of its own: one read each otherwise), each
+         * once: goroutines side by side in the table often wait on the same one (read into the first's place) */
+        for (size_t j = 0; hcbuf && j < k; j++) {
             chs[j] = gok[j] ? gf(r, sgbuf + j * sglen, sglen, GF_sudog_c) : 0;
+            hsrc[j] = j && chs[j] && chs[j] == chs[j - 1] ? hsrc[j - 1] : j;
+            want[j] = hsrc[j] == j ? chs[j] : 0;
+        }
         memset(hok, 0, k);
         if (hcbuf)
-            gc_read_many(r->mem, chs, k, hclen, hcbuf, hok);
+            gc_read_many(r->mem, want, k, hclen, hcbuf, hok);
         for (size_t j = 0; j < k; j++) {
             const uint8_t *g = gbuf + j * glen;
             if (!ok[j] || !gs[i + j])
@@ -443,7 +448,8 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
                 continue;
             gc_mem_window(r->mem, top[j], sok[j] ? sbuf + j * TOP : NULL, TOP);
             r->pre_addr = sgs[j], r->pre = gok[j] ? sgbuf + j * sglen : NULL, r->pre_len = sglen;
-            r->prec_addr = hcbuf ? chs[j] : 0, r->prec = hok[j] ? hcbuf + j * hclen : NULL, r->prec_len = hclen;
+            r->prec_addr = hcbuf ? chs[j] : 0, r->prec_len = hclen;
+            r->prec = hcbuf && hok[hsrc[j]] ? hcbuf + hsrc[j] * hclen : NULL;
             read_one(r, gs[i + j], g, glen, &sema, o);
             gc_mem_window(r->mem, 0, NULL, 0);
             r->pre = r->prec = NULL, r->pre_addr = r->prec_addr = 0;

@@ -99,10 +99,15 @@ int gc_read_fresh(struct gc_mem *m, uint64_t addr, void *buf, size_t n)
 }
 
 #define MANY 1024                 /* ranges per system call (UIO_MAXIOV) */
+#define GAP 256                   /* objects this close together are read as one range, the bytes between dropped */
 
+/* The kernel pins the pages of every range asked for: objects side by side in memory (g records allocated one
+ * after another, their sudogs) go as one remote range; the local side scatters it, the gaps into a scratch. */
 size_t gc_read_many(struct gc_mem *m, const uint64_t *addrs, size_t n, size_t len, uint8_t *out, uint8_t *ok)
 {
     struct iovec l[MANY], r[MANY];
+    int32_t obj[MANY];                /* which object each local range is (-1: a gap) */
+    uint8_t gap[GAP];
     size_t got = 0;
     for (size_t i = 0; i < n;) {
         /* No object (a goroutine without a sudog): not asked for. A range that fails ends the call's reading
@@ -111,15 +116,34 @@ size_t gc_read_many(struct gc_mem *m, const uint64_t *addrs, size_t n, size_t le
             ok[i++] = 0;
             continue;
         }
-        size_t k = 0;
-        while (i + k < n && k < MANY && addrs[i + k] >= 4096) {
-            l[k] = (struct iovec){ out + (i + k) * len, len };
-            r[k] = (struct iovec){ (void *)(uintptr_t)addrs[i + k], len };
-            k++;
+        size_t k = 0, nl = 0, nr = 0;
+        uint64_t end = 0;
+        while (i + k < n && nl + 2 <= MANY && addrs[i + k] >= 4096) {
+            uint64_t a = addrs[i + k];
+            if (nr && a >= end && a - end <= GAP) {
+                if (a > end) {
+                    l[nl] = (struct iovec){ gap, (size_t)(a - end) };
+                    obj[nl++] = -1;
+                }
+                r[nr - 1].iov_len += (size_t)(a + len - end);
+            } else if (nr < MANY) {
+                r[nr++] = (struct iovec){ (void *)(uintptr_t)a, len };
+            } else {
+                break;
+            }
+            end = a + len;
+            l[nl] = (struct iovec){ out + (i + k) * len, len };
+            obj[nl++] = (int32_t)k++;
         }
         m->calls += !m->no_vm;
-        ssize_t done = m->no_vm ? -1 : process_vm_readv(m->pid, l, k, r, k, 0);
-        size_t whole = done > 0 ? (size_t)done / len : 0;
+        ssize_t done = m->no_vm ? -1 : process_vm_readv(m->pid, l, nl, r, nr, 0);
+        /* the objects read whole, in order, up to the first that was not */
+        size_t whole = 0, left = done > 0 ? (size_t)done : 0;
+        for (size_t j = 0; j < nl && left >= l[j].iov_len; j++) {
+            left -= l[j].iov_len;
+            if (obj[j] >= 0)
+                whole = (size_t)obj[j] + 1;
+        }
         for (size_t j = 0; j < whole; j++)
             ok[i + j] = 1;
         got += whole;

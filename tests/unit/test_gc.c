@@ -276,7 +276,37 @@ START_TEST(read_many_in_few_calls)
     m.calls = 0;
     gc_read_many(&m, addrs, N, LEN, out, ok);
     ck_assert_uint_eq(m.calls, 1);      /* the absent first half: no call at all */
+    /* objects side by side, read as ranges: every one in its place, whatever the order and the gaps; one on a
+     * page that cannot be read, right after one that can, spoils neither its neighbour nor the rest */
+    static uint8_t block[64 * LEN + 4096];
+    for (size_t b = 0; b < sizeof block; b++)
+        block[b] = (uint8_t)(b * 7 + 3);
+    uint8_t *two = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert(two != MAP_FAILED);
+    memset(two, 0x5a, 4096);
+    mprotect(two + 4096, 4096, PROT_NONE);
+    uint64_t at[80];
+    size_t nat = 0;
+    for (int i = 0; i < 40; i++)        /* ascending, no gap */
+        at[nat++] = (uint64_t)(uintptr_t)(block + i * LEN);
+    at[nat++] = (uint64_t)(uintptr_t)(block + 40 * LEN + 100);         /* a gap under GAP */
+    at[nat++] = (uint64_t)(uintptr_t)(block + 40 * LEN + 100 + LEN + 2000);   /* one over it */
+    at[nat++] = (uint64_t)(uintptr_t)(block + 3 * LEN);                /* back down */
+    at[nat++] = (uint64_t)(uintptr_t)(block + 3 * LEN + 8);            /* overlapping the last */
+    at[nat++] = (uint64_t)(uintptr_t)(two + 4096 - LEN);               /* readable, at a page's end */
+    at[nat++] = (uint64_t)(uintptr_t)(two + 4096 + 16);                /* 16 bytes on: not readable */
+    at[nat++] = (uint64_t)(uintptr_t)(block + 50 * LEN);
+    memset(ok, 0xff, sizeof ok);
+    got = gc_read_many(&m, at, nat, LEN, out, ok);
+    ck_assert_uint_eq(got, nat - 1);
+    for (size_t i = 0; i < nat; i++) {
+        int readable = at[i] != (uint64_t)(uintptr_t)(two + 4096 + 16);
+        ck_assert_int_eq(ok[i], readable);
+        if (readable)
+            ck_assert(memcmp(out + i * LEN, (const void *)(uintptr_t)at[i], LEN) == 0);
+    }
     gc_mem_close(&m);
+    munmap(two, 8192);
     munmap(hole, 4096);
 }
 END_TEST
