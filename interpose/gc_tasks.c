@@ -125,6 +125,7 @@ struct sync_ctx {
     uint64_t *seen;                       /* the g of every goroutine read */
     size_t nseen, cap;
     int lost;                             /* one could not be noted in seen */
+    uint64_t last_chan;                   /* the channel whose record this walk brought up to date last */
     unsigned unsettled;                   /* user goroutines still running (for the grace period) */
 };
 
@@ -192,9 +193,10 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
             finding_add(LC_F_NIL_CHAN, NULL, site, t->id, 0, 0,
                         o->wclass == GW_RECV_NIL ? "receive" : o->wclass == GW_SEND_NIL ? "send" : "select");
         }
-        if (ok == LC_OBJ_CHAN && o->obj) {
-            struct gc_chanrec r;
+        if (ok == LC_OBJ_CHAN && o->obj && o->obj != c->last_chan) {
+            struct gc_chanrec r;         /* once per walk for goroutines side by side on one channel */
             gc_tasks_chan(gt, o->obj, gc_chanrec_get(o->obj, &r) ? &r : NULL);
+            c->last_chan = o->obj;
         }
     } else {
         if (t->state == LC_BLOCKED)
