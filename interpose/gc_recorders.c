@@ -141,15 +141,21 @@ static void write_end(struct gc_chanrec *e)
 /* Record e as channel c's, made by goroutine made_by at made_at (0, 0: not known), never closed. */
 static void chan_fresh(struct gc_chanrec *e, uint64_t c, uint64_t made_by, gc_sid made_at)
 {
-    gc_rec->chan_stamp[e - gc_rec->chan] = stamp();
-    write_begin(e);
+    uint64_t t = stamp();
+    gc_rec->chan_stamp[e - gc_rec->chan] = t;
+    /* odd while written, as write_begin makes it, but from the stamp: the record is not read (its line is
+     * most often not in the cache, and a store need not wait for it); readers only ask for an even value that
+     * did not change under their copy */
+    uint32_t seq = (uint32_t)t << 1 | 1;
+    __atomic_store_n(&e->seq, seq, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
     e->key = c;
     e->closed = 0;
     e->closed_at = 0;
     e->closed_by = 0;
     e->made_by = made_by;
     e->made_at = made_at;
-    write_end(e);
+    __atomic_store_n(&e->seq, seq + 1, __ATOMIC_RELEASE);
 }
 
 /* A slot taken for channel c: whatever it held is another channel's. */
@@ -165,7 +171,7 @@ static struct gc_chanrec *chan_claimed(unsigned slot, uint64_t c)
 static struct gc_chanrec *chan_slot(uint64_t c, int create)
 {
     struct gc_records *r = gc_rec;
-    unsigned base = (unsigned)((c >> 4) * 0x9e3779b97f4a7c15ull >> 40) & (GC_CHANS - 1) & ~(GC_CHAN_PROBES - 1u);
+    unsigned base = gc_chan_group(c);
     unsigned oldest = base;
     for (unsigned i = base; i < base + GC_CHAN_PROBES; i++) {
         uint64_t k = __atomic_load_n(&r->chan_key[i], __ATOMIC_ACQUIRE);

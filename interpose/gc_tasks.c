@@ -53,7 +53,7 @@ int gc_chanrec_get(uint64_t chan, struct gc_chanrec *out)
 {
     if (!gc_rec)
         return 0;
-    unsigned base = (unsigned)((chan >> 4) * 0x9e3779b97f4a7c15ull >> 40) & (GC_CHANS - 1) & ~(GC_CHAN_PROBES - 1u);
+    unsigned base = gc_chan_group(chan);
     for (unsigned i = base; i < base + GC_CHAN_PROBES; i++) {
         if (__atomic_load_n(&gc_rec->chan_key[i], __ATOMIC_ACQUIRE) != chan)
             continue;
