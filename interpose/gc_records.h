@@ -8,6 +8,7 @@
 #ifndef LC_GC_RECORDS_H
 #define LC_GC_RECORDS_H
 #include <stdint.h>
+#include "../runtime/chan.h"
 
 #define GC_PCS 14                         /* frames kept per recorded stack */
 
@@ -34,15 +35,12 @@ struct gc_spawn {
 
 #define GC_CHANS (1u << 15)               /* open addressing by address, GC_CHAN_PROBES probes in one line */
 #define GC_CHAN_PROBES 8
-/* The first slot of channel c's group. Channels made one after another lie side by side in the heap: each
- * 128 bytes of a 512 KiB stretch has the next group, so a program making many walks the table in order (the
- * hardware reads ahead) instead of missing the cache at every make and close; the stretches themselves are
- * spread by a hash of the bits above. */
+/* The first slot of channel c's group (neighbouring channels, neighbouring groups: see lc_chan_group). */
 static inline unsigned gc_chan_group(uint64_t c)
 {
-    uint64_t stretch = (c >> 19) * 0x9e3779b97f4a7c15ull >> 40;
-    return (unsigned)((c >> 7) + stretch) * GC_CHAN_PROBES & (GC_CHANS - 1);
+    return lc_chan_group(c, GC_CHANS, GC_CHAN_PROBES);
 }
+
 struct gc_chanrec {
     volatile uint64_t key;                /* the hchan this record is of (as chan_key[] said when written) */
     volatile uint32_t seq;                /* odd while being written */

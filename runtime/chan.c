@@ -28,7 +28,7 @@ static struct {
 
 static unsigned go_group(uint64_t key)
 {
-    return (unsigned)((key >> 4) * 0x9e3779b97f4a7c15ull >> 40) & (GO_SLOTS - 1) & ~(GO_WAYS - 1u);
+    return lc_chan_group(key, GO_SLOTS, GO_WAYS);
 }
 
 /* Under chan_lock: the slot of Go channel key, or -1. */

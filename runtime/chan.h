@@ -5,6 +5,16 @@
 #include <uthash.h>
 #include "stack.h"
 
+/* The first slot of a Go channel's group, in a table of slots slots and ways to a group (powers of two).
+ * Channels made one after another lie side by side in the heap: each 128 bytes of a 512 KiB stretch take the
+ * next group, so a program making many walks the table in order (the hardware reads ahead) instead of missing
+ * the cache at every make and close; the stretches themselves are spread by a hash of the bits above. */
+static inline unsigned lc_chan_group(uint64_t addr, unsigned slots, unsigned ways)
+{
+    uint64_t stretch = (addr >> 19) * 0x9e3779b97f4a7c15ull >> 40;
+    return (unsigned)((addr >> 7) + stretch) * ways & (slots - 1);
+}
+
 /* The kinds of channel, once: X(ID, name) makes LC_CH_<ID>; chan_kind_name() names them in reports. */
 #define LC_CHAN_KINDS(X) X(GO, "chan") X(PIPE, "pipe") X(SOCKETPAIR, "socketpair") X(EVENTFD, "eventfd")
 enum lc_chan_kind {
