@@ -219,15 +219,8 @@ static int waited_chan(struct gc_reader *r, uint64_t sudog, struct gc_goroutine 
         uint64_t c = gf(r, sg, (size_t)ns, GF_sudog_c);
         if (!c)
             continue;
-        if (c == r->hc_addr && r->hc_len > 0 && (size_t)r->hc_len <= sizeof hc) {
-            nh = r->hc_len;
-            memcpy(hc, r->hc, (size_t)nh);
-        } else if ((nh = read_obj(r, c, GF_hchan_qcount, GF_hchan_closed, hc, sizeof hc)) < 0) {
+        if ((nh = read_obj(r, c, GF_hchan_qcount, GF_hchan_closed, hc, sizeof hc)) < 0)
             return listed;
-        } else if ((size_t)nh <= sizeof r->hc) {
-            r->hc_addr = c, r->hc_len = nh;
-            memcpy(r->hc, hc, (size_t)nh);
-        }
         o->obj_kind = GO_CHAN;
         o->obj = c;
         o->chan_cap = (uint32_t)gf(r, hc, (size_t)nh, GF_hchan_dataqsiz);
@@ -417,7 +410,6 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
         memset(ok, 0, k);
         memset(sok, 0, k);
         memset(gok, 0, k);
-        r->hc_addr = 0;
         gc_read_many(r->mem, gs + i, k, glen, gbuf, ok);
         for (size_t j = 0; j < k; j++) {
             const uint8_t *g = gbuf + j * glen;
@@ -430,11 +422,13 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
         if (sgbuf)
             gc_read_many(r->mem, sgs, k, sglen, sgbuf, gok);
         /* the channels of those sudogs (a goroutine on a channel of its own: one read each otherwise), each
-         * once: goroutines side by side in the table often wait on the same one (read into the first's place) */
-        for (size_t j = 0; hcbuf && j < k; j++) {
+         * once: goroutines close together in the table often wait on the same one (read into the place of the
+         * last goroutine before that waited on a channel, when it is the same) */
+        for (size_t j = 0, last = BATCH; hcbuf && j < k; j++) {
             chs[j] = gok[j] ? gf(r, sgbuf + j * sglen, sglen, GF_sudog_c) : 0;
-            hsrc[j] = j && chs[j] && chs[j] == chs[j - 1] ? hsrc[j - 1] : j;
+            hsrc[j] = chs[j] && last < BATCH && chs[j] == chs[last] ? hsrc[last] : (uint16_t)j;
             want[j] = hsrc[j] == j ? chs[j] : 0;
+            last = chs[j] ? j : last;
         }
         memset(hok, 0, k);
         if (hcbuf)
@@ -457,7 +451,6 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
             count++;
         }
     }
-    r->hc_addr = 0;
     free(o);
     free(hcbuf);
     free(sgbuf);

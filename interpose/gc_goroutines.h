@@ -61,9 +61,6 @@ struct gc_reader {
     uint64_t prec_addr;           /* that sudog's channel, read ahead */
     const uint8_t *prec;
     size_t prec_len;
-    uint64_t hc_addr;             /* the channel read last in this batch (goroutines of a group share one) */
-    int hc_len;
-    uint8_t hc[256];
     struct gc_pc_info *pcs;       /* GC_PC_CACHE entries, allocated on first use */
 };
 
