@@ -59,12 +59,17 @@ static int frames_is_program(const struct lc_frame *f)
     return 1;
 }
 
+int frames_in_libgo(const char *module)
+{
+    return module && fnmatch("*libgo.so*", module, 0) == 0;
+}
+
 /* A function of the Go runtime's own package: gc's (by the executable's function table) or libgo's. */
 static int go_runtime_frame(const struct lc_frame *f)
 {
     if (!f->func || strncmp(f->func, "runtime.", 8) != 0)
         return 0;
-    return symbolize_is_go_std(f) || (f->module && fnmatch("*/libgo.so*", f->module, 0) == 0) ||
+    return symbolize_is_go_std(f) || frames_in_libgo(f->module) ||
            (f->file && fnmatch("*/libgo/go/runtime/*", f->file, 0) == 0);
 }
 

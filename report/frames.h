@@ -14,4 +14,6 @@ int frames_top(stack_id id, struct lc_frame *out);
 /* The first frame of stack id in the program's own code (known source file outside the toolchain's headers),
  * else the first shown frame: where a task was created, a channel made, a misuse done. 0 when none. */
 int frames_origin(stack_id id, struct lc_frame *out);
+/* Whether module is gccgo's runtime library (libgo.so). */
+int frames_in_libgo(const char *module);
 #endif

@@ -45,11 +45,6 @@ static int internal_name(const char *name)
     return 0;
 }
 
-static int in_libgo(const char *module)
-{
-    return module && fnmatch("*libgo.so*", module, 0) == 0;
-}
-
 static int runtime_internal_uncached(const struct lc_task *t);
 
 /* The answer by what it depends on (start routine, stack, kind): the same for every task of a group. */
@@ -84,7 +79,7 @@ static int runtime_internal_uncached(const struct lc_task *t)
         symbolize((uintptr_t)t->start_fn, 1, f);
         if (internal_name(f[0].func))
             return 1;
-        if (t->kind == LC_THREAD && in_libgo(f[0].module))
+        if (t->kind == LC_THREAD && frames_in_libgo(f[0].module))
             return 1;                  /* threads libgo starts for itself */
     }
     if (t->kind != LC_GOROUTINE)
