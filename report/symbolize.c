@@ -176,8 +176,9 @@ static const char *abs_file(const char *comp_dir, const char *file)
 
 /* ---- lookup ------------------------------------------------------------------------------------------- */
 
-/* Fill e->f[] from DWARF: innermost inlined function first, the physical function last. */
-static void dwarf_frames(Dwfl_Module *mod, Dwarf_Addr addr, int exact, struct sym_entry *e)
+/* Fill e->f[] from DWARF: innermost inlined function first, the physical function last (sym: the symbol-table
+ * name at addr, or NULL). */
+static void dwarf_frames(Dwfl_Module *mod, Dwarf_Addr addr, int exact, const char *sym, struct sym_entry *e)
 {
     Dwarf_Addr bias = 0;
     Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, &bias);
@@ -211,7 +212,7 @@ static void dwarf_frames(Dwfl_Module *mod, Dwarf_Addr addr, int exact, struct sy
         struct lc_frame *f = &e->f[e->n++];
         f->file = abs_file(comp_dir, file);
         f->line = file ? line : 0;
-        f->func = symnames_die(cu, &scopes[i], lang, tag == DW_TAG_subprogram ? dwfl_module_addrname(mod, addr) : NULL);
+        f->func = symnames_die(cu, &scopes[i], lang, tag == DW_TAG_subprogram ? sym : NULL);
         if (tag == DW_TAG_subprogram) {
             /* a function's own address (a start routine): its declaration, whatever the optimiser put first */
             Dwarf_Addr lo;
@@ -317,9 +318,9 @@ static void resolve(uintptr_t pc, int exact, int symbol, struct sym_entry *e)
     e->n = 0;
     if (mod) {
         module = dwfl_module_info(mod, NULL, &base, NULL, NULL, NULL, NULL, NULL);
-        if (!symbol)
-            dwarf_frames(mod, addr, exact, e);
         sym = dwfl_module_addrname(mod, addr);
+        if (!symbol)
+            dwarf_frames(mod, addr, exact, sym, e);
     }
     Dl_info di;
     /* this process's own loader knows its modules (never another process's) */
