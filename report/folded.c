@@ -41,7 +41,7 @@ void report_folded(struct lc_bufw *w, const struct lc_snapshot *s, const struct 
         return;
     }
     for (size_t i = 0; i < s->ntasks; i++) {
-        long g = j->task_group[i];
+        int32_t g = j->task_group[i];
         if (g < 0)
             continue;
         int nf = attrib_profile_stack(&s->tasks[i], f, LC_FRAMES_MAX);

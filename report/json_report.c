@@ -105,7 +105,7 @@ static void put_task(struct jw *j, const struct lc_snapshot *s, const struct lc_
     struct lc_frame f;
     char test[128];
     int mark = jd->task_mark ? jd->task_mark[i] : LC_TM_NONE;
-    long group = jd->task_group ? jd->task_group[i] : -1;
+    int32_t group = jd->task_group ? jd->task_group[i] : -1;
     jw_open(j, NULL, '{');
     jw_u64(j, "id", t->id);
     put_id(j, "parent", t->anc_id[0]);

@@ -259,7 +259,7 @@ static uint64_t origin_key(stack_id id)
 }
 
 /* Put t in its group; returns the group's index, or -1. */
-static long add_to_group(struct lc_judgement *j, struct gent **index, const struct lc_task *t, uint64_t now)
+static int32_t add_to_group(struct lc_judgement *j, struct gent **index, const struct lc_task *t, uint64_t now)
 {
     struct gkey k;
     struct gent *e;
@@ -272,6 +272,14 @@ static long add_to_group(struct lc_judgement *j, struct gent **index, const stru
     uint64_t age = verdict_age_ns(t, now);
     HASH_FIND(hh, *index, &k, sizeof k, e);
     if (!e) {
+        if (j->ngroups == j->groups_cap) {      /* grown as groups appear: most reports have few */
+            size_t cap = j->groups_cap ? 2 * j->groups_cap : 16;
+            struct lc_group *more = realloc(j->groups, cap * sizeof *more);
+            if (!more)
+                return -1;
+            j->groups = more;
+            j->groups_cap = cap;
+        }
         e = calloc(1, sizeof *e);
         if (!e)
             return -1;
@@ -293,7 +301,7 @@ static long add_to_group(struct lc_judgement *j, struct gent **index, const stru
         j->goroutines++;
     else
         j->threads++;
-    return (long)e->idx;
+    return (int32_t)e->idx;
 }
 
 void verdict_judge(const struct lc_snapshot *s, const struct lc_report_ctx *ctx, struct lc_judgement *j)
@@ -315,21 +323,16 @@ void verdict_judge(const struct lc_snapshot *s, const struct lc_report_ctx *ctx,
             j->v.misuse++;
         }
     }
-    j->groups = s->ntasks ? calloc(s->ntasks, sizeof *j->groups) : NULL;
     j->task_group = s->ntasks ? malloc(s->ntasks * sizeof *j->task_group) : NULL;
     j->task_mark = s->ntasks ? calloc(s->ntasks, 1) : NULL;
-    size_t *order = s->ntasks ? malloc(s->ntasks * sizeof *order) : NULL;
-    if (!j->groups || !j->task_group || !j->task_mark || !order) {    /* no tasks, or out of memory */
-        free(order);
-        free(j->groups);
+    if (!j->task_group || !j->task_mark) {    /* no tasks, or out of memory */
         free(j->task_group);
         free(j->task_mark);
-        j->groups = NULL;
         j->task_group = NULL;
         j->task_mark = NULL;
         return;
     }
-    long *gi = j->task_group;
+    int32_t *gi = j->task_group;
     for (size_t i = 0; i < s->ntasks; i++) {
         const struct lc_task *t = &s->tasks[i];
         gi[i] = -1;
@@ -359,15 +362,19 @@ void verdict_judge(const struct lc_snapshot *s, const struct lc_report_ctx *ctx,
         free(e);
     }
     canon_free(&canon_ids, &canon_hashes);
-    for (size_t g = 0; g < j->ngroups; g++)
-        j->groups[g].first = g;
-    qsort(j->groups, j->ngroups, sizeof *j->groups, group_cmp);
-    for (size_t g = 0; g < j->ngroups; g++)      /* task_group: from creation order to printed order */
-        order[j->groups[g].first] = g;
-    for (size_t i = 0; i < s->ntasks; i++)
-        if (gi[i] >= 0)
-            gi[i] = (long)order[gi[i]];
-    free(order);
+    /* printed order, and task_group from creation order to it (out of memory: left in creation order) */
+    int32_t *order = j->ngroups ? malloc(j->ngroups * sizeof *order) : NULL;
+    if (order) {
+        for (size_t g = 0; g < j->ngroups; g++)
+            j->groups[g].first = g;
+        qsort(j->groups, j->ngroups, sizeof *j->groups, group_cmp);
+        for (size_t g = 0; g < j->ngroups; g++)
+            order[j->groups[g].first] = (int32_t)g;
+        for (size_t i = 0; i < s->ntasks; i++)
+            if (gi[i] >= 0)
+                gi[i] = order[gi[i]];
+        free(order);
+    }
     if (!j->live) {
         j->v.leaked = j->ntasks;
         j->v.groups = (unsigned)j->ngroups;
@@ -385,6 +392,7 @@ void verdict_free(struct lc_judgement *j)
     j->task_mark = NULL;
     j->finding_dropped = NULL;
     j->ngroups = 0;
+    j->groups_cap = 0;
 }
 
 int verdict_exit_status(const struct lc_verdict *v, const struct lc_report_ctx *ctx)

@@ -20,10 +20,10 @@ struct lc_judgement {
     struct lc_verdict v;
     int live;                     /* a live report (dump, periodic, alert): every task, not a verdict */
     struct lc_group *groups;      /* ordered: blocked first, larger first, then older first */
-    size_t ngroups;
+    size_t ngroups, groups_cap;
     unsigned ntasks;              /* tasks in the groups */
     unsigned threads, goroutines; /* of which threads / goroutines */
-    long *task_group;             /* per snapshot task: index of its group, -1 when in none (NULL: none) */
+    int32_t *task_group;          /* per snapshot task: index of its group, -1 when in none (NULL: none) */
     uint8_t *task_mark;           /* per snapshot task: enum lc_task_mark (NULL: all LC_TM_NONE) */
     uint8_t *finding_dropped;     /* per snapshot finding: 1 when a suppression silenced it (NULL: none) */
 };
