@@ -235,6 +235,13 @@ char *rules_read_file(const char *path, const char **why)
         }
         n += (size_t)r;
     }
+    if (buf && memchr(buf, 0, n)) {
+        /* the rules are lines of text: a NUL would end them early, silently dropping the rest */
+        free(buf);
+        syscall(SYS_close, fd);
+        *why = "not a text file (it holds a NUL byte)";
+        return NULL;
+    }
     if (!buf)
         *why = strerrordesc_np(errno);
     syscall(SYS_close, fd);

@@ -1,5 +1,6 @@
 // Hostile suppressions= files: missing, a directory, a FIFO nobody writes (must not block), /proc/self/mem
-// (unreadable: EIO), /dev/zero (endless), a regular file over the size limit, binary garbage, and two that
+// (unreadable: EIO), /dev/zero (endless), a regular file over the size limit, binary garbage, a file with a
+// NUL byte after a good rule (not text: none of it applies), and two that
 // must work: a 3 MB file of 100,000 rules whose last one matches (bounded time), and CRLF line ends. The
 // unusable ones get one clear line each and no suppression applies (the leak is reported, exit 66); the
 // program always runs normally.
@@ -16,6 +17,8 @@
 // EXPECT: ^endless: message: leakcheck: .*suppressions.*(too large|too big|File too large)
 // EXPECT: ^too-big: exit 66, stdout ok, 1 messages, reported$
 // EXPECT: ^garbage: exit 66, stdout ok, [1-9][0-9]* messages, reported$
+// EXPECT: ^nul: exit 66, stdout ok, 1 messages, reported$
+// EXPECT: ^nul: message: leakcheck: .*suppressions.*not a text file
 // EXPECT: ^huge: exit 0, stdout ok, 0 messages, suppressed$
 // EXPECT: ^huge: within 2 s: yes$
 // EXPECT: ^crlf: exit 0, stdout ok, 0 messages, suppressed$

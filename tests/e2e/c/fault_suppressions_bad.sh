@@ -8,6 +8,7 @@ head -c 65536 /dev/urandom > "$OUT/garbage"
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "leak:no_such_function_%06d\n", i; print "leak:stuck_worker" }' \
     > "$OUT/huge"
 printf '# rules\r\nleak_top:stuck_worker\r\n' > "$OUT/crlf"
+printf 'leak:stuck_worker\n\000leak:x\n' > "$OUT/nul"     # a good rule, then a NUL: not text
 
 run() {
     label=$1 path=$2
@@ -37,6 +38,7 @@ run mem /proc/self/mem
 run endless /dev/zero
 run too-big "$OUT/too-big"
 run garbage "$OUT/garbage"
+run nul "$OUT/nul"
 run huge "$OUT/huge"
 run crlf "$OUT/crlf"
 exit 0
