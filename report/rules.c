@@ -238,12 +238,11 @@ char *rules_read_file(const char *path, const char **why)
     if (buf && memchr(buf, 0, n)) {
         /* the rules are lines of text: a NUL would end them early, silently dropping the rest */
         free(buf);
-        syscall(SYS_close, fd);
+        buf = NULL;
         *why = "not a text file (it holds a NUL byte)";
-        return NULL;
-    }
-    if (!buf)
+    } else if (!buf) {
         *why = strerrordesc_np(errno);
+    }
     syscall(SYS_close, fd);
     return buf;
 }

@@ -20,7 +20,8 @@ struct lc_judgement {
     struct lc_verdict v;
     int live;                     /* a live report (dump, periodic, alert): every task, not a verdict */
     struct lc_group *groups;      /* ordered: blocked first, larger first, then older first */
-    size_t ngroups, groups_cap;
+    size_t ngroups;
+    size_t groups_cap;            /* (internal) room in groups */
     unsigned ntasks;              /* tasks in the groups */
     unsigned threads, goroutines; /* of which threads / goroutines */
     int32_t *task_group;          /* per snapshot task: index of its group, -1 when in none (NULL: none) */
