@@ -237,7 +237,7 @@ __attribute__((noinline)) static long spawn_end_here(void *arg)
         static const char msg[] = "leakcheck: unsupported libgo (g layout); goroutines are not tracked\n";
         if (write(2, msg, sizeof msg - 1) < 0) {}
         go_off = 1;
-        go_live = 0;
+        __atomic_store_n(&go_live, -1, __ATOMIC_RELEASE);
     }
     uint64_t key = (uint64_t)(uintptr_t)g;
     struct lc_task *t = NULL;

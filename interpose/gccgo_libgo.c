@@ -115,8 +115,15 @@ int go_live;
 
 __attribute__((noinline)) int go_active_slow(void)
 {
-    if (!LC_ACTIVE() || !go_ok())
+    if (!LC_ACTIVE()) {
+        if (__atomic_load_n(&lc_never_ready, __ATOMIC_ACQUIRE))
+            __atomic_store_n(&go_live, -1, __ATOMIC_RELEASE);
         return 0;
+    }
+    if (!go_ok()) {
+        __atomic_store_n(&go_live, -1, __ATOMIC_RELEASE);
+        return 0;
+    }
     __atomic_store_n(&go_live, 1, __ATOMIC_RELEASE);
     return 1;
 }

@@ -15,11 +15,13 @@ static inline int go_ok(void)
         go_init_slow();
     return !go_off;
 }
-/* Whether a Go wrapper should do bookkeeping at all. go_live: the shim was ready and Go support on when a wrapper
- * last asked (one load on the hot paths; a process past its verdict may keep a little bookkeeping going). */
+/* Whether a Go wrapper should do bookkeeping at all. go_live: 1 once the shim was ready and Go support on when a
+ * wrapper asked (one load on the hot paths; a process past its verdict may keep a little bookkeeping going); -1
+ * once it is known never to be (a process not checked, Go support off), so the wrappers only forward; 0 until
+ * either is known. */
 extern int go_live;
 int go_active_slow(void);
-#define GO_ACTIVE() (__builtin_expect(go_live, 1) ? !lc_in_shim : go_active_slow())
+#define GO_ACTIVE() (__builtin_expect(go_live > 0, 1) ? !lc_in_shim : (go_live == 0 && go_active_slow()))
 
 /* The running g, read straight from libgo's static TLS block (runtime.getg goes through __tls_get_addr),
  * checked once per thread against runtime.getg. After go_ok(). Never keep it across a park. */

@@ -149,8 +149,10 @@ static void start(void)
 {
     load_options();
     if (parent_runs_shim()) {
-        if (!strcmp(lc_opt.children, "off"))
+        if (!strcmp(lc_opt.children, "off")) {
+            __atomic_store_n(&lc_never_ready, 1, __ATOMIC_RELEASE);
             return;                     /* not checked: every wrapper only forwards */
+        }
         keep_own_status();
     } else {
         say_options();

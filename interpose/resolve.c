@@ -10,6 +10,7 @@
 
 LC_TLS int lc_in_shim;
 int lc_ready;
+int lc_never_ready;
 
 void *lc_dlsym_next(const char *name, int required)
 {

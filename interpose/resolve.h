@@ -40,6 +40,9 @@ typedef const struct timespec *lc_ts_t;
 extern LC_TLS int lc_in_shim;
 /* True once the constructor finished and options are loaded. */
 extern int lc_ready;
+/* True when the constructor decided this process is not checked at all (a child with children=off): lc_ready
+ * never becomes 1, and wrappers that cache their readiness may cache "off" for good. */
+extern int lc_never_ready;
 
 /* Enter/leave the shim's own bookkeeping; saves and restores errno so the program never sees ours. */
 #define LC_ENTER() int lc_saved_errno_ = errno; lc_in_shim++
