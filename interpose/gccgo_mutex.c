@@ -260,90 +260,62 @@ static inline void lock_end(struct lc_lockset *ls, const void *m, enum lc_lock_m
 }
 
 /* The program's critical section is the time between the real Lock returning and the real Unlock releasing:
- * the shim does its part before (the lookups, the order check, the entry pushed marked LC_HELD_WAITING) and
- * after (the pop), and in between only clears the mark and stamps the entry. The lockset is the goroutine's
- * own, and an entry on it keeps it from going back to the pool if the goroutine parks in Lock and wakes on
- * another thread: its address stays good across the call. */
+ * nothing of the shim runs in it but the Unlock wrapper's look and pop. Lock pushes its entry as held before
+ * the real call and tail-calls it, so the real Lock returns straight to the program; a Lock that has to sleep
+ * parks through the semaphore wrappers (gccgo_sync.c), which mark the entry waiting while it sleeps and held
+ * again, stamped anew, when it wakes (go_mutex_sleeps), so a report finds the real holder and not a goroutine
+ * waiting in Lock. A Lock that spins before it gets the mutex shows as holding it for those microseconds. The
+ * lockset is the goroutine's own, and an entry on it keeps it from going back to the pool if the goroutine
+ * parks and wakes on another thread. Unlock pops before the real call and tail-calls it: a report in between
+ * sees the mutex free a few instructions early. */
 
-/* Before the real Lock: the entry, marked waiting. Returns its index (LC_HELD_MAX when not stored). */
-static inline uint32_t lock_wait(struct lc_lockset *ls, const void *m, enum lc_lock_mode mode, uintptr_t site)
-{
-    uint32_t n = ls->n;
-    lockset_push_room(ls, m, mode, site | LC_HELD_WAITING, 0);
-    return n < LC_HELD_MAX ? n : LC_HELD_MAX;
-}
-
-/* Another goroutine's unlock of a lock this one held moved the entry down: find it. */
-__attribute__((noinline)) static struct lc_held *waiting_entry(struct lc_lockset *ls, const void *m)
+/* The running goroutine's entry for m, from the innermost: the one marked waiting (waiting set) or not. */
+static inline struct lc_held *entry_of(struct lc_lockset *ls, const void *m, int waiting)
 {
     uint32_t n = ls->n < LC_HELD_MAX ? ls->n : LC_HELD_MAX;
     for (uint32_t i = n; i-- > 0;)
-        if (ls->held[i].lock == m && LC_HELD_IS_WAITING(&ls->held[i]))
+        if (ls->held[i].lock == m && LC_HELD_IS_WAITING(&ls->held[i]) == !!waiting)
             return &ls->held[i];
     return NULL;
 }
 
-/* Right after the real Lock returned: held now (pcmode: the entry's word without the mark). */
-static inline void lock_taken(struct lc_lockset *ls, uint32_t at, const void *m, uintptr_t pcmode)
+void go_mutex_sleeps(const void *m, int asleep)
 {
-    struct lc_held *h = at < LC_HELD_MAX ? &ls->held[at] : NULL;
-    if (__builtin_expect(!h || h->lock != m || h->pcmode != (pcmode | LC_HELD_WAITING), 0)) {
-        if (at >= LC_HELD_MAX || !(h = waiting_entry(ls, m)))
-            return;
-        at = (uint32_t)(h - ls->held);
-    }
-    ls->stamp[at] = go_clock();       /* a lower bound: "held for" may read a little long */
-    __atomic_store_n(&h->pcmode, pcmode, __ATOMIC_RELEASE);
+    struct lc_lockset *ls = go_mutex_used ? gl_get(0) : NULL;
+    struct lc_held *h = ls ? entry_of(ls, m, !asleep) : NULL;
+    if (!h)
+        return;
+    if (!asleep)
+        ls->stamp[h - ls->held] = go_clock();
+    __atomic_store_n(&h->pcmode, asleep ? h->pcmode | LC_HELD_WAITING : h->pcmode & ~LC_HELD_WAITING,
+                     __ATOMIC_RELEASE);
 }
 
-/* Before the real Unlock: whether the goroutine's innermost held lock is m (then returns its lockset, for the
- * pop after the unlock); else the careful path runs now, while m is still held (another goroutine may unlock
- * a Go mutex: its holder's lockset is then the one to change), and returns NULL. */
-static inline struct lc_lockset *unlock_begin(const void *m)
+/* Before the real Unlock: the goroutine's innermost held lock is m (the pop), else the careful path (another
+ * goroutine may unlock a Go mutex: its holder's lockset is then the one to change). Both while m is held. */
+static inline void unlock_pop(const void *m)
 {
     struct lc_lockset *ls = gl_get(0);
     uint32_t n = ls ? ls->n : 0;
     if (__builtin_expect(n && n <= LC_HELD_MAX && ls->held[n - 1].lock == m, 1))
-        return ls;
-    unlock_slow(ls, m);
-    return NULL;
-}
-
-/* Another goroutine's unlock reshaped this goroutine's lockset between the look and the pop: m is then found
- * further down, in this lockset only (m is released: another goroutine may hold it by now). */
-__attribute__((noinline)) static void pop_own(struct lc_lockset *ls, const void *m)
-{
-    LC_ENTER();
-    lockset_pop_slow(ls, m);
-    LC_LEAVE();
-}
-
-/* After the real Unlock. */
-static inline void unlock_done(struct lc_lockset *ls, const void *m)
-{
-    uint32_t n = ls->n;
-    if (__builtin_expect(n && n <= LC_HELD_MAX && ls->held[n - 1].lock == m, 1))
         __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);     /* lockset_pop's inline part */
     else
-        pop_own(ls, m);
+        unlock_slow(ls, m);
 }
 
+/* The real calls are the bodies' last statements: tail calls, no frame of ours around them. */
 #define GO_LOCK_BODY(real, m, mode, tracked)                                                                 \
     do {                                                                                                     \
-        uintptr_t ra_ = LC_RA();                                                                             \
         struct lc_lockset *ls_ = GO_ACTIVE() && (tracked) ? lock_begin(m, mode) : NULL;                      \
-        uintptr_t site_ = ls_ ? GO_LOCK_SITE(ra_) : 0;                                                       \
-        uint32_t at_ = ls_ ? lock_wait(ls_, m, mode, site_) : 0;                                             \
-        GO_NEXT(real)(m);                                                                                    \
         if (ls_)                                                                                             \
-            lock_taken(ls_, at_, m, site_ | (uintptr_t)(mode) << 56);                                        \
+            lock_end(ls_, m, mode, GO_LOCK_SITE(LC_RA()));                                                   \
+        GO_NEXT(real)(m);                                                                                    \
     } while (0)
 #define GO_UNLOCK_BODY(real, m, tracked)                                                                     \
     do {                                                                                                     \
-        struct lc_lockset *ls_ = GO_ACTIVE() && (tracked) ? unlock_begin(m) : NULL;                          \
+        if (GO_ACTIVE() && (tracked))                                                                        \
+            unlock_pop(m);                                                                                   \
         GO_NEXT(real)(m);                                                                                    \
-        if (ls_)                                                                                             \
-            unlock_done(ls_, m);                                                                             \
     } while (0)
 
 GO_WRAPPER_ALIAS(void, go_mutex_lock, "sync.Mutex.Lock", (void *m))

@@ -6,5 +6,8 @@
 
 void go_mutex_init(void);             /* where RWMutex's own calls to Mutex come from (from go_sync_init) */
 void go_mutex_idle(void *g);          /* g parks or exits: give back its lockset if it holds no lock */
+/* A Lock of m sleeps (asleep 1, before the semaphore wait) or woke (0, after it): its entry waits, or holds
+ * again from now (from the semaphore wrappers, gccgo_sync.c). */
+void go_mutex_sleeps(const void *m, int asleep);
 extern int go_mutex_used;             /* some goroutine has had a lockset: go_mutex_idle has work to do */
 #endif

@@ -45,7 +45,9 @@ static int called_from(int which, uintptr_t ra)
     return callers[which].lo && ra - callers[which].lo < callers[which].size;
 }
 
-__attribute__((noinline)) static int sema_begin(uint32_t *addr, uintptr_t ra, uintptr_t sp)
+/* Before a semaphore wait: what the goroutine is about to park on. Returns 0 when not tracked, 2 when it is a
+ * Lock of a mutex or rwlock whose entry (pushed as held before the real Lock) now waits (*lock), else 1. */
+__attribute__((noinline)) static int sema_begin(uint32_t *addr, uintptr_t ra, uintptr_t sp, const void **lock)
 {
     if (!GO_ACTIVE())
         return 0;
@@ -62,24 +64,38 @@ __attribute__((noinline)) static int sema_begin(uint32_t *addr, uintptr_t ra, ui
         what = "sync.WaitGroup.Wait", obj = (char *)addr - WG_SEMA, ok = LC_OBJ_WAITGROUP;
     }
     go_pend_set(GOP_SEMA, what, ok, obj, ra, sp, 0);
-    return 1;
+    if (ok != LC_OBJ_MUTEX && ok != LC_OBJ_RWLOCK)
+        return 1;
+    *lock = obj;
+    go_mutex_sleeps(obj, 1);
+    return 2;
+}
+
+/* After it: the goroutine woke (holding the lock or about to try again). */
+__attribute__((noinline)) static void sema_end(int on, const void *lock)
+{
+    go_pend_clear();
+    if (on == 2)
+        go_mutex_sleeps(lock, 0);
 }
 
 GO_WRAPPER_ALIAS(void, go_semacquire_mutex, "sync.runtime__SemacquireMutex",
                  (uint32_t *addr, _Bool lifo, intptr_t skip))
 {
-    int on = sema_begin(addr, LC_RA(), LC_SP());
+    const void *lock = NULL;
+    int on = sema_begin(addr, LC_RA(), LC_SP(), &lock);
     GO_NEXT(go_semacquire_mutex)(addr, lifo, skip);
     if (on)
-        go_pend_clear();
+        sema_end(on, lock);
 }
 
 GO_WRAPPER_ALIAS(void, go_semacquire, "sync.runtime__Semacquire", (uint32_t *addr))
 {
-    int on = sema_begin(addr, LC_RA(), LC_SP());
+    const void *lock = NULL;
+    int on = sema_begin(addr, LC_RA(), LC_SP(), &lock);
     GO_NEXT(go_semacquire)(addr);
     if (on)
-        go_pend_clear();
+        sema_end(on, lock);
 }
 
 __attribute__((noinline)) static int cond_begin(void *list, uintptr_t ra, uintptr_t sp)
