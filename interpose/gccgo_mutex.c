@@ -141,7 +141,7 @@ void go_mutex_idle(void *g)
         if (sg != g)
             continue;
         struct lc_lockset *ls = s->ls;
-        if (!ls || __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE) != 0)
+        if (!ls || lockset_trim(ls) != 0)
             return;
         __atomic_store_n(&s->ls, NULL, __ATOMIC_RELEASE);
         if (gl_last.ls == ls)
@@ -209,12 +209,12 @@ __attribute__((noinline)) static void recursive_rlock(struct lc_lockset *ls, con
     LC_LEAVE();
 }
 
-/* Not the innermost held lock: search the goroutine's lockset, then the other goroutines' (Go lets any goroutine
- * unlock a sync.Mutex). */
+/* Not the innermost held lock: the goroutine's own entry, else the holders' (Go lets any goroutine unlock a
+ * sync.Mutex), marked released. */
 __attribute__((noinline)) static void unlock_slow(struct lc_lockset *ls, const void *m)
 {
     LC_ENTER();
-    lc_mutex_unlock_other(ls, m, 1);
+    lc_go_mutex_release(ls, m);
     LC_LEAVE();
 }
 
@@ -234,13 +234,13 @@ static inline struct lc_lockset *lock_begin(const void *m, enum lc_lock_mode mod
     struct lc_lockset *ls = gl_get(1);
     if (!ls)
         return NULL;
-    uint32_t n = ls->n;
+    uint32_t n = lockset_trim(ls);
     if (n && n <= LC_HELD_MAX) {
         /* A Lock of a mutex this goroutine holds is no finding yet: Go mutexes have no owner, and another
          * goroutine may unlock it (hand-off). If none does, the verdict finds it waiting for itself. */
         for (uint32_t i = 0; i < n; i++) {
             const struct lc_held *h = &ls->held[i];
-            if (h->lock == m && mode == LC_LK_READ && LC_HELD_MODE(h) == LC_LK_READ) {
+            if (h->lock == m && mode == LC_LK_READ && LC_HELD_MODE(h) == LC_LK_READ && !LC_HELD_GONE(h)) {
                 recursive_rlock(ls, m, h);
                 break;
             }
@@ -264,17 +264,21 @@ static inline void lock_end(struct lc_lockset *ls, const void *m, enum lc_lock_m
  * the real call and tail-calls it, so the real Lock returns straight to the program; a Lock that has to sleep
  * parks through the semaphore wrappers (gccgo_sync.c), which mark the entry waiting while it sleeps and held
  * again, stamped anew, when it wakes (go_mutex_sleeps), so a report finds the real holder and not a goroutine
- * waiting in Lock. A Lock that spins before it gets the mutex shows as holding it for those microseconds. The
- * lockset is the goroutine's own, and an entry on it keeps it from going back to the pool if the goroutine
- * parks and wakes on another thread. Unlock pops before the real call and tail-calls it: a report in between
- * sees the mutex free a few instructions early. */
+ * waiting in Lock. A Lock that spins before it gets the mutex shows as holding it for those microseconds, so a
+ * goroutine unlocking a mutex it did not lock marks every such entry released, the spinner's too: that hold
+ * is then forgotten, and no entry outlives its hold (lockset_release). Only the goroutine itself changes its
+ * lockset's count (lockset_trim drops the released entries on its next Lock or park). The lockset is the
+ * goroutine's own, and an entry on it keeps it from going back to the pool if the goroutine parks and wakes
+ * on another thread. Unlock pops before the real call and tail-calls it: a report in between sees the mutex
+ * free a few instructions early. */
 
-/* The running goroutine's entry for m, from the innermost: the one marked waiting (waiting set) or not. */
+/* The running goroutine's entry for m, from the innermost: the one marked waiting (waiting set) or the one held
+ * (released ones passed over). */
 static inline struct lc_held *entry_of(struct lc_lockset *ls, const void *m, int waiting)
 {
     uint32_t n = ls->n < LC_HELD_MAX ? ls->n : LC_HELD_MAX;
     for (uint32_t i = n; i-- > 0;)
-        if (ls->held[i].lock == m && LC_HELD_IS_WAITING(&ls->held[i]) == !!waiting)
+        if (ls->held[i].lock == m && (waiting ? LC_HELD_IS_WAITING(&ls->held[i]) : !LC_HELD_GONE(&ls->held[i])))
             return &ls->held[i];
     return NULL;
 }
@@ -292,12 +296,13 @@ void go_mutex_sleeps(const void *m, int asleep)
 }
 
 /* Before the real Unlock: the goroutine's innermost held lock is m (the pop), else the careful path (another
- * goroutine may unlock a Go mutex: its holder's lockset is then the one to change). Both while m is held. */
+ * goroutine may unlock a Go mutex: the holder's entry is then marked released). Both while m is held. */
 static inline void unlock_pop(const void *m)
 {
     struct lc_lockset *ls = gl_get(0);
     uint32_t n = ls ? ls->n : 0;
-    if (__builtin_expect(n && n <= LC_HELD_MAX && ls->held[n - 1].lock == m, 1))
+    if (__builtin_expect(n && n <= LC_HELD_MAX && ls->held[n - 1].lock == m &&
+                         !(ls->held[n - 1].pcmode & LC_HELD_RELEASED), 1))
         __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);     /* lockset_pop's inline part */
     else
         unlock_slow(ls, m);

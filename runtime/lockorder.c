@@ -144,7 +144,10 @@ static struct graph *graph_get(void)
 
 static void add_edge(struct graph *g, struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, stack_id site)
 {
-    const struct lc_held *top = &ls->held[ls->n - 1];
+    uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE);
+    if (!n || n > lockset_cap(ls))
+        return;                       /* the callers checked; only a lockset's own task changes its count */
+    const struct lc_held *top = &ls->held[n - 1];
     const void *from = top->lock;
     struct edge *e = lc_calloc(1, sizeof *e), *back = NULL;
     if (!e)

@@ -125,7 +125,7 @@ int lockset_pop_slow(struct lc_lockset *ls, const void *lock)
         return 1;
     }
     for (uint32_t i = n; i-- > 0;) {
-        if (ls->held[i].lock == lock && !LC_HELD_IS_WAITING(&ls->held[i])) {
+        if (ls->held[i].lock == lock && !LC_HELD_GONE(&ls->held[i])) {
             memmove(&ls->held[i], &ls->held[i + 1], (n - i - 1) * sizeof ls->held[0]);
             if (ls->stamp)
                 memmove(&ls->stamp[i], &ls->stamp[i + 1], (n - i - 1) * sizeof ls->stamp[0]);
@@ -159,7 +159,7 @@ static long held_at(const struct lc_lockset *ls, const void *lock)
     uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE), cap = lockset_cap(ls);
     const struct lc_held *held = __atomic_load_n(&ls->held, __ATOMIC_ACQUIRE);
     for (uint32_t i = 0; i < n && i < cap; i++)
-        if (held[i].lock == lock && !LC_HELD_IS_WAITING(&held[i]))
+        if (held[i].lock == lock && !LC_HELD_GONE(&held[i]))
             return (long)i;
     return -1;
 }
@@ -198,14 +198,35 @@ int lockset_holder(const void *lock, uint64_t *task_id, uintptr_t *pc)
     return 1;
 }
 
-void lockset_pop_any(const void *lock, int goroutine)
+/* Marks one entry released, unless it changed since it was read as pc (waiting now, or another lock there). */
+static void mark_released(struct lc_held *h, uintptr_t pc)
 {
-    uintptr_t pc;
+    __atomic_compare_exchange_n(&h->pcmode, &pc, pc | LC_HELD_RELEASED, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+}
+
+void lockset_release(struct lc_lockset *ls, const void *lock)
+{
+    if (ls) {
+        uint32_t n = ls->n < lockset_cap(ls) ? ls->n : lockset_cap(ls);
+        for (uint32_t i = n; i-- > 0;) {
+            uintptr_t pc = __atomic_load_n(&ls->held[i].pcmode, __ATOMIC_ACQUIRE);
+            if (ls->held[i].lock == lock && !(pc & LC_HELD_WAITING)) {
+                mark_released(&ls->held[i], pc);
+                lockset_trim(ls);
+                return;
+            }
+        }
+    }
     for (int i = 0; i < REG_MAX; i++) {
-        struct lc_lockset *ls = __atomic_load_n(&registry[i], __ATOMIC_ACQUIRE);
-        if (ls && (ls->tid == LC_LS_GOROUTINE) == !!goroutine && find_in(ls, lock, &pc)) {
-            lockset_pop_slow(ls, lock);
-            return;
+        struct lc_lockset *o = __atomic_load_n(&registry[i], __ATOMIC_ACQUIRE);
+        if (!o || o == ls || o->tid != LC_LS_GOROUTINE)
+            continue;
+        uint32_t n = __atomic_load_n(&o->n, __ATOMIC_ACQUIRE), cap = lockset_cap(o);
+        struct lc_held *held = __atomic_load_n(&o->held, __ATOMIC_ACQUIRE);
+        for (uint32_t k = 0; k < n && k < cap; k++) {
+            uintptr_t pc = __atomic_load_n(&held[k].pcmode, __ATOMIC_ACQUIRE);
+            if (held[k].lock == lock && !(pc & (LC_HELD_WAITING | LC_HELD_RELEASED)))
+                mark_released(&held[k], pc);
         }
     }
 }
@@ -235,7 +256,7 @@ size_t lockset_held_by(uint64_t task_id, struct lc_held *out, size_t max)
     const struct lc_held *held = __atomic_load_n(&ls->held, __ATOMIC_ACQUIRE);
     size_t got = 0, holds = n > cap ? n - cap : 0;     /* counted, not stored */
     for (uint32_t k = 0; k < n && k < cap; k++) {
-        if (LC_HELD_IS_WAITING(&held[k]))
+        if (LC_HELD_GONE(&held[k]))
             continue;
         if (got < max)
             out[got++] = held[k];

@@ -21,7 +21,10 @@ enum lc_lock_mode { LC_LK_MUTEX = 0, LC_LK_READ = 1, LC_LK_WRITE = 2 };
 /* A held lock: the lock and, packed in one word (user addresses fit in 56 bits), the mode and the return
  * address into the code that took it. An entry marked LC_HELD_WAITING is a lock its task is still waiting for
  * (pushed before the wait, so that nothing of the shim's is left to do once the lock is taken but clearing the
- * mark): not held, and every query below passes over it. */
+ * mark); one marked LC_HELD_RELEASED was released by another goroutine (Go lets any goroutine unlock a
+ * sync.Mutex). Neither is held: every query below passes over both. Only a lockset's own task changes its
+ * count and moves its entries; another goroutine only sets LC_HELD_RELEASED on an entry, and the owner drops
+ * released entries from the top (lockset_trim). */
 struct lc_held {
     const void *lock;
     uintptr_t pcmode;
@@ -30,6 +33,8 @@ struct lc_held {
 #define LC_HELD_MODE(h) ((enum lc_lock_mode)(((h)->pcmode >> 56) & 3))
 #define LC_HELD_WAITING (4ull << 56)
 #define LC_HELD_IS_WAITING(h) (((h)->pcmode & LC_HELD_WAITING) != 0)
+#define LC_HELD_RELEASED (8ull << 56)
+#define LC_HELD_GONE(h) (((h)->pcmode & (LC_HELD_WAITING | LC_HELD_RELEASED)) != 0)   /* not held */
 
 struct lc_seen { const void *from, *to; };
 
@@ -93,6 +98,20 @@ static inline void lockset_push(struct lc_lockset *ls, const void *lock, enum lc
     lockset_push_at(ls, lock, mode, pc, 0);
 }
 
+/* The owner drops the entries other goroutines released from the top of its lockset, calling nothing (gccgo's
+ * split-stack wrappers use it). Returns the count left. */
+static inline uint32_t lockset_trim(struct lc_lockset *ls)
+{
+    uint32_t n = ls->n, k = n;
+    if (n > LC_HELD_MAX)
+        return n;
+    while (k && (ls->held[k - 1].pcmode & LC_HELD_RELEASED))
+        k--;
+    if (k != n)
+        __atomic_store_n(&ls->n, k, __ATOMIC_RELEASE);
+    return k;
+}
+
 /* Remove lock (innermost first). Returns 1 when it was held. */
 int lockset_pop_slow(struct lc_lockset *ls, const void *lock);
 static inline int lockset_pop(struct lc_lockset *ls, const void *lock)
@@ -144,11 +163,13 @@ int lockset_holder(const void *lock, uint64_t *task_id, uintptr_t *pc);
  * pc and stamp of the acquisition. Returns 1 when a registered lockset holds it. */
 struct lc_holder { uint64_t task_id; int goroutine; uintptr_t pc; uint64_t stamp; };
 int lockset_holder_info(const void *lock, struct lc_holder *out);
-/* A lock is being released by a task whose lockset does not list it (Go lets any goroutine unlock a
- * sync.Mutex): drop it from the registered goroutine (goroutine != 0) or thread lockset that holds it. Best
- * effort: the holder's lockset is changed from another thread. A goroutine's LC_F_LOCK_ORDER note ends in
- * ", goroutines". */
-void lockset_pop_any(const void *lock, int goroutine);
+/* A goroutine releases a lock (goroutine locksets only; ls is its own, NULL when it has none): its own
+ * innermost entry for lock, when it has one (released already counts: nothing else changes), is marked
+ * released and the top trimmed; else every other goroutine's entry for lock that is not waiting is marked
+ * released. All of them, because a goroutine entering Lock lists the lock before it has it (gccgo_mutex.c)
+ * and cannot be told from the holder: a hold may be forgotten, never one kept that is gone. A goroutine's
+ * LC_F_LOCK_ORDER note ends in ", goroutines". */
+void lockset_release(struct lc_lockset *ls, const void *lock);
 /* The pc where task task_id took lock, if it holds it. */
 int lockset_site(uint64_t task_id, const void *lock, uintptr_t *pc);
 /* Copy of the locks task task_id holds (up to max); returns how many it holds. */

@@ -59,10 +59,9 @@ void lc_mutex_unlock_unlocked(const struct lc_actor *a, const void *lock, const 
     finding_add(LC_F_UNLOCK_UNLOCKED, lock, a->site(), a->task, 0, 0, note);
 }
 
-void lc_mutex_unlock_other(struct lc_lockset *ls, const void *lock, int goroutine)
+void lc_go_mutex_release(struct lc_lockset *ls, const void *lock)
 {
-    if (!ls || !lockset_pop_slow(ls, lock))
-        lockset_pop_any(lock, goroutine);
+    lockset_release(ls, lock);
 }
 
 void lc_mutex_pre_destroy(const struct lc_actor *a, const void *lock, int locked)

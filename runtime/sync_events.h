@@ -33,9 +33,10 @@ void lc_rwlock_recursive_read(const struct lc_actor *a, struct lc_lockset *ls, c
 void lc_mutex_unlock_unheld(const struct lc_actor *a, const void *lock, int owner_tid, int self_tid, int locked);
 /* The family saw an unlock of an unlocked lock itself (a runtime's fatal error); lock may be NULL. */
 void lc_mutex_unlock_unlocked(const struct lc_actor *a, const void *lock, const char *note);
-/* Released by some task whose lockset does not list it (Go lets any goroutine unlock a sync.Mutex): drop it
- * from the lockset that holds it (ls first, when given; goroutine: among the goroutines' ones). */
-void lc_mutex_unlock_other(struct lc_lockset *ls, const void *lock, int goroutine);
+/* A goroutine released a Go mutex that is not its innermost held lock (ls: its lockset, or NULL): its own
+ * entry, or the entries of the goroutines holding it (Go lets any goroutine unlock a sync.Mutex), are marked
+ * released (lockset_release). */
+void lc_go_mutex_release(struct lc_lockset *ls, const void *lock);
 /* About to destroy lock, locked: LC_F_MUTEX_DESTROY_LOCKED when it is, with its holder's site. */
 void lc_mutex_pre_destroy(const struct lc_actor *a, const void *lock, int locked);
 /* lock was (re)initialised or destroyed: a new lock as far as lock order goes. */

@@ -124,6 +124,56 @@ START_TEST(registry_answers_holder_and_site)
 }
 END_TEST
 
+/* A goroutine unlocking a Go mutex it did not lock: the entries of every goroutine listing it (the holder, and
+ * one inside Lock, which lists it before it has it) are marked released, their counts untouched (only a
+ * lockset's own goroutine changes that); each owner drops them from its top later. */
+START_TEST(release_by_another_goroutine_marks_and_owner_trims)
+{
+    struct lc_lockset *holder = lockset_new(1, LC_LS_GOROUTINE), *spinner = lockset_new(2, LC_LS_GOROUTINE);
+    struct lc_lockset *unlocker = lockset_new(3, LC_LS_GOROUTINE), *thread = lockset_new(4, 40);
+    lockset_push(holder, L(5), LC_LK_MUTEX, 0x10);
+    lockset_push(holder, L(1), LC_LK_MUTEX, 0x11);     /* holds 1 over 5 */
+    lockset_push(spinner, L(1), LC_LK_MUTEX, 0x20);
+    lockset_push(thread, L(1), LC_LK_MUTEX, 0x30);     /* a thread's: never another task's business */
+    lockset_push(unlocker, L(7), LC_LK_MUTEX, 0x40);
+    lockset_release(unlocker, L(1));
+    ck_assert_uint_eq(holder->n, 2);
+    ck_assert_uint_eq(spinner->n, 1);
+    ck_assert_int_eq(LC_HELD_GONE(&holder->held[1]), 1);
+    ck_assert_int_eq(LC_HELD_GONE(&holder->held[0]), 0);
+    ck_assert_int_eq(LC_HELD_GONE(&spinner->held[0]), 1);
+    ck_assert_int_eq(LC_HELD_GONE(&thread->held[0]), 0);
+    struct lc_holder h;
+    ck_assert_int_eq(lockset_holder_info(L(1), &h), 1);
+    ck_assert_uint_eq(h.task_id, 4);                   /* only the thread's entry is left */
+    struct lc_held held[4];
+    ck_assert_uint_eq(lockset_held_by(1, held, 4), 1);
+    ck_assert_ptr_eq(held[0].lock, L(5));
+    /* the next nesting from the holder starts from 5, not from the lock it no longer has */
+    ck_assert_uint_eq(lockset_trim(holder), 1);
+    ck_assert_uint_eq(lockset_trim(spinner), 0);
+    take(holder, 2, LC_LK_MUTEX);
+    ck_assert_int_eq(lockset_edge_known(L(5), L(2)), 1);
+    ck_assert_int_eq(lockset_edge_known(L(1), L(2)), 0);
+    /* its own lock, not the innermost: its entry goes, nobody else's */
+    lockset_push(spinner, L(6), LC_LK_MUTEX, 0x21);
+    lockset_push(unlocker, L(6), LC_LK_MUTEX, 0x41);
+    lockset_push(unlocker, L(8), LC_LK_MUTEX, 0x42);
+    lockset_release(unlocker, L(6));
+    ck_assert_int_eq(LC_HELD_GONE(&spinner->held[0]), 0);
+    ck_assert_uint_eq(unlocker->n, 3);                 /* 7, 6 (released), 8: only the top is trimmed */
+    ck_assert_int_eq(LC_HELD_GONE(&unlocker->held[1]), 1);
+    ck_assert_int_eq(lockset_pop(unlocker, L(8)), 1);
+    ck_assert_uint_eq(lockset_trim(unlocker), 1);
+    ck_assert_int_eq(lockset_holder_info(L(6), &h), 1);
+    ck_assert_uint_eq(h.task_id, 2);
+    lockset_free(holder);
+    lockset_free(spinner);
+    lockset_free(unlocker);
+    lockset_free(thread);
+}
+END_TEST
+
 START_TEST(consistent_order_makes_edges_not_findings)
 {
     struct lc_lockset *a = lockset_new(1, 10), *b = lockset_new(2, 20);
@@ -274,6 +324,7 @@ int main(void)
     tcase_add_test(tc, lockset_grows_at_first_nesting);
     tcase_add_test(tc, pool_relabels_empty_locksets);
     tcase_add_test(tc, registry_answers_holder_and_site);
+    tcase_add_test(tc, release_by_another_goroutine_marks_and_owner_trims);
     tcase_add_test(tc, consistent_order_makes_edges_not_findings);
     tcase_add_test(tc, abba_is_one_inversion_with_both_sites);
     tcase_add_test(tc, three_lock_cycle_across_three_threads);
