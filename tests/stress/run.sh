@@ -12,6 +12,10 @@ LIB=${LEAKCHECK_LIB:-$ROOT/build/libleakcheck.so}
 WORK=$ROOT/build/stress
 GCCGO=${GCCGO:-gccgo-12}
 SECS=${STRESS_SECONDS:-6}
+# Dumps every 20 ms: enough for the whole churn and the settling after it (the last report must see the
+# settled program), whatever STRESS_SECONDS is; at least 400.
+DUMPS=$((SECS * 50 + 100))
+[ "$DUMPS" -ge 400 ] || DUMPS=400
 ONLY=${STRESS_ONLY:-}
 # Live dumps in gccgo programs depend on the shim putting its handler back in front of libgo's (libgo takes
 # every signal over at start-up); STRESS_GO_DUMPS=0 leaves the Go run's dumps unchecked.
@@ -52,9 +56,9 @@ mkdir -p "$out"
 if [ "$ONLY" = go ]; then
     echo "SKIP c: STRESS_ONLY=go"
 elif gcc -std=gnu11 -g -O0 -Wall -Wextra -Werror -pthread -o "$WORK/churn" "$HERE/churn.c" 2> "$out/build.log"; then
-    echo "stress c: ${SECS}s of churn, 4 churners, SIGUSR1 every 20 ms (at most 400)"
+    echo "stress c: ${SECS}s of churn, 4 churners, SIGUSR1 every 20 ms (at most $DUMPS)"
     export LEAKCHECK_OPTIONS="grace_ms=100:log_path=$out/lc"
-    run_under_dumps "$out" 400 0.02 $((SECS + 30)) "$WORK/churn" $((SECS * 1000)) 4 500
+    run_under_dumps "$out" "$DUMPS" 0.02 $((SECS + 30)) "$WORK/churn" $((SECS * 1000)) 4 500
     pid=$(sed -n 's/^pid //p' "$out/stdout")
     digest "$out" "$out/lc.$pid" > "$out/digest"
     check c "$out/digest" \
@@ -80,9 +84,9 @@ if [ "$ONLY" = c ]; then
 elif ! command -v "$GCCGO" > /dev/null 2>&1; then
     echo "SKIP go: $GCCGO not installed"
 elif "$GCCGO" -g -O1 -o "$WORK/churn_go" "$HERE/churn.go" 2> "$out/build.log"; then
-    echo "stress go: ${SECS}s of churn, SIGUSR1 every 20 ms (at most 400)"
+    echo "stress go: ${SECS}s of churn, SIGUSR1 every 20 ms (at most $DUMPS)"
     export LEAKCHECK_OPTIONS="grace_ms=100:log_path=$out/lc"
-    run_under_dumps "$out" 400 0.02 $((SECS + 30)) "$WORK/churn_go" $((SECS * 1000)) 500
+    run_under_dumps "$out" "$DUMPS" 0.02 $((SECS + 30)) "$WORK/churn_go" $((SECS * 1000)) 500
     pid=$(sed -n 's/^pid //p' "$out/stdout")
     digest "$out" "$out/lc.$pid" > "$out/digest"
     check go "$out/digest" \
@@ -118,9 +122,9 @@ gc_build() {
 out=$WORK/gc
 mkdir -p "$out"
 if gc_build gc churn.go "$WORK/churn_gc"; then
-    echo "stress gc: ${SECS}s of churn, SIGUSR1 every 20 ms (at most 400)"
+    echo "stress gc: ${SECS}s of churn, SIGUSR1 every 20 ms (at most $DUMPS)"
     export LEAKCHECK_OPTIONS="grace_ms=100:log_path=$out/lc"
-    run_under_dumps "$out" 400 0.02 $((SECS + 30)) "$WORK/churn_gc" $((SECS * 1000)) 500
+    run_under_dumps "$out" "$DUMPS" 0.02 $((SECS + 30)) "$WORK/churn_gc" $((SECS * 1000)) 500
     pid=$(sed -n 's/^pid //p' "$out/stdout")
     digest "$out" "$out/lc.$pid" > "$out/digest"
     check gc "$out/digest" \
