@@ -210,11 +210,15 @@ void lockset_release(struct lc_lockset *ls, const void *lock)
         uint32_t n = ls->n < lockset_cap(ls) ? ls->n : lockset_cap(ls);
         for (uint32_t i = n; i-- > 0;) {
             uintptr_t pc = __atomic_load_n(&ls->held[i].pcmode, __ATOMIC_ACQUIRE);
-            if (ls->held[i].lock == lock && !(pc & LC_HELD_WAITING)) {
+            if (ls->held[i].lock == lock && !(pc & (LC_HELD_WAITING | LC_HELD_RELEASED))) {
                 mark_released(&ls->held[i], pc);
                 lockset_trim(ls);
                 return;
             }
+        }
+        if (ls->n > lockset_cap(ls)) {          /* overflowed: one of the locks not stored */
+            __atomic_store_n(&ls->n, ls->n - 1, __ATOMIC_RELEASE);
+            return;
         }
     }
     for (int i = 0; i < REG_MAX; i++) {

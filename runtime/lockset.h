@@ -164,8 +164,8 @@ int lockset_holder(const void *lock, uint64_t *task_id, uintptr_t *pc);
 struct lc_holder { uint64_t task_id; int goroutine; uintptr_t pc; uint64_t stamp; };
 int lockset_holder_info(const void *lock, struct lc_holder *out);
 /* A goroutine releases a lock (goroutine locksets only; ls is its own, NULL when it has none): its own
- * innermost entry for lock, when it has one (released already counts: nothing else changes), is marked
- * released and the top trimmed; else every other goroutine's entry for lock that is not waiting is marked
+ * innermost entry for lock, when it holds one, is marked released and the top trimmed (an overflowed lockset
+ * drops one of the locks it did not store); else every other goroutine's entry for lock that is held is marked
  * released. All of them, because a goroutine entering Lock lists the lock before it has it (gccgo_mutex.c)
  * and cannot be told from the holder: a hold may be forgotten, never one kept that is gone. A goroutine's
  * LC_F_LOCK_ORDER note ends in ", goroutines". */

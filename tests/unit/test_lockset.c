@@ -167,6 +167,14 @@ START_TEST(release_by_another_goroutine_marks_and_owner_trims)
     ck_assert_uint_eq(lockset_trim(unlocker), 1);
     ck_assert_int_eq(lockset_holder_info(L(6), &h), 1);
     ck_assert_uint_eq(h.task_id, 2);
+    /* an entry of its own released already is not a hold: the unlock is another hand-off, the holder's goes */
+    lockset_push(unlocker, L(9), LC_LK_MUTEX, 0x43);
+    lockset_push(unlocker, L(10), LC_LK_MUTEX, 0x44);
+    lockset_release(holder, L(9));                     /* 9 released under 10: stays until it surfaces */
+    lockset_push(spinner, L(9), LC_LK_MUTEX, 0x22);
+    lockset_release(unlocker, L(9));
+    ck_assert_int_eq(LC_HELD_GONE(&spinner->held[1]), 1);
+    ck_assert_int_eq(lockset_holder_info(L(9), &h), 0);
     lockset_free(holder);
     lockset_free(spinner);
     lockset_free(unlocker);
