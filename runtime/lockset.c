@@ -198,24 +198,26 @@ int lockset_holder(const void *lock, uint64_t *task_id, uintptr_t *pc)
     return 1;
 }
 
-/* Marks one entry released, unless it changed since it was read as pc (waiting now, or another lock there). */
-static void mark_released(struct lc_held *h, uintptr_t pc)
+/* Marks h released when it holds lock, unless it changed since it was read (waiting now, or another lock
+ * there). Returns whether it held lock. */
+static int release_entry(struct lc_held *h, const void *lock)
 {
+    uintptr_t pc = __atomic_load_n(&h->pcmode, __ATOMIC_ACQUIRE);
+    if (h->lock != lock || (pc & LC_HELD_GONE_BITS))
+        return 0;
     __atomic_compare_exchange_n(&h->pcmode, &pc, pc | LC_HELD_RELEASED, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+    return 1;
 }
 
 void lockset_release(struct lc_lockset *ls, const void *lock)
 {
     if (ls) {
         uint32_t n = ls->n < lockset_cap(ls) ? ls->n : lockset_cap(ls);
-        for (uint32_t i = n; i-- > 0;) {
-            uintptr_t pc = __atomic_load_n(&ls->held[i].pcmode, __ATOMIC_ACQUIRE);
-            if (ls->held[i].lock == lock && !(pc & (LC_HELD_WAITING | LC_HELD_RELEASED))) {
-                mark_released(&ls->held[i], pc);
+        for (uint32_t i = n; i-- > 0;)
+            if (release_entry(&ls->held[i], lock)) {
                 lockset_trim(ls);
                 return;
             }
-        }
         if (ls->n > lockset_cap(ls)) {          /* overflowed: one of the locks not stored */
             __atomic_store_n(&ls->n, ls->n - 1, __ATOMIC_RELEASE);
             return;
@@ -227,11 +229,8 @@ void lockset_release(struct lc_lockset *ls, const void *lock)
             continue;
         uint32_t n = __atomic_load_n(&o->n, __ATOMIC_ACQUIRE), cap = lockset_cap(o);
         struct lc_held *held = __atomic_load_n(&o->held, __ATOMIC_ACQUIRE);
-        for (uint32_t k = 0; k < n && k < cap; k++) {
-            uintptr_t pc = __atomic_load_n(&held[k].pcmode, __ATOMIC_ACQUIRE);
-            if (held[k].lock == lock && !(pc & (LC_HELD_WAITING | LC_HELD_RELEASED)))
-                mark_released(&held[k], pc);
-        }
+        for (uint32_t k = 0; k < n && k < cap; k++)
+            release_entry(&held[k], lock);
     }
 }
 

@@ -19,9 +19,8 @@
 enum lc_lock_mode { LC_LK_MUTEX = 0, LC_LK_READ = 1, LC_LK_WRITE = 2 };
 
 /* A held lock: the lock and, packed in one word (user addresses fit in 56 bits), the mode and the return
- * address into the code that took it. An entry marked LC_HELD_WAITING is a lock its task is still waiting for
- * (pushed before the wait, so that nothing of the shim's is left to do once the lock is taken but clearing the
- * mark); one marked LC_HELD_RELEASED was released by another goroutine (Go lets any goroutine unlock a
+ * address into the code that took it. An entry marked LC_HELD_WAITING is a lock its goroutine sleeps waiting for
+ * (gccgo lists a lock before the real Lock, and marks it while the Lock sleeps); one marked LC_HELD_RELEASED was released by another goroutine (Go lets any goroutine unlock a
  * sync.Mutex). Neither is held: every query below passes over both. Only a lockset's own task changes its
  * count and moves its entries; another goroutine only sets LC_HELD_RELEASED on an entry, and the owner drops
  * released entries from the top (lockset_trim). */
@@ -34,7 +33,8 @@ struct lc_held {
 #define LC_HELD_WAITING (4ull << 56)
 #define LC_HELD_IS_WAITING(h) (((h)->pcmode & LC_HELD_WAITING) != 0)
 #define LC_HELD_RELEASED (8ull << 56)
-#define LC_HELD_GONE(h) (((h)->pcmode & (LC_HELD_WAITING | LC_HELD_RELEASED)) != 0)   /* not held */
+#define LC_HELD_GONE_BITS (LC_HELD_WAITING | LC_HELD_RELEASED)
+#define LC_HELD_GONE(h) (((h)->pcmode & LC_HELD_GONE_BITS) != 0)   /* not held */
 
 struct lc_seen { const void *from, *to; };
 
