@@ -299,7 +299,24 @@ static int go_resolve(uintptr_t pc, int exact, struct sym_entry *e)
     return 0;
 }
 
-/* symbol: from the symbol table only, never DWARF (one frame, no file:line). */
+/* The exported function of this process that holds addr, from the loader's dynamic symbol table (its pages are
+ * resident already: the loader bound the program's calls through it), or NULL. A symbol whose size does not
+ * cover addr is no answer: addr is then in a local function that only the full symbol table names. */
+static const char *loader_symbol(Dwarf_Addr addr)
+{
+    Dl_info di;
+    const ElfW(Sym) *sym = NULL;
+    if (other_pid || !dladdr1((void *)(uintptr_t)addr, &di, (void **)&sym, RTLD_DL_SYMENT) || !di.dli_sname ||
+        !sym || !sym->st_size)
+        return NULL;
+    uintptr_t lo = (uintptr_t)di.dli_saddr;
+    return addr >= lo && addr - lo < sym->st_size ? di.dli_sname : NULL;
+}
+
+/* symbol: from the symbol table only, never DWARF (one frame, no file:line). The loader's table first: a full
+ * symbol table read for a frame the report only checks by name (a library's thread-start plumbing, libgo's
+ * runtime.kickoff) would make resident megabytes of a large library (libgo's is 4 MiB) that the report never
+ * prints from. */
 static void resolve(uintptr_t pc, int exact, int symbol, struct sym_entry *e)
 {
     if (!symbol && go_resolve(pc, exact, e))
@@ -318,7 +335,8 @@ static void resolve(uintptr_t pc, int exact, int symbol, struct sym_entry *e)
     e->n = 0;
     if (mod) {
         module = dwfl_module_info(mod, NULL, &base, NULL, NULL, NULL, NULL, NULL);
-        sym = dwfl_module_addrname(mod, addr);
+        if (!symbol || !(sym = loader_symbol(addr)))
+            sym = dwfl_module_addrname(mod, addr);
         if (!symbol)
             dwarf_frames(mod, addr, exact, sym, e);
     }

@@ -3,6 +3,8 @@
 #include <check.h>
 #include "unit.h"
 #include <dlfcn.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <string.h>
 #include "../../report/goname.h"
@@ -140,6 +142,29 @@ START_TEST(library_symbol_without_dwarf)
 }
 END_TEST
 
+/* A pc in a function the library does not export (libc's start_thread, below every thread's start routine) is
+ * named by the full symbol table or not at all, never as the exported function the loader knows before it. */
+static void *start_ra;
+static void *record_return(void *arg)
+{
+    start_ra = __builtin_return_address(0);
+    __asm__ volatile("" ::: "memory");
+    return arg;
+}
+
+START_TEST(library_local_function_not_named_as_its_neighbour)
+{
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, record_return, NULL), 0);
+    ck_assert_int_eq(pthread_join(t, NULL), 0);
+    struct lc_frame f;
+    ck_assert_int_eq(symbolize_library_symbol((uintptr_t)start_ra, &f), 1);
+    /* with libc's separate debug info (libc6-dbg) its full symbol table names it */
+    int debug = access("/usr/lib/debug/.build-id", F_OK) == 0;
+    ck_assert_msg(strcmp(f.func, "start_thread") == 0 || (!debug && strcmp(f.func, "??") == 0), "func %s", f.func);
+}
+END_TEST
+
 START_TEST(reset_then_again)
 {
     struct lc_frame f;
@@ -215,6 +240,7 @@ int main(void)
     tcase_add_test(tc, unknown_address);
     tcase_add_test(tc, libc_function_has_its_symbol);
     tcase_add_test(tc, library_symbol_without_dwarf);
+    tcase_add_test(tc, library_local_function_not_named_as_its_neighbour);
     tcase_add_test(tc, reset_then_again);
     tcase_add_test(tc, shim_is_not_the_executable);
     tcase_add_test(tc, go_symbols_demangled);
