@@ -13,6 +13,7 @@
 #include "../report/verdict.h"
 #include "../runtime/deadlock.h"
 #include "../runtime/lock.h"
+#include "../runtime/lockset.h"
 #include "../runtime/options.h"
 #include "../runtime/runtime.h"
 #include "../runtime/shim_fd.h"
@@ -222,12 +223,15 @@ struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
         return v;
     lc_in_shim++;
     lc_lifecycle_refresh(1);
+    int verdict = reason != LC_REASON_DUMP && reason != LC_REASON_PERIODIC && reason != LC_REASON_ALERT;
+    if (verdict)
+        lockset_order_confirm(1);       /* lock-order cycles of goroutines still holding their locks, too */
     struct lc_snapshot s;
     if (snapshot_take(&s, 1000) == 0) {
         if (report_pid)
             s.pid = report_pid;
         /* wait-for cycles become findings of this report; goroutines waiting for themselves at a verdict */
-        deadlock_augment(&s, reason != LC_REASON_DUMP && reason != LC_REASON_PERIODIC && reason != LC_REASON_ALERT);
+        deadlock_augment(&s, verdict);
         struct lc_report_ctx ctx = { reason, signo, status, 0 };
         for (size_t i = 0; i < s.ntasks; i++)
             if (s.tasks[i].flags & LC_TF_EXITING)

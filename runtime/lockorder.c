@@ -20,9 +20,17 @@ struct edge {
     const void *from, *to;
     stack_id site;                      /* to taken while holding from */
     int read_read;                      /* to read-locked while from was read-locked */
+    int handed;                         /* made under a hold another goroutine ended (lockorder_handed): no order */
     uint64_t task;
+    uint64_t born;                      /* lc_now_ns() when task made it */
     struct edge *next_out, *next_in;    /* lists of the from and to vertices (graph lock) */
 };
+
+/* Inversions found by goroutines, confirmed (or dropped) by lockset_order_confirm: the hold of `from` that made
+ * the edge from -> to may still turn out to be one its goroutine handed to another to unlock. hold: that
+ * goroutine's lockset, the entry's index and stamp (to tell whether it still holds it). */
+#define PEND_MAX 32
+struct pend { const void *from, *to; const struct lc_lockset *ls; uint32_t idx; uint64_t stamp; };
 
 struct vtx {
     const void *lock;
@@ -40,6 +48,8 @@ struct graph {
 
 static struct graph *graph;
 static lc_lock_t graph_lock = LC_LOCK_INIT;
+static struct pend pend[PEND_MAX];      /* graph lock */
+static uint32_t npend;
 static struct edge tomb;                /* a removed edge's slot: probes go on past it */
 
 /* ---- the edge table (lock-free reads) ------------------------------------------------------------------ */
@@ -60,7 +70,7 @@ int lockset_edge_known(const void *from, const void *to)
         if (!e)
             return 0;
         if (e->from == from && e->to == to)
-            return 1;
+            return !__atomic_load_n(&e->handed, __ATOMIC_ACQUIRE);   /* handed: worth making anew */
     }
 }
 
@@ -113,6 +123,8 @@ static struct edge *find_path(struct graph *g, struct vtx *start, const void *ta
         struct vtx *v = g->dfs[--sp].v;
         struct edge *first = g->dfs[sp].first;
         for (struct edge *e = v->out; e; e = e->next_out) {
+            if (e->handed)
+                continue;
             struct edge *f = first ? first : e;
             if (e->to == target) {
                 *len = 0;
@@ -142,6 +154,35 @@ static struct graph *graph_get(void)
     return n;
 }
 
+/* A cycle to report: the edge that closed it and the first edge of the way back. */
+struct inversion { const void *from, *to; stack_id site, back_site; uint64_t task, back_task; };
+
+static struct inversion inversion_of(const struct edge *e, const struct edge *b)
+{
+    return (struct inversion){ e->from, e->to, e->site, b->site, e->task, b->task };
+}
+
+static void report_inversion(const struct inversion *v, int goroutines)
+{
+    char note[64];
+    snprintf(note, sizeof note, "and 0x%lx%s", (unsigned long)(uintptr_t)v->to, goroutines ? ", goroutines" : "");
+    finding_add(LC_F_LOCK_ORDER, v->from, v->site, v->task, v->back_site, v->back_task, note);
+}
+
+/* Keep a goroutine's inversion for lockset_order_confirm (graph lock); 0 when the table is full. */
+static int pend_add(const void *from, const void *to, const struct lc_lockset *ls, uint32_t idx)
+{
+    for (uint32_t i = 0; i < npend; i++)
+        if (pend[i].from == from && pend[i].to == to) {
+            pend[i].ls = ls, pend[i].idx = idx, pend[i].stamp = ls->stamp ? ls->stamp[idx] : 0;
+            return 1;
+        }
+    if (npend == PEND_MAX)
+        return 0;
+    pend[npend++] = (struct pend){ from, to, ls, idx, ls->stamp ? ls->stamp[idx] : 0 };
+    return 1;
+}
+
 static void add_edge(struct graph *g, struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode, stack_id site)
 {
     uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE);
@@ -149,7 +190,8 @@ static void add_edge(struct graph *g, struct lc_lockset *ls, const void *lock, e
         return;                       /* the callers checked; only a lockset's own task changes its count */
     const struct lc_held *top = &ls->held[n - 1];
     const void *from = top->lock;
-    struct edge *e = lc_calloc(1, sizeof *e), *back = NULL;
+    int goroutine = ls->tid == LC_LS_GOROUTINE;
+    struct edge *e = lc_calloc(1, sizeof *e), *back = NULL, *cur = NULL;
     if (!e)
         return;
     e->from = from;
@@ -157,34 +199,107 @@ static void add_edge(struct graph *g, struct lc_lockset *ls, const void *lock, e
     e->site = site;
     e->read_read = LC_HELD_MODE(top) == LC_LK_READ && mode == LC_LK_READ;
     e->task = ls->task_id;
-    int found, len = 0, added = 0;
+    e->born = lc_now_ns();
+    int found, len = 0, pending = 0;
     lc_lock(&graph_lock);
     struct edge **slot = edge_slot(g, from, lock, &found);
-    struct vtx *vf = found ? NULL : vertex(g, from, 1), *vt = vf ? vertex(g, lock, 1) : NULL;
-    int fresh = !found && !*slot;
-    if (vf && vt && g->nedges < EDGE_MAX && (!fresh || g->nused < EDGE_SLOTS * 3 / 4)) {
-        g->nused += fresh;
-        back = find_path(g, vt, from, &len);   /* lock ... -> from: with from -> lock, a cycle */
-        e->next_out = vf->out;
-        vf->out = e;
-        e->next_in = vt->in;
-        vt->in = e;
-        g->nedges++;
-        __atomic_store_n(slot, e, __ATOMIC_RELEASE);
-        added = 1;
+    if (found && (*slot)->handed) {
+        /* known only from a hold that was handed on: this nesting is the program's own, an edge again */
+        cur = *slot;
+        cur->site = e->site;
+        cur->read_read = e->read_read;
+        cur->task = e->task;
+        cur->born = e->born;
+        __atomic_store_n(&cur->handed, 0, __ATOMIC_RELEASE);
+        struct vtx *vt = vertex(g, lock, 0);
+        back = vt ? find_path(g, vt, from, &len) : NULL;
+    } else {
+        struct vtx *vf = found ? NULL : vertex(g, from, 1), *vt = vf ? vertex(g, lock, 1) : NULL;
+        int fresh = !found && !*slot;
+        if (vf && vt && g->nedges < EDGE_MAX && (!fresh || g->nused < EDGE_SLOTS * 3 / 4)) {
+            g->nused += fresh;
+            back = find_path(g, vt, from, &len);   /* lock ... -> from: with from -> lock, a cycle */
+            e->next_out = vf->out;
+            vf->out = e;
+            e->next_in = vt->in;
+            vt->in = e;
+            g->nedges++;
+            __atomic_store_n(slot, e, __ATOMIC_RELEASE);
+            cur = e;
+        }
     }
-    struct edge b = back ? *back : (struct edge){ 0 };
+    struct edge c = cur ? *cur : (struct edge){ 0 }, b = back ? *back : (struct edge){ 0 };
+    int inversion = cur && back && !(c.read_read && b.read_read);   /* readers alone never wait for each other */
+    if (inversion && goroutine)
+        pending = pend_add(from, lock, ls, n - 1);
     lc_unlock(&graph_lock);
-    if (!added) {
+    if (cur != e)
         lc_free(e);
+    if (!cur)
+        return;
+    /* Another goroutine unlocked `from` while this edge went in (lockorder_handed looked before it was there):
+     * it belongs to that handed hold too. */
+    if (goroutine && (__atomic_load_n(&top->pcmode, __ATOMIC_ACQUIRE) & LC_HELD_RELEASED)) {
+        lc_lock(&graph_lock);
+        slot = edge_slot(g, from, lock, &found);
+        if (found)
+            __atomic_store_n(&(*slot)->handed, 1, __ATOMIC_RELEASE);
+        lc_unlock(&graph_lock);
         return;
     }
-    if (back && !(e->read_read && b.read_read)) {   /* readers alone never wait for each other */
-        char note[64];
-        snprintf(note, sizeof note, "and 0x%lx%s", (unsigned long)(uintptr_t)lock,
-                 ls->tid == LC_LS_GOROUTINE ? ", goroutines" : "");
-        finding_add(LC_F_LOCK_ORDER, from, e->site, e->task, b.site, b.task, note);
+    if (inversion && !pending) {
+        struct inversion v = inversion_of(&c, &b);
+        report_inversion(&v, goroutine);
     }
+}
+
+void lockorder_handed(const void *lock, uint64_t task, uint64_t since)
+{
+    struct graph *g = __atomic_load_n(&graph, __ATOMIC_ACQUIRE);
+    if (!g)
+        return;
+    lc_lock(&graph_lock);
+    struct vtx *v = vertex(g, lock, 0);
+    for (struct edge *e = v ? v->out : NULL; e; e = e->next_out)
+        if (e->task == task && e->born >= since)
+            __atomic_store_n(&e->handed, 1, __ATOMIC_RELEASE);
+    lc_unlock(&graph_lock);
+}
+
+/* Whether the hold a pending inversion came from is still held by its goroutine (a best-effort read of another
+ * goroutine's lockset, as reports make; locksets are pooled, never freed). */
+static int pend_held(const struct pend *p)
+{
+    uint32_t n = __atomic_load_n(&p->ls->n, __ATOMIC_ACQUIRE);
+    const struct lc_held *held = __atomic_load_n(&p->ls->held, __ATOMIC_ACQUIRE);
+    return p->idx < n && p->idx < lockset_cap(p->ls) && held[p->idx].lock == p->from && !LC_HELD_GONE(&held[p->idx]) &&
+           (!p->ls->stamp || p->ls->stamp[p->idx] == p->stamp);
+}
+
+void lockset_order_confirm(int final)
+{
+    struct graph *g = __atomic_load_n(&graph, __ATOMIC_ACQUIRE);
+    struct inversion out[PEND_MAX];
+    uint32_t nout = 0, keep = 0;
+    if (!g)
+        return;
+    lc_lock(&graph_lock);
+    for (uint32_t i = 0; i < npend; i++) {
+        struct pend *p = &pend[i];
+        if (!final && pend_held(p)) {
+            pend[keep++] = *p;            /* its hold goes on: handed on or not, not known yet */
+            continue;
+        }
+        int found, len = 0;
+        struct edge **slot = edge_slot(g, p->from, p->to, &found), *e = found ? *slot : NULL, *back = NULL;
+        struct vtx *vt = e && !e->handed ? vertex(g, p->to, 0) : NULL;
+        if (vt && (back = find_path(g, vt, p->from, &len)) && !(e->read_read && back->read_read))
+            out[nout++] = inversion_of(e, back);
+    }
+    npend = keep;
+    lc_unlock(&graph_lock);
+    for (uint32_t i = 0; i < nout; i++)
+        report_inversion(&out[i], 1);
 }
 
 void lockset_new_edge(struct lc_lockset *ls, const void *lock, enum lc_lock_mode mode)
@@ -265,5 +380,6 @@ void lockorder_reset(void)
     lc_lock(&graph_lock);
     if (graph)
         memset(graph, 0, sizeof *graph);
+    npend = 0;
     lc_unlock(&graph_lock);
 }

@@ -230,7 +230,8 @@ void lockset_release(struct lc_lockset *ls, const void *lock)
         uint32_t n = __atomic_load_n(&o->n, __ATOMIC_ACQUIRE), cap = lockset_cap(o);
         struct lc_held *held = __atomic_load_n(&o->held, __ATOMIC_ACQUIRE);
         for (uint32_t k = 0; k < n && k < cap; k++)
-            release_entry(&held[k], lock);
+            if (release_entry(&held[k], lock))   /* handed on: what o took under it is no lock order */
+                lockorder_handed(lock, o->task_id, o->stamp ? o->stamp[k] : 0);
     }
 }
 

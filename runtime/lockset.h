@@ -5,9 +5,11 @@
  * adds an edge "top held lock -> new lock" to a global graph (only the innermost held lock: every edge to the
  * new lock from an outer one is implied by the path through the locks in between, so cycles are the same).
  * A known edge costs one lock-free hash probe; only a new edge pays for a stack, takes the graph lock and looks
- * for a cycle, which is reported at once as LC_F_LOCK_ORDER with both acquisition sites, whether or not this
- * run deadlocked (unless both of its edges are read locks taken under read locks: readers alone never wait for
- * each other). */
+ * for a cycle, which is reported as LC_F_LOCK_ORDER with both acquisition sites, whether or not this run
+ * deadlocked (unless both of its edges are read locks taken under read locks: readers alone never wait for each
+ * other). A thread's cycle is reported at once. A goroutine's waits for the hold it came from to end: Go lets
+ * another goroutine unlock a mutex, and edges made under a hold that another goroutine ended are no lock order
+ * (lockorder_handed), so the cycle is looked at again once that hold is over (lockset_order_confirm). */
 #ifndef LC_LOCKSET_H
 #define LC_LOCKSET_H
 #include <stddef.h>
@@ -152,6 +154,11 @@ static inline int lockset_order_new(struct lc_lockset *ls, const void *lock, enu
     ls->seen[n - 1].to = lock;
     return 0;
 }
+
+/* Goroutines' cycles found since the last call become findings when they still stand (their edges not made
+ * under holds another goroutine ended); final (an exit verdict): also those whose hold goes on, else those are
+ * kept for later. Before reading the findings; not in a signal handler. */
+void lockset_order_confirm(int final);
 
 /* The lock was destroyed: drop its edges (its address may be reused by an unrelated lock). */
 void lockset_forget(const void *lock);

@@ -75,6 +75,7 @@ int snapshot_take(struct lc_snapshot *s, int timeout_ms)
     }
     s->ntasks = tc.n;
 
+    lockset_order_confirm(0);           /* goroutines' lock-order cycles whose holds are over */
     size_t fn = finding_count() + 8;
     s->findings = lc_calloc(fn, sizeof *s->findings);
     if (s->findings) {

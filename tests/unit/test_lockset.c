@@ -3,6 +3,7 @@
 #include "unit.h"
 #include <string.h>
 #include "../../runtime/finding.h"
+#include "../../runtime/lock.h"
 #include "../../runtime/lockset.h"
 
 static int locks[16];                   /* stand-ins for lock addresses */
@@ -323,6 +324,93 @@ START_TEST(many_edges_stay_findable)
 }
 END_TEST
 
+/* Take lock i on a goroutine's lockset, stamped now (as gccgo's wrappers stamp a hold). */
+static void go_take(struct lc_lockset *ls, int i)
+{
+    if (lockset_order_new(ls, L(i), LC_LK_MUTEX))
+        lockset_new_edge(ls, L(i), LC_LK_MUTEX);
+    lockset_push_at(ls, L(i), LC_LK_MUTEX, 0x2000 + (uintptr_t)i, lc_now_ns());
+}
+
+/* Goroutines: a cycle waits for the hold it came from to end (another goroutine may yet unlock it), then is
+ * one finding; an exit verdict takes those whose holds go on too. */
+START_TEST(goroutine_inversion_is_confirmed_when_its_hold_ends)
+{
+    struct lc_lockset *a = lockset_new(1, LC_LS_GOROUTINE), *b = lockset_new(2, LC_LS_GOROUTINE);
+    go_take(a, 0);
+    go_take(a, 1);                                  /* 0 -> 1 */
+    lockset_pop(a, L(1));
+    lockset_pop(a, L(0));
+    go_take(b, 1);
+    go_take(b, 0);                                  /* 1 -> 0: a cycle, while b holds 1 */
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 0);
+    lockset_order_confirm(0);
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 0);   /* b's hold of 1 goes on */
+    lockset_pop(b, L(0));
+    lockset_pop(b, L(1));
+    lockset_order_confirm(0);
+    struct lc_finding f;
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, &f), 1);
+    ck_assert_ptr_eq(f.obj, L(1));
+    ck_assert_uint_eq(f.task[0], 2);
+    ck_assert_uint_eq(f.task[1], 1);
+    ck_assert_msg(strstr(f.note, ", goroutines") != NULL, "note %s", f.note);
+    /* a deadlocked pair never lets go: the exit verdict reports it all the same */
+    finding_reset();
+    lockset_reset();
+    a = lockset_new(3, LC_LS_GOROUTINE), b = lockset_new(4, LC_LS_GOROUTINE);
+    go_take(a, 2);
+    go_take(a, 3);
+    lockset_pop(a, L(3));
+    go_take(b, 3);
+    go_take(b, 2);
+    lockset_order_confirm(0);
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 0);
+    lockset_order_confirm(1);
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 1);
+}
+END_TEST
+
+/* A goroutine locks 0, hands it to another to unlock, and meanwhile takes 1: that is no order of 0 before 1,
+ * whether the other order comes after the hand-off or came before it. A nesting of its own later is one again. */
+START_TEST(edges_under_a_handed_hold_are_no_order)
+{
+    struct lc_lockset *a = lockset_new(1, LC_LS_GOROUTINE), *w = lockset_new(2, LC_LS_GOROUTINE);
+    struct lc_lockset *c = lockset_new(3, LC_LS_GOROUTINE);
+    go_take(a, 0);
+    go_take(a, 1);                                  /* 0 -> 1 under a hold of 0 ... */
+    lockset_pop(a, L(1));
+    lockset_release(w, L(0));                       /* ... that w ends: handed on */
+    ck_assert_uint_eq(lockset_trim(a), 0);
+    ck_assert_int_eq(lockset_edge_known(L(0), L(1)), 0);
+    go_take(c, 1);
+    go_take(c, 0);                                  /* 1 -> 0 after the hand-off */
+    lockset_pop(c, L(0));
+    lockset_pop(c, L(1));
+    lockset_order_confirm(1);
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 0);
+    /* the other order first, the hand-off after: the cycle found meanwhile is dropped */
+    go_take(a, 0);
+    go_take(a, 1);                                  /* 0 -> 1 made anew: closes a cycle with 1 -> 0 */
+    lockset_pop(a, L(1));
+    lockset_release(w, L(0));
+    ck_assert_uint_eq(lockset_trim(a), 0);
+    lockset_order_confirm(1);
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 0);
+    /* and a's own nesting, unlocked by a itself, is an inversion with c's */
+    go_take(a, 0);
+    go_take(a, 1);
+    lockset_pop(a, L(1));
+    lockset_pop(a, L(0));
+    lockset_order_confirm(0);
+    struct lc_finding f;
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, &f), 1);
+    ck_assert_ptr_eq(f.obj, L(0));
+    ck_assert_uint_eq(f.task[0], 1);
+    ck_assert_uint_eq(f.task[1], 3);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("lockset");
@@ -340,6 +428,8 @@ int main(void)
     tcase_add_test(tc, read_locks_make_edges_relocks_none);
     tcase_add_test(tc, forget_drops_a_destroyed_locks_edges);
     tcase_add_test(tc, many_edges_stay_findable);
+    tcase_add_test(tc, goroutine_inversion_is_confirmed_when_its_hold_ends);
+    tcase_add_test(tc, edges_under_a_handed_hold_are_no_order);
     suite_add_tcase(s, tc);
     return unit_run(s);
 }
