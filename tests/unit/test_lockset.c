@@ -332,15 +332,32 @@ static void go_take(struct lc_lockset *ls, int i)
     lockset_push_at(ls, L(i), LC_LK_MUTEX, 0x2000 + (uintptr_t)i, lc_now_ns());
 }
 
+/* Exactly one lock-order finding, from lock `from`, made by task `by` against task `other`'s order. */
+static struct lc_finding expect_inversion(int from, uint64_t by, uint64_t other)
+{
+    struct lc_finding f;
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, &f), 1);
+    ck_assert_ptr_eq(f.obj, L(from));
+    ck_assert_uint_eq(f.task[0], by);
+    ck_assert_uint_eq(f.task[1], other);
+    return f;
+}
+
+/* A goroutine takes i, then j under it, and unlocks both itself. */
+static void go_nest(struct lc_lockset *ls, int i, int j)
+{
+    go_take(ls, i);
+    go_take(ls, j);
+    lockset_pop(ls, L(j));
+    lockset_pop(ls, L(i));
+}
+
 /* Goroutines: a cycle waits for the hold it came from to end (another goroutine may yet unlock it), then is
  * one finding; an exit verdict takes those whose holds go on too. */
 START_TEST(goroutine_inversion_is_confirmed_when_its_hold_ends)
 {
     struct lc_lockset *a = lockset_new(1, LC_LS_GOROUTINE), *b = lockset_new(2, LC_LS_GOROUTINE);
-    go_take(a, 0);
-    go_take(a, 1);                                  /* 0 -> 1 */
-    lockset_pop(a, L(1));
-    lockset_pop(a, L(0));
+    go_nest(a, 0, 1);                               /* 0 -> 1 */
     go_take(b, 1);
     go_take(b, 0);                                  /* 1 -> 0: a cycle, while b holds 1 */
     ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 0);
@@ -349,11 +366,7 @@ START_TEST(goroutine_inversion_is_confirmed_when_its_hold_ends)
     lockset_pop(b, L(0));
     lockset_pop(b, L(1));
     lockset_order_confirm(0);
-    struct lc_finding f;
-    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, &f), 1);
-    ck_assert_ptr_eq(f.obj, L(1));
-    ck_assert_uint_eq(f.task[0], 2);
-    ck_assert_uint_eq(f.task[1], 1);
+    struct lc_finding f = expect_inversion(1, 2, 1);
     ck_assert_msg(strstr(f.note, ", goroutines") != NULL, "note %s", f.note);
     /* a deadlocked pair never lets go: the exit verdict reports it all the same */
     finding_reset();
@@ -383,10 +396,7 @@ START_TEST(edges_under_a_handed_hold_are_no_order)
     lockset_release(w, L(0));                       /* ... that w ends: handed on */
     ck_assert_uint_eq(lockset_trim(a), 0);
     ck_assert_int_eq(lockset_edge_known(L(0), L(1)), 0);
-    go_take(c, 1);
-    go_take(c, 0);                                  /* 1 -> 0 after the hand-off */
-    lockset_pop(c, L(0));
-    lockset_pop(c, L(1));
+    go_nest(c, 1, 0);                               /* 1 -> 0 after the hand-off */
     lockset_order_confirm(1);
     ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 0);
     /* the other order first, the hand-off after: the cycle found meanwhile is dropped */
@@ -398,16 +408,9 @@ START_TEST(edges_under_a_handed_hold_are_no_order)
     lockset_order_confirm(1);
     ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 0);
     /* and a's own nesting, unlocked by a itself, is an inversion with c's */
-    go_take(a, 0);
-    go_take(a, 1);
-    lockset_pop(a, L(1));
-    lockset_pop(a, L(0));
+    go_nest(a, 0, 1);
     lockset_order_confirm(0);
-    struct lc_finding f;
-    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, &f), 1);
-    ck_assert_ptr_eq(f.obj, L(0));
-    ck_assert_uint_eq(f.task[0], 1);
-    ck_assert_uint_eq(f.task[1], 3);
+    expect_inversion(0, 1, 3);
 }
 END_TEST
 
