@@ -172,14 +172,13 @@ static void report_inversion(const struct inversion *v, int goroutines)
 /* Keep a goroutine's inversion for lockset_order_confirm (graph lock); 0 when the table is full. */
 static int pend_add(const void *from, const void *to, const struct lc_lockset *ls, uint32_t idx)
 {
-    for (uint32_t i = 0; i < npend; i++)
-        if (pend[i].from == from && pend[i].to == to) {
-            pend[i].ls = ls, pend[i].idx = idx, pend[i].stamp = ls->stamp ? ls->stamp[idx] : 0;
-            return 1;
-        }
-    if (npend == PEND_MAX)
+    uint32_t i = 0;
+    while (i < npend && !(pend[i].from == from && pend[i].to == to))
+        i++;                          /* the same cycle again: its latest hold */
+    if (i == PEND_MAX)
         return 0;
-    pend[npend++] = (struct pend){ from, to, ls, idx, ls->stamp ? ls->stamp[idx] : 0 };
+    npend += i == npend;
+    pend[i] = (struct pend){ from, to, ls, idx, lockset_hold_stamp(ls, idx) };
     return 1;
 }
 
@@ -228,25 +227,18 @@ static void add_edge(struct graph *g, struct lc_lockset *ls, const void *lock, e
             cur = e;
         }
     }
+    /* A goroutine unlocking `from` for this one marks the entry released, then this hold's edges under the graph
+     * lock: if it looked before this edge went in, the release shows here, and the edge is that hold's too. */
+    if (cur && goroutine && (__atomic_load_n(&top->pcmode, __ATOMIC_ACQUIRE) & LC_HELD_RELEASED))
+        __atomic_store_n(&cur->handed, 1, __ATOMIC_RELEASE);
     struct edge c = cur ? *cur : (struct edge){ 0 }, b = back ? *back : (struct edge){ 0 };
-    int inversion = cur && back && !(c.read_read && b.read_read);   /* readers alone never wait for each other */
+    /* readers alone never wait for each other */
+    int inversion = cur && !c.handed && back && !(c.read_read && b.read_read);
     if (inversion && goroutine)
         pending = pend_add(from, lock, ls, n - 1);
     lc_unlock(&graph_lock);
     if (cur != e)
         lc_free(e);
-    if (!cur)
-        return;
-    /* Another goroutine unlocked `from` while this edge went in (lockorder_handed looked before it was there):
-     * it belongs to that handed hold too. */
-    if (goroutine && (__atomic_load_n(&top->pcmode, __ATOMIC_ACQUIRE) & LC_HELD_RELEASED)) {
-        lc_lock(&graph_lock);
-        slot = edge_slot(g, from, lock, &found);
-        if (found)
-            __atomic_store_n(&(*slot)->handed, 1, __ATOMIC_RELEASE);
-        lc_unlock(&graph_lock);
-        return;
-    }
     if (inversion && !pending) {
         struct inversion v = inversion_of(&c, &b);
         report_inversion(&v, goroutine);
@@ -273,7 +265,7 @@ static int pend_held(const struct pend *p)
     uint32_t n = __atomic_load_n(&p->ls->n, __ATOMIC_ACQUIRE);
     const struct lc_held *held = __atomic_load_n(&p->ls->held, __ATOMIC_ACQUIRE);
     return p->idx < n && p->idx < lockset_cap(p->ls) && held[p->idx].lock == p->from && !LC_HELD_GONE(&held[p->idx]) &&
-           (!p->ls->stamp || p->ls->stamp[p->idx] == p->stamp);
+           lockset_hold_stamp(p->ls, p->idx) == p->stamp;
 }
 
 void lockset_order_confirm(int final)

@@ -181,7 +181,7 @@ int lockset_holder_info(const void *lock, struct lc_holder *out)
             out->task_id = ls->task_id;
             out->goroutine = ls->tid == LC_LS_GOROUTINE;
             out->pc = LC_HELD_PC(&ls->held[k]);
-            out->stamp = ls->stamp ? ls->stamp[k] : 0;
+            out->stamp = lockset_hold_stamp(ls, k);
             return 1;
         }
     }
@@ -231,7 +231,7 @@ void lockset_release(struct lc_lockset *ls, const void *lock)
         struct lc_held *held = __atomic_load_n(&o->held, __ATOMIC_ACQUIRE);
         for (uint32_t k = 0; k < n && k < cap; k++)
             if (release_entry(&held[k], lock))   /* handed on: what o took under it is no lock order */
-                lockorder_handed(lock, o->task_id, o->stamp ? o->stamp[k] : 0);
+                lockorder_handed(lock, o->task_id, lockset_hold_stamp(o, k));
     }
 }
 

@@ -56,6 +56,11 @@ struct lc_lockset {
 
 #define LC_LS_GOROUTINE (-1)
 
+/* The stamp of entry i (when it was taken), 0 unknown (a thread's lockset keeps none). */
+static inline uint64_t lockset_hold_stamp(const struct lc_lockset *ls, uint32_t i)
+{
+    return ls->stamp ? ls->stamp[i] : 0;
+}
 /* How long ago a hold stamp (lc_now_ns() time) was taken, in ns (0 when unknown). */
 uint64_t lockset_stamp_age_ns(uint64_t stamp);
 
