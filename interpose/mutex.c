@@ -64,13 +64,14 @@ static int reentrant(const pthread_mutex_t *m)
 
 /* About to wait for a lock: the order edge, and a relock of a non-recursive mutex by its owner, which never
  * returns (returns 1 then: the caller reports it at once, once marked blocked). */
-static __attribute__((noinline)) int contended(const void *lock, enum lc_lock_mode mode, int is_mutex)
+static __attribute__((noinline)) int contended(const void *lock, enum lc_lock_mode mode, int is_mutex, int order)
 {
     struct lc_lockset *ls = locks();
     const pthread_mutex_t *m = lock;
     LC_ENTER();
     struct lc_actor a = LC_THREAD_ACTOR;
-    lc_mutex_pre_lock(&a, ls, lock, mode);
+    if (order)
+        lc_mutex_pre_lock(&a, ls, lock, mode);
     int self = is_mutex && m->__data.__owner == lc_self->tid &&
                lc_lock_self_wait(reentrant(m), LC_LK_MUTEX, mode);
     if (self)
@@ -82,18 +83,18 @@ static __attribute__((noinline)) int contended(const void *lock, enum lc_lock_mo
 #define GOT(r) ((r) == 0 || (r) == EOWNERDEAD)
 
 /* A lock wrapper's body: untracked threads go straight through; else the try form, and only when that would
- * block, the order edge and the blocked bracket around the real call. */
-#define LOCK_BODY(real, args, pc, tried, what, object, obj)                            \
+ * block, the order edge (order 1) and the blocked bracket around the real call. */
+#define LOCK_BODY(real, args, pc, tried, what, object, obj, order)                     \
     {                                                                                  \
         if (!lc_self || lc_in_shim)                                                    \
             return LC_REAL(real) args;                                                 \
         int r_ = (tried);                                                              \
         if (r_ != LC_WOULD_BLOCK) {                                                    \
             if (GOT(r_))                                                               \
-                taken(obj, PT_MODE_##object, pc, 1);                                   \
+                taken(obj, PT_MODE_##object, pc, order);                               \
             return r_;                                                                 \
         }                                                                              \
-        int self_ = contended(obj, PT_MODE_##object, PT_OBJ_##object == LC_OBJ_MUTEX); \
+        int self_ = contended(obj, PT_MODE_##object, PT_OBJ_##object == LC_OBJ_MUTEX, order); \
         struct lc_task *t_ = lc_block_begin(what, PT_OBJ_##object, obj);               \
         if (self_)                                                                     \
             lc_deadlock_now(obj);                                                      \
@@ -106,7 +107,11 @@ static __attribute__((noinline)) int contended(const void *lock, enum lc_lock_mo
 
 #define PT_LOCK(name, params, args, try, object, arg)                                  \
     LC_REAL_DECL(int, name, params);                                                   \
-    LC_EXPORT int name params LOCK_BODY(name, args, LC_RA(), PT_TRIED(try, arg), #name, object, arg)
+    LC_EXPORT int name params LOCK_BODY(name, args, LC_RA(), PT_TRIED(try, arg), #name, object, arg, 1)
+/* A timed lock: the same without the order edge (its wait ends). */
+#define PT_TIMEDLOCK(name, params, args, try, object, arg)                             \
+    LC_REAL_DECL(int, name, params);                                                   \
+    LC_EXPORT int name params LOCK_BODY(name, args, LC_RA(), PT_TRIED(try, arg), #name, object, arg, 0)
 
 /* A try form called by the program: a lock taken, no order edge (a try never waits). */
 #define PT_TRYLOCK(name, params, args, try, object, arg)                               \
@@ -135,7 +140,7 @@ static __attribute__((noinline)) int contended(const void *lock, enum lc_lock_mo
  * the real call is waited for unmarked (shown running, not blocked). A busy word, an untracked thread or a
  * first lock takes the careful path. */
 static __attribute__((noinline)) int mutex_lock_careful(pthread_mutex_t *m, uintptr_t pc)
-    LOCK_BODY(pthread_mutex_lock, (m), pc, PT_TRIED(BUSY(pthread_mutex_trylock), m), "pthread_mutex_lock", MUTEX, m)
+    LOCK_BODY(pthread_mutex_lock, (m), pc, PT_TRIED(BUSY(pthread_mutex_trylock), m), "pthread_mutex_lock", MUTEX, m, 1)
 
 /* Nested (locks held: the order edge), or the careful path. */
 static __attribute__((noinline)) int mutex_lock_more(pthread_mutex_t *m, uintptr_t pc)

@@ -80,9 +80,11 @@
     }
 #define PT_LOCK(...)                    /* mutex.c */
 #define PT_TRYLOCK(...)
+#define PT_TIMEDLOCK(...)
 #include "pthread.inc"
 #undef PT_LOCK
 #undef PT_TRYLOCK
+#undef PT_TIMEDLOCK
 
 /* ---- creation and end ---------------------------------------------------------------------------------- */
 

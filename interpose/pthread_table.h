@@ -1,12 +1,13 @@
 /* The words of pthread.inc's table, for the files that expand it (pthread.c, mutex.c): each defines the verbs
- * it makes wrappers of (PT_WAIT, PT_BLOCK, PT_JOIN / PT_LOCK, PT_TRYLOCK) and PT_SKIP_<verb> for the others. */
+ * it makes wrappers of (PT_WAIT, PT_BLOCK, PT_JOIN / PT_LOCK, PT_TIMEDLOCK, PT_TRYLOCK) and empty ones for the
+ * others. */
 #ifndef LC_PTHREAD_TABLE_H
 #define LC_PTHREAD_TABLE_H
 #include <errno.h>
 #include "../runtime/lockset.h"
 #include "../runtime/task.h"
 
-/* LOCK and TRYLOCK objects: the kind of object and the mode the lock is taken in. */
+/* LOCK, TIMEDLOCK and TRYLOCK objects: the kind of object and the mode the lock is taken in. */
 #define PT_OBJ_MUTEX LC_OBJ_MUTEX
 #define PT_OBJ_RDLOCK LC_OBJ_RWLOCK
 #define PT_OBJ_WRLOCK LC_OBJ_RWLOCK

@@ -149,8 +149,10 @@ static inline int lockset_order_new(struct lc_lockset *ls, const void *lock, enu
     if (__builtin_expect(ls->seen && ls->seen[n - 1].from == top->lock && ls->seen[n - 1].to == lock, 1))
         return 0;
     (void)mode;                       /* a read lock under a read lock is an edge too: a writer of either may wait */
-    if (top->lock == lock)
-        return 0;                     /* recursive relock */
+    for (uint32_t i = n; i-- > 0;)
+        if (ls->held[i].lock == lock)
+            return 0;                 /* a relock of one it holds (recursive, or a read under its own read):
+                                       * it waits for no other lock's holder, so it orders nothing */
     if (!lockset_edge_known(top->lock, lock))
         return 1;
     if (!lockset_grown(ls) && !lockset_grow(ls))
