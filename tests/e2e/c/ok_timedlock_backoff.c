@@ -12,7 +12,7 @@
 #include <time.h>
 
 static pthread_mutex_t A = PTHREAD_MUTEX_INITIALIZER, B = PTHREAD_MUTEX_INITIALIZER;
-static sem_t a_held, backed_off;
+static sem_t a_held, backed_off, forward_done;
 static int timed_out, got_both;
 
 static void *forward(void *arg)
@@ -23,6 +23,7 @@ static void *forward(void *arg)
     pthread_mutex_lock(&B);
     pthread_mutex_unlock(&B);
     pthread_mutex_unlock(&A);
+    sem_post(&forward_done);
     return arg;
 }
 
@@ -55,6 +56,7 @@ static void *reverse(void *arg)
         if (first && r == ETIMEDOUT) {
             timed_out = 1;
             sem_post(&backed_off);
+            sem_wait(&forward_done);    /* then try again (not racing forward for B: a 10 s back-off) */
         }
     }
 }
@@ -63,6 +65,7 @@ int main(void)
 {
     sem_init(&a_held, 0, 0);
     sem_init(&backed_off, 0, 0);
+    sem_init(&forward_done, 0, 0);
     pthread_t f, r;
     pthread_create(&f, NULL, forward, NULL);
     pthread_create(&r, NULL, reverse, NULL);
