@@ -211,11 +211,36 @@ WAIT_WRAPPER(int, sigwaitinfo, (const sigset_t *s, siginfo_t *i), (s, i), s)
 WAIT_WRAPPER(int, sigtimedwait, (const sigset_t *s, siginfo_t *i, const struct timespec *t), (s, i, t), s)
 WAIT_WRAPPER(int, signalfd, (int fd, const sigset_t *s, int flags), (fd, s, flags), s)
 
+/* The program sends the dump signal to itself while it has it blocked: it means to take it later (sigwait, a
+ * signalfd), so from now on it is the program's, and stays pending for it instead of being a dump request. */
+static void sends_blocked(int sig)
+{
+    if (sig > 0 && sig == dump_sig && owned && view_blocked)
+        sigview_release(dump_sig);
+}
+
+LC_REAL_DECL(int, kill, (pid_t, int));
+LC_EXPORT int kill(pid_t pid, int sig)
+{
+    if (sig == dump_sig && pid == getpid())
+        sends_blocked(sig);
+    return LC_REAL(kill)(pid, sig);
+}
+
+LC_REAL_DECL(int, sigqueue, (pid_t, int, const union sigval));
+LC_EXPORT int sigqueue(pid_t pid, int sig, const union sigval v)
+{
+    if (sig == dump_sig && pid == getpid())
+        sends_blocked(sig);
+    return LC_REAL(sigqueue)(pid, sig, v);
+}
+
 /* The dump signal sent to a thread of the program (raise, pthread_kill) would wait there forever, blocked:
  * it goes to the process, which means to the shim's thread. */
 LC_REAL_DECL(int, raise, (int));
 LC_EXPORT int raise(int sig)
 {
+    sends_blocked(sig);
     if (sig > 0 && sig == dump_sig && sigmask_hidden())
         return kill(getpid(), sig);
     return LC_REAL(raise)(sig);
