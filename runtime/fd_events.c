@@ -170,7 +170,7 @@ static void epipe_found(const struct lc_actor *a, const struct lc_fd_io *op)
 int lc_fd_io_begin(const struct lc_actor *a, struct lc_fd_io *op, struct lc_fdent *x, int fd, int dir, int flags)
 {
     int how = 0;
-    *op = (struct lc_fd_io){ x, fd, dir, 0 };
+    *op = (struct lc_fd_io){ x, fd, dir, 0, dir == LC_FD_WRITE && !(flags & LC_IO_SIGPIPE) };
     if (x->state != LC_FD_OPEN)
         return 0;
     if (dir == LC_FD_WRITE && (flags & LC_IO_SIGPIPE) && x->ch->nopen[fdtab_peer(x->kind, x->end)] == 0) {
@@ -202,7 +202,7 @@ void lc_fd_io_end(const struct lc_actor *a, const struct lc_fd_io *op, int err)
         else
             fdtab_forget(op->fd);
     } else if (x->state == LC_FD_OPEN && op->dir == LC_FD_WRITE) {
-        if (err == EPIPE && !op->reported)
+        if (err == EPIPE && !op->reported && !op->wants_epipe)
             epipe_found(a, op);
         else if (!err && x->writer != a->task)
             fdtab_wrote(op->fd, a->task);

@@ -31,6 +31,8 @@ struct lc_fd_io {
     struct lc_fdent *x;
     int fd, dir;
     int reported;                     /* EPIPE already reported before the call */
+    int wants_epipe;                  /* a write that cannot raise SIGPIPE (send with MSG_NOSIGNAL): the
+                                       * program asked for EPIPE as its answer, so EPIPE is no finding */
 };
 /* Before the call. Returns LC_IO_BLOCKS when the caller may block in it (mark the task blocked), ORed with
  * LC_IO_DIES when the write is about to kill the process with SIGPIPE (the finding is recorded: report now,
