@@ -153,6 +153,7 @@ static const struct { const char *name; size_t at, size_at; } wanted[] = {
     { "runtime.firstmoduledata", offsetof(struct gc_bin, firstmoduledata), 0 },
     { "runtime.panicking", offsetof(struct gc_bin, panicking), 0 },
     { "runtime.tlsg", offsetof(struct gc_bin, tlsg_sym), 0 },
+    { "runtime.sig", offsetof(struct gc_bin, sig), offsetof(struct gc_bin, sig_size) },
 };
 
 static void read_symbols(struct gc_bin *b, Elf *elf, uint64_t *gofunc)

@@ -193,6 +193,12 @@ int lc_gc_start(void)
     c->off_m_curg = bin.off[GF_m_curg];
     c->off_m_locks = bin.off[GF_m_locks];
     c->panicking = bin.panicking;
+    /* var sig struct { note; mask, wanted, ignored, recv [3]uint32; state, delivering uint32; inuse bool }
+     * (_NSIG 65): taken only at that size, 72 bytes */
+    if (bin.sig && bin.sig_size == 72) {
+        c->sig_wanted = bin.sig + 8 + 12;
+        c->sig_ignored = bin.sig + 8 + 24;
+    }
     extern int64_t lc_gc_tls_g;
     extern uint64_t lc_gc_yield_ret, lc_gc_yield_fn;
     lc_gc_tls_g = bin.tls_g;

@@ -194,7 +194,10 @@ void lc_gc_dump_install(void)
 void lc_gc_dump_handler(int sig, siginfo_t *info, void *uc)
 {
     struct gc_ctl *c = &gc_ctl;
-    lc_gc_request(GC_REQ_DUMP);
+    uint64_t word = 4 * (uint64_t)(sig / 32), bit = 1u << (sig % 32);
+    int programs = c->sig_wanted && ((load32(c->sig_wanted + word) | load32(c->sig_ignored + word)) & bit);
+    if (!programs)
+        lc_gc_request(GC_REQ_DUMP);
     const struct sigaction *p = &c->dump_prev;
     if (p->sa_flags & SA_SIGINFO)
         p->sa_sigaction(sig, info, uc);

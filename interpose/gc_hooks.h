@@ -35,6 +35,7 @@ struct gc_ctl {
     int32_t off_g_goid, off_g_stack_lo, off_g_stack_hi, off_g_sched_bp, off_g_sched_pc, off_hchan_closed;
     int32_t off_type_kind;
     uint64_t panicking;                   /* runtime.panicking (uint32), 0 when unknown */
+    uint64_t sig_wanted, sig_ignored;     /* runtime.sig's bit arrays (uint32 per 32 signals), 0 when unknown */
     struct sigaction dump_prev;           /* the handler the dump handler forwards to (Go's) */
     int dump_sig;
     volatile int32_t dump_ready;          /* the dump handler is in front of Go's */
@@ -49,7 +50,8 @@ void lc_gc_exit_tramp(void);
  * before it dies of a signal nobody asked for. It asks for the report, waits for it, and returns. */
 void lc_gc_fatal_handler(int sig, siginfo_t *info, void *uc);
 /* Handler for the dump signal, put in front of Go's once Go has installed its own: asks for a live report,
- * then passes the signal on to Go's handler (the program's own signal.Notify keeps working). */
+ * then passes the signal on to Go's handler (the program's own signal.Notify keeps working). While the program
+ * catches or ignores the signal itself (os/signal's Notify or Ignore), it is the program's: no report. */
 void lc_gc_dump_handler(int sig, siginfo_t *info, void *uc);
 /* Sampling the threads that run goroutines (their g.sched is stale while they run): the shim's thread sends
  * each one the sample signal; the handler stores the interrupted registers in its slot and waits there,

@@ -27,6 +27,7 @@ static const int crash_sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 #define REPORT_WAIT_NS 4000000000ull    /* a report never holds a dying process up longer */
 
 static volatile uint64_t pending;       /* one bit per signal number */
+static volatile uint64_t go_caught;     /* one bit per signal the Go program asked for (libgo) */
 static volatile int32_t wake_seq;
 enum { FATAL_NONE, FATAL_REPORTING, FATAL_DONE };
 static volatile int32_t fatal_state;    /* one fatal report per process */
@@ -146,10 +147,22 @@ static void fatal_report(int sig)
     }
 }
 
+void signals_go_catches(int sig, int on)
+{
+    if (sig <= 0 || sig >= 64)
+        return;
+    if (on)
+        __atomic_or_fetch(&go_caught, 1ull << sig, __ATOMIC_SEQ_CST);
+    else
+        __atomic_and_fetch(&go_caught, ~(1ull << sig), __ATOMIC_SEQ_CST);
+}
+
 static void on_signal(int sig, siginfo_t *info, void *uc)
 {
     int e = errno;
-    if (!signals_is_fatal(sig)) {
+    if (sigview_mode() == LC_SV_GO && (__atomic_load_n(&go_caught, __ATOMIC_SEQ_CST) >> sig & 1)) {
+        sigview_chain(sig, info, uc);   /* the program's own: Go queues it for signal.Notify, or drops it */
+    } else if (!signals_is_fatal(sig)) {
         wake(sig);                      /* the dump signal: a live report */
         if (sigview_mode() == LC_SV_GO)
             sigview_chain(sig, info, uc);

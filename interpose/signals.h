@@ -8,6 +8,9 @@
 
 /* Start-up: the handlers in, where the program's actions let them (go: under libgo, in front of Go's). */
 void signals_install(int go);
+/* Under libgo: the program asks for sig itself (os/signal's Notify or Ignore; on 0, Stop or Reset gave it back).
+ * While it does, Go's handler alone has sig: no live report for the dump signal, no report of a fatal one. */
+void signals_go_catches(int sig, int on);
 /* Fork child: forget signals taken in the parent. */
 void signals_after_fork(void);
 
