@@ -172,6 +172,10 @@ static void read_symbols(struct gc_bin *b, Elf *elf, uint64_t *gofunc)
         if (!name || strncmp(name, "runtime.", 8) != 0) {
             if (name && (strcmp(name, "go.func.*") == 0 || strcmp(name, "go:func.*") == 0))
                 *gofunc = sym.st_value + b->bias;
+            if (name && strcmp(name, "os/signal.handlers") == 0) {
+                b->sig_handlers = sym.st_value + b->bias;
+                b->sig_handlers_size = sym.st_size;
+            }
             continue;
         }
         for (size_t w = 0; w < sizeof wanted / sizeof wanted[0]; w++)

@@ -46,8 +46,9 @@ struct gc_bin {
     uint64_t allgs, allglen, allgptr, allm, wait_strings, semtable, firstmoduledata, panicking;
     uint64_t tlsg_sym;            /* runtime.tlsg's offset in the TLS segment (0 when not found) */
     uint64_t sig;                 /* runtime.sig: os/signal's wanted and ignored signals (sigqueue.go) */
+    uint64_t sig_handlers;        /* os/signal.handlers: the channels signal.Notify was given */
     int64_t tls_g;                /* offset of the running g from the thread pointer */
-    size_t wait_strings_size, semtable_size, sig_size;
+    size_t wait_strings_size, semtable_size, sig_size, sig_handlers_size;
     int32_t off[GF__COUNT];       /* field offsets (-1: not in this release) */
     uint8_t width[GF__COUNT];
     /* Go's status values */

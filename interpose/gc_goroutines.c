@@ -205,6 +205,59 @@ static int read_obj(struct gc_reader *r, uint64_t addr, int first, int last, uin
     return n <= len && gc_read_fresh(r->mem, addr, buf, n) == 0 ? (int)n : -1;
 }
 
+/* ---- os/signal's channels ---------------------------------------------------------------------------------- */
+/* var handlers struct { sync.Mutex; m map[chan<- os.Signal]*handler; ref [65]int64; stopping []stopping } (560
+ * bytes, read at that size only), m a Go map of pointer keys and values: hmap { count; flags, B uint8; noverflow
+ * uint16; hash0; buckets, oldbuckets ...} and buckets of tophash [8]uint8, keys [8], elems [8], overflow. A key
+ * whose handler's mask ([3]uint32) is empty is given no signal (Reset, Ignore) and is not kept. */
+enum { HM_B = 9, HM_BUCKETS = 16, HM_OLD = 24, BK_KEYS = 8, BK_ELEMS = 72, BK_OVERFLOW = 136, BK_SIZE = 144 };
+
+static void notify_bucket(struct gc_reader *r, uint64_t bucket)
+{
+    uint8_t bk[BK_SIZE];
+    for (int hop = 0; bucket && hop < 16 && r->nnotify < 64; hop++) {
+        if (gc_read(r->mem, bucket, bk, sizeof bk) != 0)
+            return;
+        for (int i = 0; i < 8 && r->nnotify < 64; i++) {
+            uint64_t key, h;
+            uint32_t mask[3];
+            memcpy(&key, bk + BK_KEYS + 8 * i, 8);
+            memcpy(&h, bk + BK_ELEMS + 8 * i, 8);
+            if (bk[i] < 5 || !key || !h || gc_read(r->mem, h, mask, sizeof mask) != 0 || !(mask[0] | mask[1] | mask[2]))
+                continue;                 /* empty, evacuated (found in the new buckets), or given nothing */
+            if (!gc_notified(r, key))
+                r->notify[r->nnotify++] = key;
+        }
+        memcpy(&bucket, bk + BK_OVERFLOW, 8);
+    }
+}
+
+static void read_notify(struct gc_reader *r)
+{
+    const struct gc_bin *b = r->bin;
+    r->nnotify = 0;
+    uint64_t m = b->sig_handlers && b->sig_handlers_size == 560 ? gc_read_uint(r->mem, b->sig_handlers + 8, 8, 0) : 0;
+    uint8_t hm[32];
+    if (!m || gc_read(r->mem, m, hm, sizeof hm) != 0 || hm[HM_B] > 10)
+        return;
+    uint64_t nb = 1ull << hm[HM_B], buckets, old;
+    memcpy(&buckets, hm + HM_BUCKETS, 8);
+    memcpy(&old, hm + HM_OLD, 8);
+    for (uint64_t i = 0; buckets && i < nb; i++)
+        notify_bucket(r, buckets + i * BK_SIZE);
+    uint64_t nold = hm[8] & 8 ? nb : nb / 2;       /* flags: sameSizeGrow, else the old table is half as big */
+    for (uint64_t i = 0; old && i < nold; i++)     /* a map growing: the old buckets not moved yet */
+        notify_bucket(r, old + i * BK_SIZE);
+}
+
+int gc_notified(const struct gc_reader *r, uint64_t c)
+{
+    for (size_t i = 0; i < r->nnotify; i++)
+        if (r->notify[i] == c)
+            return 1;
+    return 0;
+}
+
 /* Returns whether the goroutine had sudogs at all: a select on nil channels only parks with none (selectgo
  * leaves nil cases out), while sudogs without a channel are those of a select that was woken meanwhile and gave
  * them back (channel fields cleared). */
@@ -212,7 +265,20 @@ static int waited_chan(struct gc_reader *r, uint64_t sudog, struct gc_goroutine 
 {
     uint8_t sg[256], hc[256];
     int ns, nh, listed = sudog != 0;
-    /* a select waits with one sudog per case, chained by waitlink: the first with a channel */
+    /* a select waits with one sudog per case, chained by waitlink: the first with a channel, or one os/signal
+     * delivers to (the select waits for a signal) */
+    uint64_t first = sudog;
+    if (r->nnotify)
+        for (int k = 0; sudog && k < 64; k++, sudog = gf(r, sg, (size_t)ns, GF_sudog_waitlink)) {
+            if ((ns = read_obj(r, sudog, GF_sudog_g, GF_sudog_c, sg, sizeof sg)) < 0) {
+                sudog = 0;
+                break;
+            }
+            if (gc_notified(r, gf(r, sg, (size_t)ns, GF_sudog_c)))
+                break;
+        }
+    if (!sudog)
+        sudog = first;
     for (int k = 0; sudog && k < 64; k++, sudog = gf(r, sg, (size_t)ns, GF_sudog_waitlink)) {
         if ((ns = read_obj(r, sudog, GF_sudog_g, GF_sudog_c, sg, sizeof sg)) < 0)
             return listed;
@@ -387,6 +453,7 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
     if (!sema.g || !sema.addr)
         sema.cap = 0;
     sema_collect(r, &sema, 2 * n + 64);
+    read_notify(r);
     /* the g records, many per system call, then the top of each one's stack the same way (most stacks are
      * unwound from that alone) */
     enum { BATCH = 1024, TOP = 1024 };

@@ -62,6 +62,8 @@ struct gc_reader {
     const uint8_t *prec;
     size_t prec_len;
     struct gc_pc_info *pcs;       /* GC_PC_CACHE entries, allocated on first use */
+    uint64_t notify[64];          /* the channels os/signal delivers to, read with each walk */
+    size_t nnotify;
 };
 
 /* Set up a reader over bin and mem. Returns 0, or -1 with a one-line reason. */
@@ -70,6 +72,8 @@ void gc_reader_free(struct gc_reader *r);
 /* Call fn for every live goroutine (not dead, not idle). Returns how many, or -1 when the table could not be
  * read. Reads are best effort: the program runs on while it is read. */
 int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *), void *arg);
+/* Whether os/signal delivers to channel c, as the last walk read it (a select on one waits on it). */
+int gc_notified(const struct gc_reader *r, uint64_t c);
 /* Call fn for every thread (M) of the runtime: its kernel tid and the goroutine it runs (0 when none, or when
  * that goroutine is not running Go code). Returns how many, -1 when the list cannot be read. */
 int gc_threads(struct gc_reader *r, void (*fn)(pid_t tid, uint64_t curg, void *arg), void *arg);

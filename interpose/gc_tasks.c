@@ -234,6 +234,8 @@ int gc_tasks_sync(struct gc_tasks *gt, uint64_t exiting_g)
     c.cap = task_count() + 4096;
     c.seen = malloc(c.cap * sizeof *c.seen);
     int n = c.seen ? gc_walk(gt->reader, sync_one, &c) : -1;
+    if (n >= 0)
+        chan_notify_replace(gt->reader->notify, gt->reader->nnotify);
     if (n >= 0 && !c.lost) {
         qsort(c.seen, c.nseen, sizeof *c.seen, cmp_u64);
         struct stale_ctx st = { &c, NULL, 0, task_count() };

@@ -4,6 +4,7 @@
  * call, because the real call panics and the program may recover. Compiled with -fsplit-stack (see
  * gccgo_int.h). */
 #include "gccgo_int.h"
+#include "../runtime/chan.h"
 #include "../runtime/chan_events.h"
 
 struct go_selres { intptr_t idx; _Bool recv_ok; };
@@ -167,6 +168,11 @@ __attribute__((noinline)) static int select_begin(struct go_scase *cas, intptr_t
         if (i < nsends && chan_closed(c))
             send_on_closed(c);        /* a ready case: select may pick it and panic */
     }
+    for (intptr_t i = nsends; block && chan_notify_count() && i < nsends + nrecvs; i++)
+        if (cas[i].c && chan_notified((uint64_t)(uintptr_t)cas[i].c)) {
+            first = cas[i].c;         /* the select waits for a signal (os/signal delivers to it) */
+            break;
+        }
     if (block)
         go_pend_set(GOP_SELECT, "select", nsends + nrecvs > 0 ? LC_OBJ_CHAN : LC_OBJ_NONE, first, ra, sp,
                     !first && nsends + nrecvs > 0);

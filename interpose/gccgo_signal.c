@@ -1,4 +1,4 @@
-/* os/signal under libgo: which signals the program asks for itself. Notify enables a signal through
+/* os/signal under libgo: which signals the program asks for itself, and the channels it has them sent to. Notify enables a signal through
  * signal_enable, Ignore through signal_ignore, and Stop and Reset give it back with signal_disable (libgo's
  * runtime/sigqueue.go, called from os/signal through the PLT). From the first to the last, Go's handler alone
  * has the signal (signals.c): a program that catches SIGUSR1 gets no live report with it, and one that shuts
@@ -6,6 +6,7 @@
  * after it gives it back, so no signal between the two is taken for the shim's. */
 #include "gccgo_int.h"
 #include "signals.h"
+#include "../runtime/chan.h"
 
 GO_WRAPPER_ALIAS(void, go_signal_enable, "os_1signal.signal__enable", (uint32_t sig))
 {
@@ -23,4 +24,18 @@ GO_WRAPPER_ALIAS(void, go_signal_disable, "os_1signal.signal__disable", (uint32_
 {
     GO_NEXT(go_signal_disable)(sig);
     signals_go_catches((int)sig, 0);
+}
+
+/* signal.Notify(c, sigs...) and signal.Stop(c): the channels os/signal delivers to (runtime/chan.h). Notify
+ * panics only for a nil channel, which is never kept. */
+GO_WRAPPER_ALIAS(void, go_signal_notify, "os_1signal.Notify", (void *c, void *sigs, intptr_t n, intptr_t cap))
+{
+    chan_notify((uint64_t)(uintptr_t)c, 1);
+    GO_NEXT(go_signal_notify)(c, sigs, n, cap);
+}
+
+GO_WRAPPER_ALIAS(void, go_signal_stop, "os_1signal.Stop", (void *c))
+{
+    GO_NEXT(go_signal_stop)(c);
+    chan_notify((uint64_t)(uintptr_t)c, 0);
 }

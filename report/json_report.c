@@ -84,6 +84,7 @@ static void put_object(struct jw *j, const struct lc_snapshot *s, const struct l
         else
             jw_null(j, "address");
         jw_bool(j, "nil", !t->obj);
+        jw_bool(j, "signal_notify", t->flags & LC_TF_SIGWAIT);
         if (c) {
             jw_u64(j, "capacity", c->cap);
             jw_bool(j, "closed", c->is_closed);

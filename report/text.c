@@ -104,7 +104,10 @@ static void put_object(struct lc_bufw *w, const struct lc_snapshot *s, const str
                 bw_printf(w, " (buffered cap %u, ", c->cap);
             else
                 bw_puts(w, " (unbuffered, ");
-            bw_puts(w, c->is_closed ? "closed)" : "never closed)");
+            bw_puts(w, c->is_closed ? "closed" : "never closed");
+            bw_puts(w, t->flags & LC_TF_SIGWAIT ? ", signal.Notify)" : ")");
+        } else if (t->flags & LC_TF_SIGWAIT) {
+            bw_puts(w, " (signal.Notify)");
         }
     } else if (ok == LC_OBJ_FD) {
         int fd = (int)(intptr_t)t->obj;

@@ -123,6 +123,8 @@ static int verdict_is_leak(const struct lc_task *t, const struct lc_report_ctx *
         return 0;
     switch (t->state) {
     case LC_BLOCKED:   /* a deadlock report names the stuck: a sleeping task wakes up by itself */
+        if (t->flags & LC_TF_SIGWAIT)
+            return 0;  /* waits for a signal (os/signal), which may still come */
         return !(ctx->reason == LC_REASON_DEADLOCK && deadlock_wait_times_out(t));
     case LC_RUNNING:
         return lc_opt.report_running != 0;

@@ -245,3 +245,50 @@ void chan_table_reset(void)
     go.n = 0;
     lc_unlock(&chan_lock);
 }
+
+/* ---- channels os/signal delivers to ---------------------------------------------------------------------- */
+
+static lc_lock_t notify_lock = LC_LOCK_INIT;
+static uint64_t notify_keys[LC_NOTIFY_MAX];
+volatile size_t lc_chan_notify_n;
+#define notify_n lc_chan_notify_n
+
+void chan_notify(uint64_t key, int on)
+{
+    if (!key)
+        return;
+    lc_lock(&notify_lock);
+    size_t i = 0;
+    while (i < notify_n && notify_keys[i] != key)
+        i++;
+    if (on && i == notify_n && notify_n < LC_NOTIFY_MAX)
+        notify_keys[i] = key, __atomic_store_n(&notify_n, notify_n + 1, __ATOMIC_RELEASE);
+    else if (!on && i < notify_n) {
+        notify_keys[i] = notify_keys[notify_n - 1];
+        __atomic_store_n(&notify_n, notify_n - 1, __ATOMIC_RELEASE);
+    }
+    lc_unlock(&notify_lock);
+}
+
+void chan_notify_replace(const uint64_t *keys, size_t n)
+{
+    lc_lock(&notify_lock);
+    size_t m = 0;
+    for (size_t i = 0; i < n && m < LC_NOTIFY_MAX; i++)
+        if (keys[i])
+            notify_keys[m++] = keys[i];
+    __atomic_store_n(&notify_n, m, __ATOMIC_RELEASE);
+    lc_unlock(&notify_lock);
+}
+
+int chan_notified(uint64_t key)
+{
+    if (!key || !__atomic_load_n(&notify_n, __ATOMIC_ACQUIRE))
+        return 0;
+    int found = 0;
+    lc_lock(&notify_lock);
+    for (size_t i = 0; i < notify_n && !found; i++)
+        found = notify_keys[i] == key;
+    lc_unlock(&notify_lock);
+    return found;
+}

@@ -63,4 +63,14 @@ size_t chan_fd_count(void);     /* of them, fd channels */
 void chan_table_lock(void);
 void chan_table_unlock(void);
 void chan_table_reset(void);
+
+/* Channels os/signal delivers to: given to signal.Notify and not yet to Stop. A goroutine that waits on one
+ * waits for a signal, which can come as long as the process lives: it is not leaked (a daemon that shuts the
+ * program down on SIGTERM). At most LC_NOTIFY_MAX are kept; one past them is treated as any channel. */
+#define LC_NOTIFY_MAX 64
+void chan_notify(uint64_t key, int on);                    /* one channel given or taken back (gccgo) */
+void chan_notify_replace(const uint64_t *keys, size_t n);  /* the whole set, as read (gc) */
+int chan_notified(uint64_t key);
+extern volatile size_t lc_chan_notify_n;
+static inline size_t chan_notify_count(void) { return __atomic_load_n(&lc_chan_notify_n, __ATOMIC_ACQUIRE); }
 #endif

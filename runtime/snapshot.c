@@ -118,6 +118,11 @@ int snapshot_take(struct lc_snapshot *s, int timeout_ms)
             t->since_ns = s->now_ns;
         }
     }
+    for (size_t i = 0; chan_notify_count() && i < s->ntasks; i++) {
+        struct lc_task *t = &s->tasks[i];
+        if (t->state == LC_BLOCKED && t->obj_kind == LC_OBJ_CHAN && chan_notified((uint64_t)(uintptr_t)t->obj))
+            t->flags |= LC_TF_SIGWAIT;
+    }
     index_by_id(s);
     deadlock_note_waits(s);
     return 0;

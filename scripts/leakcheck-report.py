@@ -70,9 +70,12 @@ def object_text(doc, task):
         if obj.get("nil"):
             return " on nil chan"
         s = " on chan %s" % obj.get("address")
+        notify = ", signal.Notify" if obj.get("signal_notify") else ""
         if "capacity" in obj:
             s += " (buffered cap %d, " % obj["capacity"] if obj["capacity"] else " (unbuffered, "
-            s += "closed)" if obj.get("closed") else "never closed)"
+            s += ("closed" if obj.get("closed") else "never closed") + notify + ")"
+        elif notify:
+            s += " (signal.Notify)"
         return s
     if kind == "fd":
         made = obj.get("made_at") or []

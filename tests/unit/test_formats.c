@@ -220,7 +220,7 @@ START_TEST(json_document)
         "\"test\":\"TestLeaky\",\n      \"tasks\":[2,3]",
         "\"id\":1,\n      \"parent\":null,\n      \"kind\":\"goroutine\",\n      \"state\":\"blocked\",\n"
         "      \"main\":true,\n      \"runtime\":false,\n      \"leaked\":false,",
-        "\"object\":{\"kind\":\"chan\",\"address\":\"0xc000012060\",\"nil\":false}",
+        "\"object\":{\"kind\":\"chan\",\"address\":\"0xc000012060\",\"nil\":false,\"signal_notify\":false}",
         "\"duration_ns\":3000000000,",
         "\"blocking_stack\":[{\"function\":\"fake_recv\",\"file\":\"",
         "\"created_by\":[{\"task\":1,\"at\":{\"function\":\"m.TestLeaky\",",

@@ -260,6 +260,47 @@ START_TEST(snapshot_copies)
 }
 END_TEST
 
+/* Channels os/signal delivers to: one given (Notify) and taken back (Stop), the whole set replaced (a gc read),
+ * no more than LC_NOTIFY_MAX kept; a snapshot marks the goroutine blocked on one, and only that one. */
+START_TEST(chan_notify_marks_signal_waits)
+{
+    chan_notify_replace(NULL, 0);
+    ck_assert_int_eq(chan_notified(0xc000), 0);
+    chan_notify(0xc000, 1);
+    chan_notify(0xc000, 1);
+    chan_notify(0xd000, 1);
+    ck_assert_uint_eq(chan_notify_count(), 2);
+    ck_assert_int_eq(chan_notified(0xc000), 1);
+    chan_notify(0xc000, 0);
+    ck_assert_int_eq(chan_notified(0xc000), 0);
+    ck_assert_int_eq(chan_notified(0xd000), 1);
+    uint64_t many[LC_NOTIFY_MAX + 8];
+    for (size_t i = 0; i < LC_NOTIFY_MAX + 8; i++)
+        many[i] = 0x10000 + 0x100 * i;
+    chan_notify_replace(many, LC_NOTIFY_MAX + 8);
+    ck_assert_uint_eq(chan_notify_count(), LC_NOTIFY_MAX);
+    ck_assert_int_eq(chan_notified(0xd000), 0);
+    ck_assert_int_eq(chan_notified(many[LC_NOTIFY_MAX - 1]), 1);
+    ck_assert_int_eq(chan_notified(many[LC_NOTIFY_MAX]), 0);
+
+    clear_tasks();
+    chan_notify_replace(NULL, 0);
+    chan_notify(0xc000, 1);
+    struct lc_task *w = task_new(LC_GOROUTINE, 0x100, NULL, NULL, 0), *o = task_new(LC_GOROUTINE, 0x200, NULL, NULL, 0);
+    task_block(w, "chan receive", LC_OBJ_CHAN, (void *)0xc000, 0);
+    task_block(o, "chan receive", LC_OBJ_CHAN, (void *)0xe000, 0);
+    struct lc_snapshot s;
+    ck_assert_int_eq(snapshot_take(&s, 100), 0);
+    ck_assert_uint_eq(snapshot_task(&s, w->id)->flags & LC_TF_SIGWAIT, LC_TF_SIGWAIT);
+    ck_assert_uint_eq(snapshot_task(&s, o->id)->flags & LC_TF_SIGWAIT, 0);
+    snapshot_free(&s);
+    chan_notify(0xc000, 0);
+    ck_assert_int_eq(snapshot_take(&s, 100), 0);
+    ck_assert_uint_eq(snapshot_task(&s, w->id)->flags & LC_TF_SIGWAIT, 0);   /* after Stop: any channel */
+    snapshot_free(&s);
+}
+END_TEST
+
 /* Lookups by id go through the snapshot's index: every task found, a thread and a goroutine with one id told
  * apart by kind (snapshot_task: the first in the copy), ids absent or between others not found. */
 START_TEST(snapshot_finds_by_id)
@@ -442,6 +483,7 @@ int main(void)
     tcase_add_test(tc, chan_close_twice);
     tcase_add_test(tc, chan_go_table_is_bounded);
     tcase_add_test(tc, snapshot_copies);
+    tcase_add_test(tc, chan_notify_marks_signal_waits);
     tcase_add_test(tc, snapshot_finds_by_id);
     tcase_add_test(tc, alloc_reuses_and_zeroes);
     tcase_add_test(tc, task_record_is_small);
