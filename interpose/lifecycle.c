@@ -142,6 +142,31 @@ static int parent_runs_shim(void)
     return found;
 }
 
+/* Programs that only start the one under test and pass its exit status on (`timeout 60 ./app`, `time ./app`):
+ * a program one of them starts speaks for the user as the one they started would, for children= and for its
+ * exit status. Most exec in place and are never a parent; these may fork first. */
+static const char *const launchers[] = {
+    "timeout", "time", "flock", "setsid", "unshare", "nsenter", "prlimit", "setpriv", "nice", "nohup", "env",
+    "stdbuf", "taskset", "chrt", "ionice",
+};
+
+/* Whether the parent is one of the launchers, by the name of its executable. Raw system calls. */
+static int parent_is_launcher(void)
+{
+    char path[64], exe[512];
+    snprintf(path, sizeof path, "/proc/%d/exe", (int)getppid());
+    long n = syscall(SYS_readlinkat, AT_FDCWD, path, exe, sizeof exe - 1);
+    if (n <= 0)
+        return 0;
+    exe[n] = 0;
+    const char *base = strrchr(exe, '/');
+    base = base ? base + 1 : exe;
+    for (size_t i = 0; i < sizeof launchers / sizeof launchers[0]; i++)
+        if (strcmp(base, launchers[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static void fork_prepare(void);
 static void fork_parent(void);
 static void fork_child(void);
@@ -149,7 +174,7 @@ static void fork_child(void);
 static void start(void)
 {
     load_options();
-    if (parent_runs_shim()) {
+    if (parent_runs_shim() && !parent_is_launcher()) {
         if (!strcmp(lc_opt.children, "off")) {
             __atomic_store_n(&lc_never_ready, 1, __ATOMIC_RELEASE);
             return;                     /* not checked: every wrapper only forwards */
