@@ -1,9 +1,10 @@
 /* The lifecycle: start-up (options, the main task, signals, the shim's thread), the task sources, every report,
  * fork, and every way out: return from main, exit() from any thread, a family's own exit call (see
- * lifecycle.h), death by a fatal signal (signals.c, shim_thread.c). Which process this is: the one the user
- * started, a fork child or a program started under the shim (children=), and what its findings may change. */
+ * lifecycle.h), death by a fatal signal (signals.c, shim_thread.c). Which process this is (role.c: the one the
+ * user started, a launcher, a program started under the shim) and what its findings may change. */
 #include "lifecycle.h"
 #include "mutex.h"
+#include "role.h"
 #include "blocking_call.h"
 #include "gc_family.h"
 #include "shim_thread.h"
@@ -26,8 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,58 +114,6 @@ static void keep_own_status(void)
     }
 }
 
-/* Whether this program was started by a process that runs the shim: the parent maps this same library
- * (device and inode, whatever path it was loaded by; the kernel writes them " %02x:%02x %lu " in each line of
- * /proc/PID/maps). Raw system calls: nothing is set up yet. */
-static int parent_runs_shim(void)
-{
-    Dl_info di;
-    struct stat me;
-    if (!dladdr((void *)parent_runs_shim, &di) || !di.dli_fname || stat(di.dli_fname, &me) != 0)
-        return 0;
-    char path[64], needle[64], buf[16384];
-    int nl = snprintf(needle, sizeof needle, " %02x:%02x %llu ", major(me.st_dev), minor(me.st_dev),
-                      (unsigned long long)me.st_ino);
-    snprintf(path, sizeof path, "/proc/%d/maps", (int)getppid());
-    long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC), got;
-    size_t keep = 0;                    /* the end of the last chunk, where a needle may begin */
-    int found = 0;
-    while (fd >= 0 && !found && (got = syscall(SYS_read, fd, buf + keep, sizeof buf - keep)) > 0) {
-        size_t len = keep + (size_t)got;
-        found = memmem(buf, len, needle, (size_t)nl) != NULL;
-        keep = len < (size_t)nl ? len : (size_t)nl;
-        memmove(buf, buf + len - keep, keep);
-    }
-    if (fd >= 0)
-        syscall(SYS_close, fd);
-    return found;
-}
-
-/* Programs that only start the one under test and pass its exit status on (`timeout 60 ./app`, `time ./app`):
- * a program one of them starts speaks for the user as the one they started would, for children= and for its
- * exit status. Most exec in place and are never a parent; these may fork first. */
-static const char *const launchers[] = {
-    "timeout", "time", "flock", "setsid", "unshare", "nsenter", "prlimit", "setpriv", "nice", "nohup", "env",
-    "stdbuf", "taskset", "chrt", "ionice",
-};
-
-/* Whether the parent is one of the launchers, by the name of its executable. Raw system calls. */
-static int parent_is_launcher(void)
-{
-    char path[64], exe[512];
-    snprintf(path, sizeof path, "/proc/%d/exe", (int)getppid());
-    long n = syscall(SYS_readlinkat, AT_FDCWD, path, exe, sizeof exe - 1);
-    if (n <= 0)
-        return 0;
-    exe[n] = 0;
-    const char *base = strrchr(exe, '/');
-    base = base ? base + 1 : exe;
-    for (size_t i = 0; i < sizeof launchers / sizeof launchers[0]; i++)
-        if (strcmp(base, launchers[i]) == 0)
-            return 1;
-    return 0;
-}
-
 static void fork_prepare(void);
 static void fork_parent(void);
 static void fork_child(void);
@@ -174,15 +121,15 @@ static void fork_child(void);
 static void start(void)
 {
     load_options();
-    if (parent_runs_shim() && !parent_is_launcher()) {
-        if (!strcmp(lc_opt.children, "off")) {
-            __atomic_store_n(&lc_never_ready, 1, __ATOMIC_RELEASE);
-            return;                     /* not checked: every wrapper only forwards */
-        }
-        keep_own_status();
-    } else {
-        say_options();
+    enum lc_role role = role_of_process();
+    if (role == LC_ROLE_LAUNCHER || (role == LC_ROLE_CHILD && !strcmp(lc_opt.children, "off"))) {
+        __atomic_store_n(&lc_never_ready, 1, __ATOMIC_RELEASE);
+        return;                         /* not checked: every wrapper only forwards */
     }
+    if (role == LC_ROLE_CHILD)
+        keep_own_status();
+    else
+        say_options();
     lc_site_init();
     /* A copy of stderr for programs that close fd 2 before they exit, kept out of the program's reach
      * (shim_fd.h). Not kept in fork children: a daemon closing its stdio there must let its parent see EOF. */
