@@ -23,6 +23,8 @@ struct edge {
     int handed;                         /* made under a hold another goroutine ended (lockorder_handed): no order */
     uint64_t task;
     uint64_t born;                      /* lc_now_ns() when task made it */
+    uint32_t epoch;                     /* heap: the collection cycle it was last seen in */
+    int heap;                           /* a goroutine's, with a lock that may be freed at one end */
     struct edge *next_out, *next_in;    /* lists of the from and to vertices (graph lock) */
 };
 
@@ -52,6 +54,45 @@ static struct pend pend[PEND_MAX];      /* graph lock */
 static uint32_t npend;
 static struct edge tomb;                /* a removed edge's slot: probes go on past it */
 
+/* ---- locks a collector may free (lockset_static_range, lockset_gc_cycle) -------------------------------- */
+
+#define STATIC_MAX 64
+static struct { uintptr_t lo, hi; } statics[STATIC_MAX];
+static volatile uint32_t nstatics;      /* 0: no collector, no lock is ever taken for freed */
+static volatile uint32_t gc_epoch;
+
+void lockset_static_range(uintptr_t lo, uintptr_t hi)
+{
+    uint32_t n = __atomic_load_n(&nstatics, __ATOMIC_ACQUIRE);
+    if (n < STATIC_MAX && lo < hi) {
+        statics[n].lo = lo, statics[n].hi = hi;
+        __atomic_store_n(&nstatics, n + 1, __ATOMIC_RELEASE);
+    }
+}
+
+void lockset_gc_cycle(void)
+{
+    __atomic_add_fetch(&gc_epoch, 1, __ATOMIC_RELEASE);
+}
+
+static int may_be_freed(const void *lock)
+{
+    uint32_t n = __atomic_load_n(&nstatics, __ATOMIC_ACQUIRE);
+    if (!n)
+        return 0;
+    for (uint32_t i = 0; i < n; i++)
+        if ((uintptr_t)lock >= statics[i].lo && (uintptr_t)lock < statics[i].hi)
+            return 0;
+    return 1;
+}
+
+/* An edge whose heap lock may be another lock by now: not seen since a collection began. */
+static int stale(const struct edge *e)
+{
+    return __atomic_load_n(&e->heap, __ATOMIC_RELAXED) &&
+           __atomic_load_n(&e->epoch, __ATOMIC_ACQUIRE) != __atomic_load_n(&gc_epoch, __ATOMIC_ACQUIRE);
+}
+
 /* ---- the edge table (lock-free reads) ------------------------------------------------------------------ */
 
 static uint32_t hash2(const void *a, const void *b)
@@ -69,8 +110,8 @@ int lockset_edge_known(const void *from, const void *to)
         struct edge *e = __atomic_load_n(&g->slots[i], __ATOMIC_ACQUIRE);
         if (!e)
             return 0;
-        if (e->from == from && e->to == to)
-            return !__atomic_load_n(&e->handed, __ATOMIC_ACQUIRE);   /* handed: worth making anew */
+        if (e->from == from && e->to == to)   /* handed or stale: worth making anew */
+            return !__atomic_load_n(&e->handed, __ATOMIC_ACQUIRE) && !stale(e);
     }
 }
 
@@ -123,7 +164,7 @@ static struct edge *find_path(struct graph *g, struct vtx *start, const void *ta
         struct vtx *v = g->dfs[--sp].v;
         struct edge *first = g->dfs[sp].first;
         for (struct edge *e = v->out; e; e = e->next_out) {
-            if (e->handed)
+            if (e->handed || stale(e))
                 continue;
             struct edge *f = first ? first : e;
             if (e->to == target) {
@@ -199,16 +240,21 @@ static void add_edge(struct graph *g, struct lc_lockset *ls, const void *lock, e
     e->read_read = LC_HELD_MODE(top) == LC_LK_READ && mode == LC_LK_READ;
     e->task = ls->task_id;
     e->born = lc_now_ns();
+    e->heap = goroutine && (may_be_freed(from) || may_be_freed(lock));
+    e->epoch = __atomic_load_n(&gc_epoch, __ATOMIC_ACQUIRE);
     int found, len = 0, pending = 0;
     lc_lock(&graph_lock);
     struct edge **slot = edge_slot(g, from, lock, &found);
-    if (found && (*slot)->handed) {
-        /* known only from a hold that was handed on: this nesting is the program's own, an edge again */
+    if (found && ((*slot)->handed || stale(*slot))) {
+        /* known only from a hold that was handed on, or from before a collection that may have freed its heap
+         * lock: this nesting is the program's own, an edge again */
         cur = *slot;
         cur->site = e->site;
         cur->read_read = e->read_read;
         cur->task = e->task;
         cur->born = e->born;
+        __atomic_store_n(&cur->heap, e->heap, __ATOMIC_RELAXED);
+        __atomic_store_n(&cur->epoch, e->epoch, __ATOMIC_RELEASE);
         __atomic_store_n(&cur->handed, 0, __ATOMIC_RELEASE);
         struct vtx *vt = vertex(g, lock, 0);
         back = vt ? find_path(g, vt, from, &len) : NULL;
@@ -284,7 +330,7 @@ void lockset_order_confirm(int final)
         }
         int found, len = 0;
         struct edge **slot = edge_slot(g, p->from, p->to, &found), *e = found ? *slot : NULL, *back = NULL;
-        struct vtx *vt = e && !e->handed ? vertex(g, p->to, 0) : NULL;
+        struct vtx *vt = e && !e->handed && !stale(e) ? vertex(g, p->to, 0) : NULL;
         if (vt && (back = find_path(g, vt, p->from, &len)) && !(e->read_read && back->read_read))
             out[nout++] = inversion_of(e, back);
     }

@@ -170,6 +170,15 @@ void lockset_order_confirm(int final);
 /* The lock was destroyed: drop its edges (its address may be reused by an unrelated lock). */
 void lockset_forget(const void *lock);
 
+/* Locks that vanish without being destroyed: a garbage-collected runtime (gccgo) frees a heap object with its
+ * mutex, and the next object at that address is another lock. lockset_static_range gives the program's own
+ * variables (writable segments of the loaded modules, never reused), lockset_gc_cycle each collection. A
+ * goroutine's edge with a heap lock at one end is then good for the cycle it was last seen in: the memory can
+ * only change hands across a collection's start. An older one is left out of cycle searches and made anew
+ * when next seen (a nesting repeated by a goroutine from its own cache is not seen again). */
+void lockset_static_range(uintptr_t lo, uintptr_t hi);
+void lockset_gc_cycle(void);
+
 /* ---- queries for reports (read other threads' locksets without stopping them: best effort) ----------------- */
 /* A registered thread holding lock: its task id and the pc that took it. Returns 1 when found. */
 int lockset_holder(const void *lock, uint64_t *task_id, uintptr_t *pc);

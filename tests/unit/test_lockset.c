@@ -414,6 +414,34 @@ START_TEST(edges_under_a_handed_hold_are_no_order)
 }
 END_TEST
 
+/* Under a collector: an order between goroutines' heap locks counts only within the collection cycle it was last
+ * seen in (the memory may be another lock's after one); the program's variables (the static ranges) always. */
+START_TEST(heap_lock_edges_go_stale_across_a_collection)
+{
+    lockset_static_range((uintptr_t)&locks[0], (uintptr_t)&locks[8]);   /* 0..7 variables, 8..15 heap */
+    struct lc_lockset *a = lockset_new(1, LC_LS_GOROUTINE), *b = lockset_new(2, LC_LS_GOROUTINE);
+    struct lc_lockset *c = lockset_new(3, LC_LS_GOROUTINE);
+    go_nest(a, 8, 9);
+    lockset_gc_cycle();
+    ck_assert_int_eq(lockset_edge_known(L(8), L(9)), 0);   /* to be made anew when seen */
+    go_nest(b, 9, 8);                               /* the other order, after a collection: no cycle */
+    lockset_order_confirm(1);
+    ck_assert_uint_eq(count_kind(LC_F_LOCK_ORDER, NULL), 0);
+    go_nest(a, 0, 1);
+    lockset_gc_cycle();
+    go_nest(b, 1, 0);                               /* variables: the cycle stands */
+    lockset_order_confirm(1);
+    expect_inversion(1, 2, 1);
+    finding_reset();
+    go_nest(a, 10, 11);
+    lockset_gc_cycle();
+    go_nest(c, 10, 11);                             /* seen again in this cycle: good again */
+    go_nest(b, 11, 10);
+    lockset_order_confirm(1);
+    expect_inversion(11, 2, 3);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("lockset");
@@ -433,6 +461,7 @@ int main(void)
     tcase_add_test(tc, many_edges_stay_findable);
     tcase_add_test(tc, goroutine_inversion_is_confirmed_when_its_hold_ends);
     tcase_add_test(tc, edges_under_a_handed_hold_are_no_order);
+    tcase_add_test(tc, heap_lock_edges_go_stale_across_a_collection);
     suite_add_tcase(s, tc);
     return unit_run(s);
 }
