@@ -42,7 +42,7 @@
     X(raise, "raise") X(setns, "setns") X(sigaction, "sigaction") X(sigignore, "sigignore")                  \
     X(siginterrupt, "siginterrupt") X(signal, "signal") X(signalfd, "signalfd")                              \
     X(sigprocmask, "sigprocmask") X(sigset, "sigset") X(sigsetmask, "sigsetmask")                            \
-    X(sigsuspend, "sigsuspend") X(sigtimedwait, "sigtimedwait") X(sigwait, "sigwait")                        \
+    X(realloc, "realloc") X(sigsuspend, "sigsuspend") X(sigtimedwait, "sigtimedwait") X(sigwait, "sigwait")                        \
     X(sigwaitinfo, "sigwaitinfo") X(ssignal, "ssignal") X(system, "system") X(sysv_signal, "sysv_signal")    \
     X(unshare, "unshare")                                                                                    \
     X(go_go, "__go_go") X(goexit1, "runtime.goexit1") X(gopark, "runtime.gopark")                            \
@@ -83,6 +83,22 @@ __attribute__((used, visibility("hidden"))) void *floor_resolve(const char *name
             "\tpopq %r9\n\tpopq %r8\n\tpopq %rcx\n\tpopq %rdx\n\tpopq %rsi\n\tpopq %rdi\n\tpopq %rax\n"      \
             "\tjmp *%r11\n.size " sym ", .-" sym "\n");
 FLOOR_FUNCS(FLOOR_STUB)
+
+/* free: dlsym frees its own scratch, so a first call made while the next free is being looked up must not look
+ * it up again (it keeps that block instead). */
+static void (*floor_free_next)(void *);
+static int floor_free_resolving;
+void free(void *p)
+{
+    if (__builtin_expect(!floor_free_next, 0)) {
+        if (floor_free_resolving)
+            return;
+        floor_free_resolving = 1;
+        floor_free_next = (void (*)(void *))floor_resolve("free");
+        floor_free_resolving = 0;
+    }
+    floor_free_next(p);
+}
 
 /* Look every pointer up before the program runs: a first call from Go code must not run dlsym on a goroutine's
  * small stack segment. A missing one (libgo's in a C program) stays for a first call to find (or abort). */

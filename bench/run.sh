@@ -65,6 +65,7 @@ BENCHES=(
     "c_contended|C mutex contended (4 threads)|ns_per_op|-|200000|10000"
     "c_pipe|C pipe ping-pong|ns_per_op|1.3|10000|1000"
     "c_nested|C nested 4 locks, same order (2 thr)|ns_per_op|1.5|150000|5000"
+    "c_malloc|C malloc+free, heap locks nested|ns_per_op|1.15|2000000|100000"
     "go_spawn|Go goroutine spawn+exit|ns_per_op|1.3||"
     "go_unbuf|Go unbuffered chan ping-pong|ns_per_op|1.15||"
     "go_buf|Go buffered chan ping-pong|ns_per_op|1.15||"

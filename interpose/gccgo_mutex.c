@@ -15,7 +15,6 @@
 #include "gccgo_int.h"
 #include "../runtime/lock.h"
 #include "../runtime/lockset.h"
-#include <link.h>
 #include "../runtime/sync_events.h"
 #include "../report/symbolize.h"
 
@@ -28,19 +27,6 @@ static struct { const char *name; uintptr_t lo, size; } rw_fns[] = {
 
 static uintptr_t rw_lo, rw_span;     /* the three together: a program's call site is outside, one compare */
 
-/* The mutexes a collection may free are those on the heap: every writable segment of the loaded modules (the
- * program's and libgo's variables) is not (runtime/lockset.h). */
-static int static_segments(struct dl_phdr_info *info, size_t size, void *arg)
-{
-    (void)size, (void)arg;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W))
-            lockset_static_range(info->dlpi_addr + ph->p_vaddr, info->dlpi_addr + ph->p_vaddr + ph->p_memsz);
-    }
-    return 0;
-}
-
 /* Each collection begins here (gcStart, with the world stopped): from now on a heap object the program last
  * locked before may be freed, and its memory given to another (runtime/lockset.h). */
 GO_WRAPPER(void, go_finishsweep, "runtime.finishsweep__m", (void))
@@ -51,7 +37,7 @@ GO_WRAPPER(void, go_finishsweep, "runtime.finishsweep__m", (void))
 
 void go_mutex_init(void)
 {
-    dl_iterate_phdr(static_segments, NULL);
+    lc_note_variables();   /* the mutexes a collection may free are the others (runtime/lockset.h) */
     uintptr_t hi = 0;
     rw_lo = UINTPTR_MAX;
     for (size_t i = 0; i < NRW; i++) {

@@ -1,6 +1,7 @@
 /* dlsym(RTLD_NEXT) bootstrap and the reentrancy guard. Wrappers may run before our constructor (other
  * libraries' constructors, dlsym's own allocations), so resolution is lazy and needs nothing initialised. */
 #include "resolve.h"
+#include "../runtime/lockset.h"
 #include <dlfcn.h>
 #include <link.h>
 #include <stdlib.h>
@@ -52,4 +53,22 @@ void lc_text_range(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
         dl_iterate_phdr(find_text, &q);
     *lo = q.lo;
     *hi = q.hi;
+}
+
+static int note_writable(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size, (void)arg;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W))
+            lockset_static_range(info->dlpi_addr + ph->p_vaddr, info->dlpi_addr + ph->p_vaddr + ph->p_memsz);
+    }
+    return 0;
+}
+
+void lc_note_variables(void)
+{
+    static int done;
+    if (!__atomic_exchange_n(&done, 1, __ATOMIC_ACQ_REL))
+        dl_iterate_phdr(note_writable, NULL);
 }

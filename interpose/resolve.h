@@ -14,6 +14,9 @@ void *lc_dlsym_next(const char *name, int required);
 
 /* The executable segment of the object holding addr: [*lo, *hi), both 0 when none. */
 void lc_text_range(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
+/* Tell runtime/lockset.h where the loaded modules' variables are (their writable segments): a lock there is
+ * never freed with the memory holding it. */
+void lc_note_variables(void);
 
 /* Declare the real function: LC_REAL_DECL(int, pthread_join, (pthread_t, void **)) gives a static pointer
  * real_pthread_join and LC_REAL(pthread_join) evaluates to it, resolving on first use. */

@@ -40,7 +40,15 @@ struct vtx {
     uint32_t mark;
 };
 
+/* Vertices of locks that may be freed with their memory, by the cache line of their address (open addressing,
+ * read without a lock; a slot only ever goes from empty to a vertex), and a one-bit-per-line summary that
+ * free() tests first. */
+#define LINE_SLOTS (1u << 15)
+#define BLOOM_WORDS LC_BLOOM_WORDS      /* 65536 bits: 8 KiB */
+
 struct graph {
+    struct vtx *lines[LINE_SLOTS];
+    uint64_t bloom[BLOOM_WORDS];
     struct edge *slots[EDGE_SLOTS];
     struct vtx vtx[VTX_SLOTS];
     struct { struct vtx *v; struct edge *first; } dfs[DFS_MAX];
@@ -136,6 +144,26 @@ static struct edge **edge_slot(struct graph *g, const void *from, const void *to
 
 /* ---- vertices (graph lock) ----------------------------------------------------------------------------- */
 
+volatile int lc_heap_locks;
+uint64_t *volatile lc_heap_bloom;
+#define line_hash lockset_line_hash
+
+/* A new vertex whose lock may be freed with its memory: free() is to look for it. */
+static void watch(struct graph *g, struct vtx *v)
+{
+    uintptr_t line = (uintptr_t)v->lock >> 6;
+    uint32_t h = line_hash(line);
+    for (uint32_t i = h & (LINE_SLOTS - 1), k = 0; k < LINE_SLOTS / 2; i = (i + 1) & (LINE_SLOTS - 1), k++)
+        if (!g->lines[i]) {
+            __atomic_store_n(&g->lines[i], v, __ATOMIC_RELEASE);
+            __atomic_or_fetch(&g->bloom[(h >> 6) & (BLOOM_WORDS - 1)], 1ull << (h & 63), __ATOMIC_RELEASE);
+            __atomic_store_n(&lc_heap_bloom, g->bloom, __ATOMIC_RELEASE);
+            __atomic_store_n(&lc_heap_locks, 1, __ATOMIC_RELEASE);
+            return;
+        }
+}
+
+
 static struct vtx *vertex(struct graph *g, const void *lock, int create)
 {
     for (uint32_t i = hash2(lock, NULL) & (VTX_SLOTS - 1);; i = (i + 1) & (VTX_SLOTS - 1)) {
@@ -147,6 +175,8 @@ static struct vtx *vertex(struct graph *g, const void *lock, int create)
                 return NULL;
             g->nvtx++;
             v->lock = lock;             /* vertices stay: a destroyed lock's address is often reused */
+            if (may_be_freed(lock))
+                watch(g, v);
             return v;
         }
     }
@@ -404,6 +434,38 @@ int lockorder_forget(const void *lock)
     return v != NULL;
 }
 
+void lockset_freed(const void *p, size_t n)
+{
+    struct graph *g = __atomic_load_n(&graph, __ATOMIC_ACQUIRE);
+    uintptr_t lo = (uintptr_t)p, hi = lo + n;
+    if (!g || !n || hi < lo)
+        return;
+    if (n >> 6 > LINE_SLOTS) {          /* more lines than locks could be watched: go over the locks */
+        for (uint32_t i = 0; i < LINE_SLOTS; i++) {
+            struct vtx *v = __atomic_load_n(&g->lines[i], __ATOMIC_ACQUIRE);
+            uintptr_t at = v ? (uintptr_t)v->lock : 0;
+            if (v && at >= lo && at < hi && (v->out || v->in))
+                lockset_forget((const void *)at);
+        }
+        return;
+    }
+    for (uintptr_t line = lo >> 6; line <= (hi - 1) >> 6; line++) {
+        uint32_t h = line_hash(line);
+        if (!(__atomic_load_n(&g->bloom[(h >> 6) & (BLOOM_WORDS - 1)], __ATOMIC_ACQUIRE) >> (h & 63) & 1))
+            continue;
+        for (uint32_t i = h & (LINE_SLOTS - 1);; i = (i + 1) & (LINE_SLOTS - 1)) {
+            struct vtx *v = __atomic_load_n(&g->lines[i], __ATOMIC_ACQUIRE);
+            if (!v)
+                break;
+            uintptr_t at = (uintptr_t)__atomic_load_n(&v->lock, __ATOMIC_RELAXED);
+            /* no edge now: nothing to forget (one being made for a lock in memory freed now is the program's
+             * use after free) */
+            if (at >= lo && at < hi && (__atomic_load_n(&v->out, __ATOMIC_RELAXED) || __atomic_load_n(&v->in, __ATOMIC_RELAXED)))
+                lockset_forget((const void *)at);
+        }
+    }
+}
+
 size_t lockset_edge_count(void)
 {
     struct graph *g = __atomic_load_n(&graph, __ATOMIC_ACQUIRE);
@@ -419,5 +481,7 @@ void lockorder_reset(void)
     if (graph)
         memset(graph, 0, sizeof *graph);
     npend = 0;
+    lc_heap_locks = 0;
+    lc_heap_bloom = NULL;
     lc_unlock(&graph_lock);
 }

@@ -178,6 +178,31 @@ void lockset_forget(const void *lock);
  * when next seen (a nesting repeated by a goroutine from its own cache is not seen again). */
 void lockset_static_range(uintptr_t lo, uintptr_t hi);
 void lockset_gc_cycle(void);
+/* Memory [p, p+n) is freed (free, realloc, delete): a lock in it is gone, as if destroyed (a C++ object's
+ * std::mutex, a mutex in calloc'd memory: neither is ever destroyed). Only worth calling while lc_heap_locks:
+ * some lock outside the variables is in the graph. */
+extern volatile int lc_heap_locks;
+void lockset_freed(const void *p, size_t n);
+/* The graph's summary of such locks: one bit per hashed cache line of their addresses. */
+#define LC_BLOOM_WORDS (1u << 10)
+extern uint64_t *volatile lc_heap_bloom;
+static inline uint32_t lockset_line_hash(uintptr_t line) { return (uint32_t)((line * 0x9e3779b97f4a7c15ull) >> 32); }
+/* Whether [p, p+n) may hold such a lock (then call lockset_freed); no false "no". */
+static inline int lockset_may_hold_lock(const void *p, size_t n)
+{
+    const uint64_t *bloom = lc_heap_bloom;
+    uintptr_t lo = (uintptr_t)p;
+    if (!bloom || !n)
+        return 0;
+    if (n > (1u << 18))
+        return 1;                     /* a big block: lockset_freed looks at the locks instead of its lines */
+    for (uintptr_t line = lo >> 6, last = (lo + n - 1) >> 6; line <= last; line++) {
+        uint32_t h = lockset_line_hash(line);
+        if (__atomic_load_n(&bloom[(h >> 6) & (LC_BLOOM_WORDS - 1)], __ATOMIC_RELAXED) >> (h & 63) & 1)
+            return 1;
+    }
+    return 0;
+}
 
 /* ---- queries for reports (read other threads' locksets without stopping them: best effort) ----------------- */
 /* A registered thread holding lock: its task id and the pc that took it. Returns 1 when found. */
