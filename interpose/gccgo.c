@@ -158,6 +158,12 @@ static void exit_release_p(void)
 {
     void (*entersyscallblock)(void) = (void (*)(void))go_sym("runtime.entersyscallblock", NULL);
     void *g = go_off ? NULL : go_getg();
+    if (g && go_goid(g) != 0) {
+        /* the goroutine that called os.Exit is not a leak, as exit()'s thread is not in a C program */
+        struct lc_task *t = task_find((uint64_t)(uintptr_t)g);
+        if (t && t->kind == LC_GOROUTINE && t->id == (uint64_t)go_goid(g))
+            task_set_flag(t, LC_TF_EXITING, 1);
+    }
     if (entersyscallblock && g && go_goid(g) != 0 && GO_FIELD(g, GO_G_STATUS, uint32_t) == GO_GRUNNING)
         entersyscallblock();
 }
