@@ -217,6 +217,11 @@ int lc_gc_start(void)
         return LC_GC_REFUSED;
     }
     install_hooks(path);
+    if (gc_bin_func(&bin, "runtime.racefini"))
+        /* -race: when main returns or os.Exit is called, the race detector's finalizer ends the process with a
+         * status of its own, and runtime.exit is never reached */
+        note(1, "leakcheck: %s: built with -race: the race detector ends the process itself, so no exit verdict "
+                "is made (%s; live reports and attach work)\n", path, "build without -race for it");
     symbolize_add_go(&bin.pcln, bin.path, reader.goroot);
     lc_task_source_add(&gc_source);
     snapshot_set_runtime("gc", bin.version);
