@@ -92,9 +92,21 @@ static pthread_key_t exit_key;
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
 static LC_TLS stack_id exit_site;       /* where pthread_exit was called, when it was */
 
-/* Runs as the thread ends (return, pthread_exit or cancellation): TLS destructors run on every path. */
+static LC_TLS int end_deferred;
+
+/* Runs as the thread ends (return, pthread_exit or cancellation): TLS destructors run on every path. The key is
+ * made at the first pthread_create, so its destructor comes before those of keys the program makes later: the
+ * first call sets the value again and returns, and glibc goes round once more (it repeats while values are
+ * set, up to PTHREAD_DESTRUCTOR_ITERATIONS), after the program's own destructors of this round have run (one
+ * that unlocks a mutex the thread still holds, say). */
 static void on_thread_end(void *p)
 {
+    if (!end_deferred) {
+        end_deferred = 1;
+        if (pthread_setspecific(exit_key, p) == 0)
+            return;
+    }
+    end_deferred = 0;
     lc_locks_thread_end((struct lc_task *)p, exit_site);
     lc_self = NULL;
     task_exit((struct lc_task *)p, exit_site);
