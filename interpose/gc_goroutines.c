@@ -250,6 +250,43 @@ static void read_notify(struct gc_reader *r)
         notify_bucket(r, old + i * BK_SIZE);
 }
 
+/* A stripped binary has no symbol for os/signal's table: a channel whose element type is os.Signal is taken for
+ * one given to signal.Notify (what else is made of it is rare). The type's name: _type.str, an offset into the
+ * module's type data, at which a name is a flags byte, a uvarint length and the bytes ("*os.Signal" with the
+ * star to skip when tflag has tflagExtraStar). Each type is looked at once, each channel once per walk. */
+static int signal_chan(struct gc_reader *r, uint64_t c)
+{
+    const struct gc_bin *b = r->bin;
+    if (c == r->last_chan)
+        return r->last_is_signal;
+    if (!r->types_lo && b->firstmoduledata && b->off[GF_md_types] >= 0 && b->off[GF_md_etypes] >= 0) {
+        r->types_lo = rd(r, b->firstmoduledata, GF_md_types);
+        r->types_hi = rd(r, b->firstmoduledata, GF_md_etypes);
+    }
+    uint64_t t = c && r->types_lo < r->types_hi ? rd(r, c, GF_hchan_elemtype) : 0;
+    int yes = 0;
+    unsigned slot = (unsigned)(t >> 4) & 15;
+    if (t && r->type_seen[slot] == t) {
+        yes = r->type_is_signal[slot];
+    } else if (t >= r->types_lo && t < r->types_hi) {
+        uint32_t str = (uint32_t)rd(r, t, GF_type_str);
+        int star = (rd(r, t, GF_type_tflag) & 2) != 0;
+        uint8_t nm[16];
+        if (str && r->types_lo + str + sizeof nm <= r->types_hi && gc_read(r->mem, r->types_lo + str, nm, sizeof nm) == 0) {
+            size_t len = nm[1] & 0x7f;    /* one byte of uvarint: names under 128 bytes */
+            const char *want = star ? "*os.Signal" : "os.Signal";
+            yes = !(nm[1] & 0x80) && len == strlen(want) && 2 + len <= sizeof nm && memcmp(nm + 2, want, len) == 0;
+        }
+        r->type_seen[slot] = t;
+        r->type_is_signal[slot] = (uint8_t)yes;
+    }
+    r->last_chan = c;
+    r->last_is_signal = yes;
+    if (yes && !gc_notified(r, c) && r->nnotify < 64)
+        r->notify[r->nnotify++] = c;
+    return yes;
+}
+
 int gc_notified(const struct gc_reader *r, uint64_t c)
 {
     for (size_t i = 0; i < r->nnotify; i++)
@@ -268,13 +305,15 @@ static int waited_chan(struct gc_reader *r, uint64_t sudog, struct gc_goroutine 
     /* a select waits with one sudog per case, chained by waitlink: the first with a channel, or one os/signal
      * delivers to (the select waits for a signal) */
     uint64_t first = sudog;
-    if (r->nnotify)
+    int by_type = !r->bin->sig_handlers;  /* stripped: the element type tells */
+    if (r->nnotify || by_type)
         for (int k = 0; sudog && k < 64; k++, sudog = gf(r, sg, (size_t)ns, GF_sudog_waitlink)) {
             if ((ns = read_obj(r, sudog, GF_sudog_g, GF_sudog_c, sg, sizeof sg)) < 0) {
                 sudog = 0;
                 break;
             }
-            if (gc_notified(r, gf(r, sg, (size_t)ns, GF_sudog_c)))
+            uint64_t c = gf(r, sg, (size_t)ns, GF_sudog_c);
+            if (gc_notified(r, c) || (by_type && c && signal_chan(r, c)))
                 break;
         }
     if (!sudog)
@@ -454,6 +493,7 @@ int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *)
         sema.cap = 0;
     sema_collect(r, &sema, 2 * n + 64);
     read_notify(r);
+    r->last_chan = 0;
     /* the g records, many per system call, then the top of each one's stack the same way (most stacks are
      * unwound from that alone) */
     enum { BATCH = 1024, TOP = 1024 };

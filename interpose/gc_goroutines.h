@@ -64,6 +64,12 @@ struct gc_reader {
     struct gc_pc_info *pcs;       /* GC_PC_CACHE entries, allocated on first use */
     uint64_t notify[64];          /* the channels os/signal delivers to, read with each walk */
     size_t nnotify;
+    /* without os/signal's table (a stripped binary): channels of os.Signal stand for them */
+    uint64_t types_lo, types_hi;  /* the module's type data */
+    uint64_t type_seen[16];       /* element types looked at, and whether each is os.Signal */
+    uint8_t type_is_signal[16];
+    uint64_t last_chan;           /* the last channel looked at (many goroutines wait on one) */
+    int last_is_signal;
 };
 
 /* Set up a reader over bin and mem. Returns 0, or -1 with a one-line reason. */
