@@ -28,10 +28,12 @@ GO_WRAPPER_ALIAS(void, go_signal_disable, "os_1signal.signal__disable", (uint32_
 
 /* signal.Notify(c, sigs...) and signal.Stop(c): the channels os/signal delivers to (runtime/chan.h). Notify
  * panics only for a nil channel, which is never kept. */
-GO_WRAPPER_ALIAS(void, go_signal_notify, "os_1signal.Notify", (void *c, void *sigs, intptr_t n, intptr_t cap))
+struct go_slice { void *p; intptr_t len, cap; };   /* passed in memory, as C passes a 24-byte struct */
+
+GO_WRAPPER_ALIAS(void, go_signal_notify, "os_1signal.Notify", (void *c, struct go_slice sigs))
 {
     chan_notify((uint64_t)(uintptr_t)c, 1);
-    GO_NEXT(go_signal_notify)(c, sigs, n, cap);
+    GO_NEXT(go_signal_notify)(c, sigs);
 }
 
 GO_WRAPPER_ALIAS(void, go_signal_stop, "os_1signal.Stop", (void *c))
