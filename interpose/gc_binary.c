@@ -154,6 +154,7 @@ static const struct { const char *name; size_t at, size_at; } wanted[] = {
     { "runtime.panicking", offsetof(struct gc_bin, panicking), 0 },
     { "runtime.tlsg", offsetof(struct gc_bin, tlsg_sym), 0 },
     { "runtime.sig", offsetof(struct gc_bin, sig), offsetof(struct gc_bin, sig_size) },
+    { "os/signal.handlers", offsetof(struct gc_bin, sig_handlers), offsetof(struct gc_bin, sig_handlers_size) },
 };
 
 static void read_symbols(struct gc_bin *b, Elf *elf, uint64_t *gofunc)
@@ -169,13 +170,9 @@ static void read_symbols(struct gc_bin *b, Elf *elf, uint64_t *gofunc)
     for (size_t i = 0; i < n; i++) {
         GElf_Sym sym;
         const char *name = gelf_getsym(d, (int)i, &sym) ? elf_strptr(elf, sh.sh_link, sym.st_name) : NULL;
-        if (!name || strncmp(name, "runtime.", 8) != 0) {
+        if (!name || (strncmp(name, "runtime.", 8) != 0 && strncmp(name, "os/signal.", 10) != 0)) {
             if (name && (strcmp(name, "go.func.*") == 0 || strcmp(name, "go:func.*") == 0))
                 *gofunc = sym.st_value + b->bias;
-            if (name && strcmp(name, "os/signal.handlers") == 0) {
-                b->sig_handlers = sym.st_value + b->bias;
-                b->sig_handlers_size = sym.st_size;
-            }
             continue;
         }
         for (size_t w = 0; w < sizeof wanted / sizeof wanted[0]; w++)

@@ -272,7 +272,8 @@ static int signal_chan(struct gc_reader *r, uint64_t c)
         uint32_t str = (uint32_t)rd(r, t, GF_type_str);
         int star = (rd(r, t, GF_type_tflag) & 2) != 0;
         uint8_t nm[16];
-        if (str && r->types_lo + str + sizeof nm <= r->types_hi && gc_read(r->mem, r->types_lo + str, nm, sizeof nm) == 0) {
+        uint64_t at = r->types_lo + str;
+        if (str && at + sizeof nm <= r->types_hi && gc_read(r->mem, at, nm, sizeof nm) == 0) {
             size_t len = nm[1] & 0x7f;    /* one byte of uvarint: names under 128 bytes */
             const char *want = star ? "*os.Signal" : "os.Signal";
             yes = !(nm[1] & 0x80) && len == strlen(want) && 2 + len <= sizeof nm && memcmp(nm + 2, want, len) == 0;

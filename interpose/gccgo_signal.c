@@ -1,9 +1,9 @@
-/* os/signal under libgo: which signals the program asks for itself, and the channels it has them sent to. Notify enables a signal through
- * signal_enable, Ignore through signal_ignore, and Stop and Reset give it back with signal_disable (libgo's
- * runtime/sigqueue.go, called from os/signal through the PLT). From the first to the last, Go's handler alone
- * has the signal (signals.c): a program that catches SIGUSR1 gets no live report with it, and one that shuts
- * down cleanly on SIGTERM no report of dying of it. The bit is set before Go takes the signal and cleared
- * after it gives it back, so no signal between the two is taken for the shim's. */
+/* os/signal under libgo: which signals the program asks for itself, and the channels it has them sent to.
+ * Notify enables a signal through signal_enable, Ignore through signal_ignore, and Stop and Reset give it back
+ * with signal_disable (libgo's runtime/sigqueue.go, called from os/signal through the PLT). From the first to
+ * the last, Go's handler alone has the signal (signals.c): a program that catches SIGUSR1 gets no live report
+ * with it, and one that shuts down cleanly on SIGTERM no report of dying of it. The bit is set before Go takes
+ * the signal and cleared after it gives it back, so no signal between the two is taken for the shim's. */
 #include "gccgo_int.h"
 #include "signals.h"
 #include "../runtime/chan.h"

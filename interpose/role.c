@@ -71,15 +71,14 @@ static pid_t parent_of(pid_t pid)
 
 /* Whether process pid maps this same library (device and inode, whatever path it was loaded by; the kernel
  * writes them " %02x:%02x %lu " in each line of /proc/PID/maps). */
+static char needle[64];                 /* this library's " dev inode " as maps writes it ("" when unknown) */
+static int nl;
+
 static int runs_shim(pid_t pid)
 {
-    Dl_info di;
-    struct stat me;
-    if (pid <= 0 || !dladdr((void *)runs_shim, &di) || !di.dli_fname || stat(di.dli_fname, &me) != 0)
+    if (pid <= 0 || nl <= 0)
         return 0;
-    char path[64], needle[64], buf[16384];
-    int nl = snprintf(needle, sizeof needle, " %02x:%02x %llu ", major(me.st_dev), minor(me.st_dev),
-                      (unsigned long long)me.st_ino);
+    char path[64], buf[16384];
     snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
     long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC), got;
     size_t keep = 0;                    /* the end of the last chunk, where a needle may begin */
@@ -105,18 +104,27 @@ static int built_by_go(void)
     return strstr(exe, "/go-build") != NULL || (n > 5 && strcmp(exe + n - 5, ".test") == 0);
 }
 
-enum lc_role role_of_process(void)
+/* A child: started under the shim, and not by a launcher the user started (one that is not itself a child). */
+static int is_child(void)
 {
     pid_t parent = getppid();
-    int child = runs_shim(parent);
-    if (!child)
-        return launcher_of(0) != NOT_LAUNCHER ? LC_ROLE_LAUNCHER : LC_ROLE_ROOT;
-    /* started under the shim: by a launcher the user started (one that is not itself a child)? */
+    if (!runs_shim(parent))
+        return 0;
     enum launcher by = launcher_of(parent);
     if (by == NOT_LAUNCHER || (by == LAUNCHER_GO && !built_by_go()))
-        return LC_ROLE_CHILD;
+        return 1;
     pid_t grand = parent_of(parent);
-    if (runs_shim(grand) && launcher_of(grand) == NOT_LAUNCHER)
-        return LC_ROLE_CHILD;           /* timeout run by the program under test: its helper is a child */
+    return runs_shim(grand) && launcher_of(grand) == NOT_LAUNCHER;   /* timeout run by the program under test */
+}
+
+enum lc_role role_of_process(void)
+{
+    Dl_info di;
+    struct stat me;
+    if (dladdr((void *)role_of_process, &di) && di.dli_fname && stat(di.dli_fname, &me) == 0)
+        nl = snprintf(needle, sizeof needle, " %02x:%02x %llu ", major(me.st_dev), minor(me.st_dev),
+                      (unsigned long long)me.st_ino);
+    if (is_child())
+        return LC_ROLE_CHILD;
     return launcher_of(0) != NOT_LAUNCHER ? LC_ROLE_LAUNCHER : LC_ROLE_ROOT;
 }

@@ -219,19 +219,24 @@ static void sends_blocked(int sig)
         sigview_release(dump_sig);
 }
 
-LC_REAL_DECL(int, kill, (pid_t, int));
-LC_EXPORT int kill(pid_t pid, int sig)
+/* The same for a signal sent to a process (kill, sigqueue): getpid only for the dump signal. */
+static void sends_to(pid_t pid, int sig)
 {
     if (sig == dump_sig && pid == getpid())
         sends_blocked(sig);
+}
+
+LC_REAL_DECL(int, kill, (pid_t, int));
+LC_EXPORT int kill(pid_t pid, int sig)
+{
+    sends_to(pid, sig);
     return LC_REAL(kill)(pid, sig);
 }
 
 LC_REAL_DECL(int, sigqueue, (pid_t, int, const union sigval));
 LC_EXPORT int sigqueue(pid_t pid, int sig, const union sigval v)
 {
-    if (sig == dump_sig && pid == getpid())
-        sends_blocked(sig);
+    sends_to(pid, sig);
     return LC_REAL(sigqueue)(pid, sig, v);
 }
 

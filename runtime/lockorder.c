@@ -44,11 +44,10 @@ struct vtx {
  * read without a lock; a slot only ever goes from empty to a vertex), and a one-bit-per-line summary that
  * free() tests first. */
 #define LINE_SLOTS (1u << 15)
-#define BLOOM_WORDS LC_BLOOM_WORDS      /* 65536 bits: 8 KiB */
 
 struct graph {
     struct vtx *lines[LINE_SLOTS];
-    uint64_t bloom[BLOOM_WORDS];
+    uint64_t bloom[LC_BLOOM_WORDS];   /* 65536 bits: 8 KiB */
     struct edge *slots[EDGE_SLOTS];
     struct vtx vtx[VTX_SLOTS];
     struct { struct vtx *v; struct edge *first; } dfs[DFS_MAX];
@@ -156,7 +155,7 @@ static void watch(struct graph *g, struct vtx *v)
     for (uint32_t i = h & (LINE_SLOTS - 1), k = 0; k < LINE_SLOTS / 2; i = (i + 1) & (LINE_SLOTS - 1), k++)
         if (!g->lines[i]) {
             __atomic_store_n(&g->lines[i], v, __ATOMIC_RELEASE);
-            __atomic_or_fetch(&g->bloom[(h >> 6) & (BLOOM_WORDS - 1)], 1ull << (h & 63), __ATOMIC_RELEASE);
+            __atomic_or_fetch(lockset_bloom_word(g->bloom, h), 1ull << (h & 63), __ATOMIC_RELEASE);
             __atomic_store_n(&lc_heap_bloom, g->bloom, __ATOMIC_RELEASE);
             __atomic_store_n(&lc_heap_locks, 1, __ATOMIC_RELEASE);
             return;
@@ -434,6 +433,16 @@ int lockorder_forget(const void *lock)
     return v != NULL;
 }
 
+/* A watched lock at v, if it lies in [lo, hi) and has edges: forgotten (none now: nothing to forget, and one
+ * being made for a lock in memory freed now is the program's use after free). */
+static void forget_if_in(const struct vtx *v, uintptr_t lo, uintptr_t hi)
+{
+    uintptr_t at = v ? (uintptr_t)__atomic_load_n(&v->lock, __ATOMIC_RELAXED) : 0;
+    if (at && at >= lo && at < hi &&
+        (__atomic_load_n(&v->out, __ATOMIC_RELAXED) || __atomic_load_n(&v->in, __ATOMIC_RELAXED)))
+        lockset_forget((const void *)at);
+}
+
 void lockset_freed(const void *p, size_t n)
 {
     struct graph *g = __atomic_load_n(&graph, __ATOMIC_ACQUIRE);
@@ -441,28 +450,18 @@ void lockset_freed(const void *p, size_t n)
     if (!g || !n || hi < lo)
         return;
     if (n >> 6 > LINE_SLOTS) {          /* more lines than locks could be watched: go over the locks */
-        for (uint32_t i = 0; i < LINE_SLOTS; i++) {
-            struct vtx *v = __atomic_load_n(&g->lines[i], __ATOMIC_ACQUIRE);
-            uintptr_t at = v ? (uintptr_t)v->lock : 0;
-            if (v && at >= lo && at < hi && (v->out || v->in))
-                lockset_forget((const void *)at);
-        }
+        for (uint32_t i = 0; i < LINE_SLOTS; i++)
+            forget_if_in(__atomic_load_n(&g->lines[i], __ATOMIC_ACQUIRE), lo, hi);
         return;
     }
     for (uintptr_t line = lo >> 6; line <= (hi - 1) >> 6; line++) {
         uint32_t h = line_hash(line);
-        if (!(__atomic_load_n(&g->bloom[(h >> 6) & (BLOOM_WORDS - 1)], __ATOMIC_ACQUIRE) >> (h & 63) & 1))
+        if (!lockset_bloom_has(g->bloom, h))
             continue;
-        for (uint32_t i = h & (LINE_SLOTS - 1);; i = (i + 1) & (LINE_SLOTS - 1)) {
-            struct vtx *v = __atomic_load_n(&g->lines[i], __ATOMIC_ACQUIRE);
-            if (!v)
-                break;
-            uintptr_t at = (uintptr_t)__atomic_load_n(&v->lock, __ATOMIC_RELAXED);
-            /* no edge now: nothing to forget (one being made for a lock in memory freed now is the program's
-             * use after free) */
-            if (at >= lo && at < hi && (__atomic_load_n(&v->out, __ATOMIC_RELAXED) || __atomic_load_n(&v->in, __ATOMIC_RELAXED)))
-                lockset_forget((const void *)at);
-        }
+        struct vtx *v;
+        for (uint32_t i = h & (LINE_SLOTS - 1); (v = __atomic_load_n(&g->lines[i], __ATOMIC_ACQUIRE));
+             i = (i + 1) & (LINE_SLOTS - 1))
+            forget_if_in(v, lo, hi);
     }
 }
 

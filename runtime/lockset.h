@@ -187,20 +187,27 @@ void lockset_freed(const void *p, size_t n);
 #define LC_BLOOM_WORDS (1u << 10)
 extern uint64_t *volatile lc_heap_bloom;
 static inline uint32_t lockset_line_hash(uintptr_t line) { return (uint32_t)((line * 0x9e3779b97f4a7c15ull) >> 32); }
+/* The summary's word and bit for a line's hash h. */
+static inline uint64_t *lockset_bloom_word(uint64_t *bloom, uint32_t h)
+{
+    return &bloom[(h >> 6) & (LC_BLOOM_WORDS - 1)];
+}
+static inline int lockset_bloom_has(uint64_t *bloom, uint32_t h)
+{
+    return (int)(__atomic_load_n(lockset_bloom_word(bloom, h), __ATOMIC_RELAXED) >> (h & 63) & 1);
+}
 /* Whether [p, p+n) may hold such a lock (then call lockset_freed); no false "no". */
 static inline int lockset_may_hold_lock(const void *p, size_t n)
 {
-    const uint64_t *bloom = lc_heap_bloom;
+    uint64_t *bloom = lc_heap_bloom;
     uintptr_t lo = (uintptr_t)p;
     if (!bloom || !n)
         return 0;
     if (n > (1u << 18))
         return 1;                     /* a big block: lockset_freed looks at the locks instead of its lines */
-    for (uintptr_t line = lo >> 6, last = (lo + n - 1) >> 6; line <= last; line++) {
-        uint32_t h = lockset_line_hash(line);
-        if (__atomic_load_n(&bloom[(h >> 6) & (LC_BLOOM_WORDS - 1)], __ATOMIC_RELAXED) >> (h & 63) & 1)
+    for (uintptr_t line = lo >> 6, last = (lo + n - 1) >> 6; line <= last; line++)
+        if (lockset_bloom_has(bloom, lockset_line_hash(line)))
             return 1;
-    }
     return 0;
 }
 
