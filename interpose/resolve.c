@@ -4,6 +4,7 @@
 #include "../runtime/lockset.h"
 #include <dlfcn.h>
 #include <link.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -12,6 +13,36 @@
 LC_TLS int lc_in_shim;
 int lc_ready;
 int lc_never_ready;
+
+/* ---- asynchronous cancellation: the shim's bookkeeping runs deferred -------------------------------------- */
+
+LC_TLS int lc_cancel_async;
+LC_REAL_DECL(int, pthread_setcanceltype, (int, int *));
+
+/* Async-cancel-safe, as the real one is: a flag and the real call. */
+LC_EXPORT int pthread_setcanceltype(int type, int *old)
+{
+    int r = LC_REAL(pthread_setcanceltype)(type, old);
+    if (r == 0)
+        lc_cancel_async = type == PTHREAD_CANCEL_ASYNCHRONOUS;
+    return r;
+}
+
+/* Deferred for the bookkeeping; 1 when it was asynchronous (to restore). Nested sections see the flag clear. */
+int lc_cancel_defer_slow(void)
+{
+    int old = PTHREAD_CANCEL_DEFERRED;
+    lc_cancel_async = 0;
+    LC_REAL(pthread_setcanceltype)(PTHREAD_CANCEL_DEFERRED, &old);
+    return old == PTHREAD_CANCEL_ASYNCHRONOUS;
+}
+
+/* Asynchronous again: a cancellation that came meanwhile acts now, with none of the shim's locks held. */
+void lc_cancel_restore_slow(void)
+{
+    lc_cancel_async = 1;
+    LC_REAL(pthread_setcanceltype)(PTHREAD_CANCEL_ASYNCHRONOUS, NULL);
+}
 
 void *lc_dlsym_next(const char *name, int required)
 {

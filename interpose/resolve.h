@@ -47,9 +47,18 @@ extern int lc_ready;
  * never becomes 1, and wrappers that cache their readiness may cache "off" for good. */
 extern int lc_never_ready;
 
+/* Set while the thread's cancellation type is asynchronous (pthread_setcanceltype's wrapper keeps it): the
+ * shim's bookkeeping then runs deferred, so that a cancellation cannot end the thread holding one of the
+ * shim's locks; it takes effect as the bookkeeping ends, before the real call the program made. */
+extern LC_TLS int lc_cancel_async;
+int lc_cancel_defer_slow(void);
+void lc_cancel_restore_slow(void);
+#define LC_CANCEL_DEFER() (__builtin_expect(lc_cancel_async, 0) ? lc_cancel_defer_slow() : 0)
+#define LC_CANCEL_RESTORE(d) do { if (__builtin_expect(d, 0)) lc_cancel_restore_slow(); } while (0)
+
 /* Enter/leave the shim's own bookkeeping; saves and restores errno so the program never sees ours. */
-#define LC_ENTER() int lc_saved_errno_ = errno; lc_in_shim++
-#define LC_LEAVE() do { lc_in_shim--; errno = lc_saved_errno_; } while (0)
+#define LC_ENTER() int lc_saved_errno_ = errno, lc_deferred_ = LC_CANCEL_DEFER(); lc_in_shim++
+#define LC_LEAVE() do { lc_in_shim--; errno = lc_saved_errno_; LC_CANCEL_RESTORE(lc_deferred_); } while (0)
 /* Whether a wrapper should do bookkeeping at all. */
 #define LC_ACTIVE() (__builtin_expect(lc_ready && !lc_in_shim, 1))
 #endif

@@ -6,6 +6,7 @@
 #include "on_stack.h"
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
+#include <pthread.h>
 #include <string.h>
 
 #define NBUCKET (1u << 16)
@@ -155,12 +156,17 @@ __attribute__((noinline)) static long walk_run(void *p)
 
 /* One walk at a time: libunwind can deadlock against the loader lock when two threads unwind at once (its
  * cache lock held across dl_iterate_phdr in one, taken inside the dl_iterate_phdr callback in the other).
- * Inlined into each public function, so that the walk's third frame is that function's. */
+ * Cancellation is off meanwhile: libunwind makes calls that are cancellation points (a pending cancellation
+ * would end the thread there, in a lock call that is none, with the lock held). Inlined into each public
+ * function, so that the walk's third frame is that function's. */
 static inline __attribute__((always_inline)) long walk(struct walk_req *r)
 {
+    int cs;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cs);
     lc_lock(&unwind_lock);
     long v = lc_on_stack(walk_run, r, capture_stack + CAPTURE_STACK);
     lc_unlock(&unwind_lock);
+    pthread_setcancelstate(cs, NULL);
     return v;
 }
 
