@@ -305,7 +305,7 @@ void report_json(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc
     jw_u64(&j, "time_unix_ns", (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
     jw_u64(&j, "monotonic_ns", s->now_ns);
     put_summary(&j, jd);
-    if (jd->live)
+    if (jd->live || !verdict_ends_program(ctx))
         jw_null(&j, "exit_status");
     else
         jw_i64(&j, "exit_status", verdict_exit_status(&jd->v, ctx));

@@ -313,7 +313,10 @@ static void put_verdict(struct lc_bufw *w, const struct lc_snapshot *s, const st
         bw_printf(w, "leakcheck: %u leaked, %u misuse", v->leaked, v->misuse);
     if (v->deadlocks)
         bw_printf(w, ", %u deadlocks", v->deadlocks);
-    bw_printf(w, "; exit status %d\n", verdict_exit_status(v, ctx));
+    if (verdict_ends_program(ctx))
+        bw_printf(w, "; exit status %d\n", verdict_exit_status(v, ctx));
+    else
+        bw_puts(w, "; the program goes on (its exit gives the verdict)\n");
 }
 
 void report_text(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc_report_ctx *ctx,

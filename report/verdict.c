@@ -397,6 +397,11 @@ void verdict_free(struct lc_judgement *j)
     j->groups_cap = 0;
 }
 
+int verdict_ends_program(const struct lc_report_ctx *ctx)
+{
+    return !(ctx->reason == LC_REASON_DEADLOCK && ctx->exit_status == 0);
+}
+
 int verdict_exit_status(const struct lc_verdict *v, const struct lc_report_ctx *ctx)
 {
     if (ctx->reason == LC_REASON_SIGNAL)

@@ -47,6 +47,9 @@ int verdict_finding_shown(const struct lc_judgement *j, size_t i);
 int verdict_match_list(const char *list, const char *name);
 /* Nanoseconds t has been in its state at now_ns (blocked for, running for, finished ago); 0 when unknown. */
 uint64_t verdict_age_ns(const struct lc_task *t, uint64_t now_ns);
+/* Whether the program ends after this verdict: not after one printed at once for a deadlock the program
+ * lives on with (a self-deadlock, or deadlock_exit=0). */
+int verdict_ends_program(const struct lc_report_ctx *ctx);
 /* The exit status the process will end with after this verdict. */
 int verdict_exit_status(const struct lc_verdict *v, const struct lc_report_ctx *ctx);
 #endif
