@@ -2,6 +2,7 @@
  * thread keeps one bit, whether the program itself has the dump signal blocked there; the kernel's mask is the
  * program's plus the dump signal. */
 #include "sigmask.h"
+#include "blocking_call.h"
 #include "resolve.h"
 #include "shim_thread.h"
 #include "sigview.h"
@@ -199,17 +200,40 @@ static void waits_for(const sigset_t *set)
         sigview_release(dump_sig);
 }
 
+/* The signals 1-64 of a set, bit n-1 for signal n: what a signal wait is shown waiting for. */
+static uint64_t set_bits(const sigset_t *set)
+{
+    uint64_t bits = 0;
+    for (int sig = 1; set && sig <= 64; sig++)
+        if (sigismember(set, sig) == 1)
+            bits |= 1ull << (sig - 1);
+    return bits;
+}
+
+/* A thread waiting for signals is blocked on them ("blocked in sigwait for SIGTERM"), and waits for something
+ * that may still come: a signal watcher, never a leak. */
 #define WAIT_WRAPPER(ret, name, params, args, set)                                     \
     LC_REAL_DECL(ret, name, params);                                                   \
     LC_EXPORT ret name params                                                          \
     {                                                                                  \
         waits_for(set);                                                                \
-        return LC_REAL(name) args;                                                     \
+        if (!lc_self || !LC_ACTIVE())                                                  \
+            return LC_REAL(name) args;                                                 \
+        struct lc_task *t_ = lc_block_begin(#name, LC_OBJ_SIGNALS, (const void *)(uintptr_t)set_bits(set)); \
+        ret r_ = LC_REAL(name) args;                                                   \
+        lc_block_end(t_);                                                              \
+        return r_;                                                                     \
     }
 WAIT_WRAPPER(int, sigwait, (const sigset_t *s, int *sig), (s, sig), s)
 WAIT_WRAPPER(int, sigwaitinfo, (const sigset_t *s, siginfo_t *i), (s, i), s)
 WAIT_WRAPPER(int, sigtimedwait, (const sigset_t *s, siginfo_t *i, const struct timespec *t), (s, i, t), s)
-WAIT_WRAPPER(int, signalfd, (int fd, const sigset_t *s, int flags), (fd, s, flags), s)
+
+LC_REAL_DECL(int, signalfd, (int, const sigset_t *, int));
+LC_EXPORT int signalfd(int fd, const sigset_t *s, int flags)
+{
+    waits_for(s);
+    return LC_REAL(signalfd)(fd, s, flags);
+}
 
 /* The program sends the dump signal to itself while it has it blocked: it means to take it later (sigwait, a
  * signalfd), so from now on it is the program's, and stays pending for it instead of being a dump request. */

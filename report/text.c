@@ -86,6 +86,16 @@ const char *text_fdchan_kind(const struct lc_chan *c)
     return c->kind == LC_CH_SOCKETPAIR || c->kind == LC_CH_EVENTFD ? chan_kind_name(c->kind) : "pipe";
 }
 
+const char *text_signame(int sig, char *buf, size_t n)
+{
+    const char *abbrev = sigabbrev_np(sig);
+    if (abbrev)
+        snprintf(buf, n, "SIG%s", abbrev);
+    else
+        snprintf(buf, n, "SIG%d", sig);
+    return buf;
+}
+
 /* ---- one group ---------------------------------------------------------------------------------------- */
 
 /* " on chan 0x... (unbuffered, never closed)", " on pipe fd 3 (made at main x.c:9)", " on thread 2" ... */
@@ -120,6 +130,17 @@ static void put_object(struct lc_bufw *w, const struct lc_snapshot *s, const str
         } else {
             bw_printf(w, " on %s%sfd %d", c ? text_fdchan_kind(c) : "", c ? " " : "", fd);
         }
+    } else if (ok == LC_OBJ_SIGNALS) {
+        uint64_t bits = (uint64_t)(uintptr_t)t->obj;
+        const char *sep = " for ";
+        for (int sig = 1; sig <= 64; sig++)
+            if (bits & (1ull << (sig - 1))) {
+                char name[16];
+                bw_printf(w, "%s%s", sep, text_signame(sig, name, sizeof name));
+                sep = ", ";
+            }
+        if (!bits)
+            bw_puts(w, " for no signal");
     } else if (ok == LC_OBJ_THREAD) {
         const struct lc_task *o = NULL;
         for (size_t i = 0; i < s->ntasks && !o; i++)

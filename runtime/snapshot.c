@@ -118,9 +118,13 @@ int snapshot_take(struct lc_snapshot *s, int timeout_ms)
             t->since_ns = s->now_ns;
         }
     }
-    for (size_t i = 0; chan_notify_count() && i < s->ntasks; i++) {
+    /* signal watchers: a goroutine on a channel os/signal delivers to, a thread in sigwait and kin */
+    int notify = chan_notify_count() != 0;
+    for (size_t i = 0; i < s->ntasks; i++) {
         struct lc_task *t = &s->tasks[i];
-        if (t->state == LC_BLOCKED && t->obj_kind == LC_OBJ_CHAN && chan_notified((uint64_t)(uintptr_t)t->obj))
+        if (t->state == LC_BLOCKED && (t->obj_kind == LC_OBJ_SIGNALS ||
+                                       (notify && t->obj_kind == LC_OBJ_CHAN &&
+                                        chan_notified((uint64_t)(uintptr_t)t->obj))))
             t->flags |= LC_TF_SIGWAIT;
     }
     index_by_id(s);

@@ -35,7 +35,8 @@ enum lc_task_flags {
     LC_TF_NILCHAN = 1 << 5,   /* blocked forever on a nil channel */
     LC_TF_PENDING = 1 << 6,   /* created, its creator has not re-keyed it yet: never freed meanwhile */
     LC_TF_AGE_UNKNOWN = 1 << 7,   /* since when it is in its state is not known (seen once, from outside) */
-    LC_TF_SIGWAIT = 1 << 8,   /* waits on a channel os/signal delivers to (set in snapshots): not a leak */
+    LC_TF_SIGWAIT = 1 << 8,   /* waits for a signal: on a channel os/signal delivers to, or in sigwait and kin
+                               * (set in snapshots): not a leak */
 };
 
 #define LC_CHAIN 4            /* ancestors remembered for the "created by" chain */
