@@ -194,6 +194,10 @@ struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
     /* Never hang: a report already in progress (the shim's thread) gets a few seconds, then we go on without. */
     if (!lc_lock_timed(&report_lock, 3000))
         return v;
+    /* A program thread's report (its exit, a self-deadlock) reads debug info with calls that are cancellation
+     * points: a cancellation pending must not end the thread there, holding the report's locks. */
+    int cs;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cs);
     lc_in_shim++;
     lc_lifecycle_refresh(1);
     int verdict = reason != LC_REASON_DUMP && reason != LC_REASON_PERIODIC && reason != LC_REASON_ALERT;
@@ -215,6 +219,7 @@ struct lc_verdict lc_report(enum lc_reason reason, int signo, int status)
         say("leakcheck: the task table stayed locked for 1 s; no report\n");
     }
     lc_in_shim--;
+    pthread_setcancelstate(cs, NULL);
     lc_unlock(&report_lock);
     return v;
 }
