@@ -106,26 +106,6 @@ static int library_call(const uintptr_t *pcs, int n, int *first_program, enum lc
 
 /* ---- which system call ------------------------------------------------------------------------------------ */
 
-enum arg_kind { A_NONE, A_FD, A_FUTEX };
-static const struct { long nr; const char *name; enum arg_kind arg; } syscalls[] = {
-    { SYS_read, "read", A_FD }, { SYS_write, "write", A_FD }, { SYS_pread64, "pread", A_FD },
-    { SYS_pwrite64, "pwrite", A_FD }, { SYS_readv, "readv", A_FD }, { SYS_writev, "writev", A_FD },
-    { SYS_preadv, "preadv", A_FD }, { SYS_pwritev, "pwritev", A_FD }, { SYS_recvfrom, "recvfrom", A_FD },
-    { SYS_sendto, "sendto", A_FD }, { SYS_recvmsg, "recvmsg", A_FD }, { SYS_sendmsg, "sendmsg", A_FD },
-    { SYS_recvmmsg, "recvmmsg", A_FD }, { SYS_sendmmsg, "sendmmsg", A_FD }, { SYS_accept, "accept", A_FD },
-    { SYS_accept4, "accept4", A_FD }, { SYS_connect, "connect", A_FD }, { SYS_flock, "flock", A_FD },
-    { SYS_fcntl, "fcntl", A_FD }, { SYS_epoll_wait, "epoll_wait", A_FD }, { SYS_epoll_pwait, "epoll_pwait", A_FD },
-    { SYS_ioctl, "ioctl", A_FD }, { SYS_fsync, "fsync", A_FD }, { SYS_fdatasync, "fdatasync", A_FD },
-    { SYS_futex, "futex wait", A_FUTEX }, { SYS_poll, "poll", A_NONE }, { SYS_ppoll, "ppoll", A_NONE },
-    { SYS_select, "select", A_NONE }, { SYS_pselect6, "pselect", A_NONE }, { SYS_nanosleep, "nanosleep", A_NONE },
-    { SYS_clock_nanosleep, "clock_nanosleep", A_NONE }, { SYS_wait4, "wait4", A_NONE },
-    { SYS_waitid, "waitid", A_NONE }, { SYS_pause, "pause", A_NONE }, { SYS_rt_sigsuspend, "sigsuspend", A_NONE },
-    { SYS_rt_sigtimedwait, "sigtimedwait", A_NONE }, { SYS_msgrcv, "msgrcv", A_NONE },
-    { SYS_msgsnd, "msgsnd", A_NONE }, { SYS_semop, "semop", A_NONE }, { SYS_semtimedop, "semtimedop", A_NONE },
-    { SYS_io_getevents, "io_getevents", A_NONE }, { SYS_restart_syscall, "restart_syscall", A_NONE },
-    { SYS_openat, "openat", A_NONE }, { SYS_open, "open", A_NONE }, { SYS_sched_yield, "sched_yield", A_NONE },
-};
-
 /* The errors a system call interrupted by our stop shows until the thread goes on (the kernel then restarts
  * it), and the one of the calls it never restarts (EINTR). */
 static int interrupted(long rax)
@@ -138,16 +118,13 @@ int at_syscall(const struct at_thread *t, const char **what, enum lc_obj_kind *o
     long nr = t->have_regs ? (long)t->regs.orig_rax : -1;
     if (nr < 0 || !interrupted((long)t->regs.rax) || t->state == 'R')
         return 0;
-    enum arg_kind arg = A_NONE;
-    *what = "system call";
-    for (size_t i = 0; i < sizeof syscalls / sizeof syscalls[0]; i++)
-        if (syscalls[i].nr == nr) {
-            *what = syscalls[i].name;
-            arg = syscalls[i].arg;
-        }
-    *ok = arg == A_FUTEX ? LC_OBJ_OTHER : arg == A_FD ? LC_OBJ_FD : LC_OBJ_NONE;
-    *obj = arg == A_FUTEX ? (const void *)(uintptr_t)t->regs.rdi
-         : arg == A_FD ? (const void *)(uintptr_t)(int)t->regs.rdi : NULL;
+    enum lc_sysarg arg = LC_SYSARG_NONE;
+    *what = task_syscall_name(nr, &arg);      /* runtime/syscalls.inc */
+    if (!*what)
+        *what = "system call";
+    *ok = arg == LC_SYSARG_FUTEX ? LC_OBJ_OTHER : arg == LC_SYSARG_FD ? LC_OBJ_FD : LC_OBJ_NONE;
+    *obj = arg == LC_SYSARG_FUTEX ? (const void *)(uintptr_t)t->regs.rdi
+         : arg == LC_SYSARG_FD ? (const void *)(uintptr_t)(int)t->regs.rdi : NULL;
     return 1;
 }
 

@@ -6,6 +6,7 @@
 #include "lock.h"
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 struct copy_ctx { void *dst; size_t n, max; size_t size; };
@@ -56,6 +57,26 @@ void snapshot_set_process(pid_t pid, lc_peek_fn peek)
 {
     subject = pid;
     subject_peek = peek;
+}
+
+/* A thread of this process that runs as far as the wrappers know, but sleeps in a system call they do not
+ * follow (accept, recvfrom, a read on a socket, nanosleep, a futex of its own...): blocked in it, since when
+ * unknown. */
+static void syscall_view(struct lc_task *t)
+{
+    long nr, arg0;
+    enum lc_sysarg arg;
+    const char *name;
+    if (!task_thread_syscall(t->tid, &nr, &arg0) || !(name = task_syscall_name(nr, &arg)))
+        return;
+    t->state = LC_BLOCKED;
+    t->what = name;
+    t->obj_kind = arg == LC_SYSARG_FD ? LC_OBJ_FD : arg == LC_SYSARG_FUTEX ? LC_OBJ_OTHER : LC_OBJ_NONE;
+    t->obj = arg == LC_SYSARG_FD ? (const void *)(intptr_t)(int)arg0 : arg == LC_SYSARG_FUTEX ?
+             (const void *)(uintptr_t)arg0 : NULL;
+    t->site = 0;
+    t->since_ns = 0;
+    t->flags |= LC_TF_AGE_UNKNOWN;
 }
 
 int snapshot_take(struct lc_snapshot *s, int timeout_ms)
@@ -111,11 +132,15 @@ int snapshot_take(struct lc_snapshot *s, int timeout_ms)
     s->forks = fdtab_forks();
     /* A thread that left through a raw exit system call never ran its end (TLS destructors): the kernel no
      * longer has it, so it is finished, not still running. */
+    int self = (int)syscall(SYS_gettid);   /* its own view would be the read of that view */
     for (size_t i = 0; i < s->ntasks; i++) {
         struct lc_task *t = &s->tasks[i];
         if (t->kind == LC_THREAD && t->state != LC_FINISHED && t->tid > 0 && !task_thread_alive(s->pid, t->tid)) {
             t->state = LC_FINISHED;
             t->since_ns = s->now_ns;
+        } else if (t->kind == LC_THREAD && t->state == LC_RUNNING && t->tid > 0 && t->tid != self && !subject &&
+                   !(t->flags & LC_TF_INTERNAL)) {
+            syscall_view(t);
         }
     }
     /* signal watchers: a goroutine on a channel os/signal delivers to, a thread in sigwait and kin */

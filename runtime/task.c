@@ -9,6 +9,9 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include "lock.h"
 #include <string.h>
 
@@ -477,6 +480,45 @@ void task_table_reset_except(uint64_t keep_key)
         }
     }
     unlock_shards();
+}
+
+static const struct { long nr; const char *name; enum lc_sysarg arg; } syscalls[] = {
+#define SYSCALL(nr, name, arg) { nr, name, LC_SYSARG_##arg },
+#include "syscalls.inc"
+#undef SYSCALL
+};
+
+const char *task_syscall_name(long nr, enum lc_sysarg *arg)
+{
+    for (size_t i = 0; i < sizeof syscalls / sizeof syscalls[0]; i++)
+        if (syscalls[i].nr == nr) {
+            *arg = syscalls[i].arg;
+            return syscalls[i].name;
+        }
+    return NULL;
+}
+
+int task_thread_syscall(int tid, long *nr, long *arg0)
+{
+    char path[64], buf[256];
+    int saved = errno;
+    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", tid);
+    long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC), n = -1;
+    if (fd >= 0) {
+        n = syscall(SYS_read, fd, buf, sizeof buf - 1);
+        syscall(SYS_close, fd);
+    }
+    errno = saved;
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    /* "NR ARG1 ... ARG6 SP PC" while asleep in a call; "running", or "-1 SP PC" outside one */
+    char *end;
+    *nr = strtol(buf, &end, 10);
+    if (end == buf || *nr < 0)
+        return 0;
+    *arg0 = (long)strtoul(end, NULL, 16);
+    return 1;
 }
 
 int task_thread_alive(pid_t pid, int tid)

@@ -112,6 +112,14 @@ int task_foreach_timed(void (*fn)(struct lc_task *, void *), void *arg, int time
 size_t task_count(void);
 /* Whether the kernel still has thread tid in process pid (0: this one; errno kept). */
 int task_thread_alive(pid_t pid, int tid);
+/* What a system call's first argument names (syscalls.inc). */
+enum lc_sysarg { LC_SYSARG_NONE, LC_SYSARG_FD, LC_SYSARG_FUTEX };
+/* The name of system call nr in syscalls.inc and what its first argument names; NULL when not there. */
+const char *task_syscall_name(long nr, enum lc_sysarg *arg);
+/* The system call thread tid of this process sleeps in, from the kernel (/proc/self/task/TID/syscall, read
+ * with raw system calls; errno kept): its number and first argument. 0 when it sleeps in none (it runs, or
+ * waits in user space, or is gone). */
+int task_thread_syscall(int tid, long *nr, long *arg0);
 /* Drop every task except keep (fork child). Called with nothing locked. */
 void task_table_reset_except(uint64_t keep_key);
 /* Every shard's lock, in index order: fork handlers. */

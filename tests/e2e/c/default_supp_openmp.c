@@ -15,7 +15,7 @@
 // REJECT: ^default: .*used suppressions
 // EXPECT: ^off: exit 66$
 // EXPECT: ^off: leakcheck: found unexpected threads \(3 leaked in 2 groups\)$
-// EXPECT: ^off: \[2 threads still running for [0-9.]+s( \(newest [0-9.]+s\))?\]$
+// EXPECT: ^off: \[2 threads blocked in futex wait on object 0x[0-9a-f]+\]$
 // EXPECT: ^off:   created by main +.*default_supp_openmp\.c:61 +\(thread 1\)$
 // EXPECT: ^off:     start routine \?\? +/.*/libgomp\.so[.0-9]*\+0x[0-9a-f]+$
 // EXPECT: ^off: leakcheck: 3 leaked, 0 misuse; exit status 66$
