@@ -139,8 +139,6 @@ static void put_object(struct lc_bufw *w, const struct lc_snapshot *s, const str
                 bw_printf(w, "%s%s", sep, text_signame(sig, name, sizeof name));
                 sep = ", ";
             }
-        if (!bits)
-            bw_puts(w, " for no signal");
     } else if (ok == LC_OBJ_THREAD) {
         const struct lc_task *o = NULL;
         for (size_t i = 0; i < s->ntasks && !o; i++)

@@ -60,8 +60,8 @@ void snapshot_set_process(pid_t pid, lc_peek_fn peek)
 }
 
 /* A thread of this process that runs as far as the wrappers know, but sleeps in a system call they do not
- * follow (accept, recvfrom, a read on a socket, nanosleep, a futex of its own...): blocked in it, since when
- * unknown. */
+ * follow (accept, recvfrom, a read on a socket, nanosleep, a futex of its own, pause...): blocked in it, since
+ * when unknown (one waiting for a signal, in pause or sigsuspend, for signals not known: obj 0). */
 static void syscall_view(struct lc_task *t)
 {
     long nr, arg0;
@@ -71,7 +71,8 @@ static void syscall_view(struct lc_task *t)
         return;
     t->state = LC_BLOCKED;
     t->what = name;
-    t->obj_kind = arg == LC_SYSARG_FD ? LC_OBJ_FD : arg == LC_SYSARG_FUTEX ? LC_OBJ_OTHER : LC_OBJ_NONE;
+    t->obj_kind = arg == LC_SYSARG_FD ? LC_OBJ_FD : arg == LC_SYSARG_FUTEX ? LC_OBJ_OTHER :
+                  arg == LC_SYSARG_SIGNALS ? LC_OBJ_SIGNALS : LC_OBJ_NONE;
     t->obj = arg == LC_SYSARG_FD ? (const void *)(intptr_t)(int)arg0 : arg == LC_SYSARG_FUTEX ?
              (const void *)(uintptr_t)arg0 : NULL;
     t->site = 0;

@@ -113,7 +113,7 @@ size_t task_count(void);
 /* Whether the kernel still has thread tid in process pid (0: this one; errno kept). */
 int task_thread_alive(pid_t pid, int tid);
 /* What a system call's first argument names (syscalls.inc). */
-enum lc_sysarg { LC_SYSARG_NONE, LC_SYSARG_FD, LC_SYSARG_FUTEX };
+enum lc_sysarg { LC_SYSARG_NONE, LC_SYSARG_FD, LC_SYSARG_FUTEX, LC_SYSARG_SIGNALS };
 /* The name of system call nr in syscalls.inc and what its first argument names; NULL when not there. */
 const char *task_syscall_name(long nr, enum lc_sysarg *arg);
 /* The system call thread tid of this process sleeps in, from the kernel (/proc/self/task/TID/syscall, read
