@@ -145,6 +145,7 @@ static struct edge **edge_slot(struct graph *g, const void *from, const void *to
 
 volatile int lc_heap_locks;
 uint64_t *volatile lc_heap_bloom;
+volatile uintptr_t lc_heap_lo = UINTPTR_MAX, lc_heap_hi;   /* only grow (a lock forgotten keeps its span) */
 #define line_hash lockset_line_hash
 
 /* A new vertex whose lock may be freed with its memory: free() is to look for it. */
@@ -154,6 +155,11 @@ static void watch(struct graph *g, struct vtx *v)
     uint32_t h = line_hash(line);
     for (uint32_t i = h & (LINE_SLOTS - 1), k = 0; k < LINE_SLOTS / 2; i = (i + 1) & (LINE_SLOTS - 1), k++)
         if (!g->lines[i]) {
+            uintptr_t at = (uintptr_t)v->lock;
+            if (at < lc_heap_lo)
+                __atomic_store_n(&lc_heap_lo, at, __ATOMIC_RELEASE);
+            if (at > lc_heap_hi)
+                __atomic_store_n(&lc_heap_hi, at, __ATOMIC_RELEASE);
             __atomic_store_n(&g->lines[i], v, __ATOMIC_RELEASE);
             __atomic_or_fetch(lockset_bloom_word(g->bloom, h), 1ull << (h & 63), __ATOMIC_RELEASE);
             __atomic_store_n(&lc_heap_bloom, g->bloom, __ATOMIC_RELEASE);
@@ -482,5 +488,7 @@ void lockorder_reset(void)
     npend = 0;
     lc_heap_locks = 0;
     lc_heap_bloom = NULL;
+    lc_heap_lo = UINTPTR_MAX;
+    lc_heap_hi = 0;
     lc_unlock(&graph_lock);
 }

@@ -183,9 +183,11 @@ void lockset_gc_cycle(void);
  * some lock outside the variables is in the graph. */
 extern volatile int lc_heap_locks;
 void lockset_freed(const void *p, size_t n);
-/* The graph's summary of such locks: one bit per hashed cache line of their addresses. */
+/* The graph's summary of such locks: the span of their addresses (every one is in [lc_heap_lo, lc_heap_hi]),
+ * and one bit per hashed cache line of their addresses. */
 #define LC_BLOOM_WORDS (1u << 10)
 extern uint64_t *volatile lc_heap_bloom;
+extern volatile uintptr_t lc_heap_lo, lc_heap_hi;
 static inline uint32_t lockset_line_hash(uintptr_t line) { return (uint32_t)((line * 0x9e3779b97f4a7c15ull) >> 32); }
 /* The summary's word and bit for a line's hash h. */
 static inline uint64_t *lockset_bloom_word(uint64_t *bloom, uint32_t h)
@@ -201,7 +203,7 @@ static inline int lockset_may_hold_lock(const void *p, size_t n)
 {
     uint64_t *bloom = lc_heap_bloom;
     uintptr_t lo = (uintptr_t)p;
-    if (!bloom || !n)
+    if (!bloom || !n || lo > lc_heap_hi || lo + n <= lc_heap_lo)
         return 0;
     if (n > (1u << 18))
         return 1;                     /* a big block: lockset_freed looks at the locks instead of its lines */

@@ -442,6 +442,34 @@ START_TEST(heap_lock_edges_go_stale_across_a_collection)
 }
 END_TEST
 
+#define AT(i, d) ((const void *)((uintptr_t)L(i) + (uintptr_t)(intptr_t)(d)))   /* an address near lock i */
+
+/* free() looks a block up only within the span of the watched locks' addresses, then by its cache lines; a
+ * lock freed with its memory loses its edges. */
+START_TEST(free_looks_only_where_heap_locks_are)
+{
+    lockset_static_range((uintptr_t)&locks[0], (uintptr_t)&locks[8]);   /* 0..7 variables, 8..15 heap */
+    struct lc_lockset *a = lockset_new(1, 10);
+    ck_assert_int_eq(lockset_may_hold_lock(L(10), sizeof locks[10]), 0);  /* nothing watched yet */
+    take(a, 0, LC_LK_MUTEX);
+    take(a, 10, LC_LK_MUTEX);
+    take(a, 11, LC_LK_MUTEX);
+    ck_assert_int_eq(lc_heap_locks, 1);
+    ck_assert_int_eq(lockset_may_hold_lock(L(10), sizeof locks[10]), 1);
+    ck_assert_int_eq(lockset_may_hold_lock(AT(10, -64), 64), 0);  /* ends where lock 10 begins */
+    ck_assert_int_eq(lockset_may_hold_lock(AT(11, 1), 64), 0);    /* begins past lock 11 */
+    ck_assert_int_eq(lockset_may_hold_lock(AT(10, -8), 16), 1);   /* straddles lock 10 */
+    lockset_pop(a, L(11));
+    lockset_pop(a, L(10));
+    lockset_pop(a, L(0));
+    ck_assert_int_eq(lockset_edge_known(L(10), L(11)), 1);
+    lockset_freed(L(11), sizeof locks[11]);
+    ck_assert_int_eq(lockset_edge_known(L(10), L(11)), 0);
+    ck_assert_int_eq(lockset_edge_known(L(0), L(10)), 1);       /* a variable's edge to a live heap lock stays */
+    lockset_free(a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("lockset");
@@ -462,6 +490,7 @@ int main(void)
     tcase_add_test(tc, goroutine_inversion_is_confirmed_when_its_hold_ends);
     tcase_add_test(tc, edges_under_a_handed_hold_are_no_order);
     tcase_add_test(tc, heap_lock_edges_go_stale_across_a_collection);
+    tcase_add_test(tc, free_looks_only_where_heap_locks_are);
     suite_add_tcase(s, tc);
     return unit_run(s);
 }
