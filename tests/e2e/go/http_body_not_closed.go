@@ -12,7 +12,7 @@
 // EXPECT: ^    net/http\.\(\*persistConn\)\.readLoop +.*net/http/transport\.go:[0-9]+$
 // EXPECT: ^    net/http\.\(\*persistConn\)\.writeLoop +.*net/http/transport\.go:[0-9]+$
 // EXPECT-COUNT: 2 ^  created by net/http\.\(\*Transport\)\.dialConn +.*net/http/transport\.go:[0-9]+ +\(goroutine [0-9]+\)$
-// GC-EXPECT-COUNT: 2 ^  created by main\.fetch +.*http_body_not_closed\.go:25 +\(goroutine 1\)$
+// GC-EXPECT-COUNT: 2 ^  created by main\.fetch +.*http_body_not_closed\.go:27 +\(goroutine 1\)$
 // EXPECT: ^leakcheck: 2 leaked, 0 misuse; exit status 66$
 // STDOUT: ^status 200$
 package main
