@@ -6,9 +6,9 @@
 // EXIT: 66
 // EXPECT: ^leakcheck: found unexpected goroutines \(5 leaked in 1 groups?\)$
 // EXPECT: ^\[5 goroutines blocked for [0-9]+\.[0-9]{2}s( \(newest [0-9]+\.[0-9]{2}s\))? in chan receive on chan 0x[0-9a-f]+ \(unbuffered, never closed\) and 4 other chans\]$
-// EXPECT: ^    main\.audit +.*handler_early_return\.go:25( |$)
-// EXPECT: ^  created by main\.handle +.*handler_early_return\.go:32 +\(goroutine 1\)
-// EXPECT: ^  channel made at main\.handle +.*handler_early_return\.go:31( |$)
+// EXPECT: ^    main\.audit +.*handler_early_return\.go:27( |$)
+// EXPECT: ^  created by main\.handle +.*handler_early_return\.go:34 +\(goroutine 1\)
+// EXPECT: ^  channel made at main\.handle +.*handler_early_return\.go:33( |$)
 // EXPECT: ^leakcheck: 5 leaked, 0 misuse; exit status 66$
 // EXPECT-COUNT: 1 ^\[
 // STDOUT: ^served 10 requests, 5 failed$
