@@ -4,7 +4,7 @@
 // OPTIONS: deadlock_check_ms=200:grace_ms=50
 // EXIT: 66
 // EXPECT: ^leakcheck: found unexpected threads \(2 leaked in 2 groups, 1 misuse, 1 deadlocks\)$
-// EXPECT-COUNT: 2 ^\[1 thread blocked for 0\.[0-3][0-9]s in pthread_mutex_lock on mutex 0x[0-9a-f]+\]$
+// EXPECT-COUNT: 2 ^\[1 thread blocked for [01]\.[0-9]{2}s in pthread_mutex_lock on mutex 0x[0-9a-f]+\]$
 // EXPECT: ^\[deadlock of 2 threads \(threads 2 -> 3 -> 2\)\]$
 // EXPECT: ^  thread 2 blocked in pthread_mutex_lock on mutex 0x[0-9a-f]+$
 // EXPECT: ^    transfer +.*lock_abba_hang\.c:34( |$)

@@ -4,7 +4,7 @@
 // OPTIONS: deadlock_check_ms=150
 // EXIT: 66
 // EXPECT: ^leakcheck: found unexpected threads \(1 leaked in 1 groups?\)$
-// EXPECT: ^\[1 thread blocked for 0\.[0-2][0-9]s in pthread_cond_wait on cond 0x[0-9a-f]+\]$
+// EXPECT: ^\[1 thread blocked for [01]\.[0-9]{2}s in pthread_cond_wait on cond 0x[0-9a-f]+\]$
 // EXPECT: ^    wait_for_start +.*lock_all_asleep\.c:24( |$)
 // EXPECT: ^leakcheck: 1 leaked, 0 misuse; exit status 66$
 // STDOUT: ^waiting for the worker$

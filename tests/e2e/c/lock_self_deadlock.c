@@ -3,7 +3,7 @@
 // OPTIONS: deadlock_check_ms=100
 // EXIT: 66
 // EXPECT: ^leakcheck: found unexpected threads \(1 leaked in 1 groups, 1 misuse\)$
-// EXPECT: ^\[1 thread blocked for 0\.[0-2][0-9]s in pthread_mutex_lock on mutex 0x[0-9a-f]+\]$
+// EXPECT: ^\[1 thread blocked for [01]\.[0-9]{2}s in pthread_mutex_lock on mutex 0x[0-9a-f]+\]$
 // EXPECT: ^  held by this same thread: it waits for itself \(self-deadlock\)$
 // EXPECT: ^\[self-deadlock on mutex 0x[0-9a-f]+\]$
 // EXPECT: ^  at: +evict_oldest +.*lock_self_deadlock\.c:23 +\(thread 2\)$
