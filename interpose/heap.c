@@ -2,7 +2,8 @@
  * calloc'd memory are never initialised nor destroyed through pthreads, so the lock-order graph learns of their
  * end here (runtime/lockset.h), and the next object at that address is a new lock. Nothing but a flag test
  * until the graph holds a lock outside the program's variables; then a block outside the span of such locks'
- * addresses costs two compares, and one inside it has its cache lines looked up in a small summary. The shim's own memory never comes from malloc (runtime/alloc.c). */
+ * addresses costs two compares, and one inside it has its cache lines looked up in a small summary. The shim's
+ * own memory never comes from malloc (runtime/alloc.c). */
 #include "resolve.h"
 #include "../runtime/lockset.h"
 #include <dlfcn.h>
