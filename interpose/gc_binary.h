@@ -12,8 +12,10 @@
 /* Field ids, from gc_layout.inc. */
 enum gc_field {
 #define GC_FIELD(id, st, path, off119, width) GF_##id,
+#define GC_FIELD_OPT GC_FIELD
 #include "gc_layout.inc"
 #undef GC_FIELD
+#undef GC_FIELD_OPT
     GF__COUNT
 };
 

@@ -406,6 +406,7 @@ static void read_one(struct gc_reader *r, uint64_t gp, const uint8_t *g, size_t 
     o->what = reason < GC_NWAIT ? r->wait[reason] : NULL;
     o->wclass = gc_wait_class(o->what);
     o->waitsince = (int64_t)gf(r, g, glen, GF_g_waitsince);
+    o->runs = (uint8_t)gf(r, g, glen, GF_g_trackingseq);
     switch (o->wclass) {
     case GW_CHAN_RECV: case GW_CHAN_SEND: case GW_SELECT:
         if (!waited_chan(r, gf(r, g, glen, GF_g_waiting), o) && o->wclass == GW_SELECT)

@@ -16,6 +16,7 @@ struct gc_goroutine {
     const char *what;         /* Go's wait reason (refined for sync: "sync.Mutex.Lock"), NULL unless waiting */
     enum gc_wait wclass;
     int64_t waitsince;        /* nanotime() when it began to wait, 0 when unknown */
+    uint8_t runs;             /* times it stopped running, mod 256 (g.trackingSeq, Go 1.17 on; else 0) */
     uint64_t gopc, startpc;
     int system;               /* one of the runtime's own goroutines (Go's isSystemGoroutine rule) */
     /* what it waits on */

@@ -5,10 +5,12 @@
 #include <elfutils/libdw.h>
 #include <string.h>
 
-static const struct { const char *st, *path; int32_t off119; uint8_t width; } fields[GF__COUNT] = {
-#define GC_FIELD(id, st, path, off119, width) [GF_##id] = { st, path, off119, width },
+static const struct { const char *st, *path; int32_t off119; uint8_t width, optional; } fields[GF__COUNT] = {
+#define GC_FIELD(id, st, path, off119, width) [GF_##id] = { st, path, off119, width, 0 },
+#define GC_FIELD_OPT(id, st, path, off119, width) [GF_##id] = { st, path, off119, width, 1 },
 #include "gc_layout.inc"
 #undef GC_FIELD
+#undef GC_FIELD_OPT
 };
 
 const char *gc_layout_struct(int field)
@@ -164,7 +166,8 @@ int gc_layout_dwarf(struct gc_bin *b, Elf *elf)
                 field_of(&st, fields[i].path, &b->off[i], &b->width[i]);
         }
         /* the runtime's own structs are always there; a sync type the program never uses may not be */
-        if (b->off[i] < 0 && fields[i].off119 >= 0 && strncmp(fields[i].st, "runtime.", 8) == 0)
+        if (b->off[i] < 0 && fields[i].off119 >= 0 && !fields[i].optional &&
+            strncmp(fields[i].st, "runtime.", 8) == 0)
             missing++;
         else if (b->off[i] < 0 && b->major == 1 && b->minor == 19)
             b->off[i] = fields[i].off119, b->width[i] = fields[i].width;

@@ -169,6 +169,8 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
         c->lost = 1;                      /* then no record is taken for gone: this one would be */
     task_set_flag(t, LC_TF_EXITING, o->g == c->exiting_g);
     t->tid = o->tid;
+    int ran = t->runs != o->runs;         /* it parked (or left running otherwise) since the last reading */
+    t->runs = o->runs;
     stack_id site = o->npcs > o->top ? stack_intern(o->pcs + o->top, o->npcs - o->top) : 0;
     if (o->state == GS_WAITING && o->what) {
         enum lc_obj_kind ok = obj_kind(o->obj_kind);
@@ -176,7 +178,7 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
             ok = LC_OBJ_NONE;                 /* "on nil chan" once it is known to be (below); a stopped
                                                * process's one reading is of one instant */
         const void *obj = (const void *)(uintptr_t)o->obj;
-        if (t->state != LC_BLOCKED || t->what != o->what || t->site != site || t->obj != obj) {
+        if (t->state != LC_BLOCKED || t->what != o->what || t->site != site || t->obj != obj || ran) {
             task_block(t, o->what, ok, obj, site);
             /* it blocked after the last walk saw it otherwise: at most that long ago */
             t->since_ns = gt->last_walk_ns && gt->last_walk_ns > t->started_ns ? gt->last_walk_ns : t->started_ns;

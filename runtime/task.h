@@ -62,6 +62,8 @@ struct lc_task {
     pid_t tid;                /* kernel thread id (threads only) */
     uint16_t flags;
     uint8_t kind, state, obj_kind;
+    uint8_t runs;             /* a goroutine read from outside (gc): how often it had stopped running, mod 256,
+                               * when last read; the same wait read again with another count is a new wait */
 };
 
 /* Create and insert a task. parent may be NULL. created is this task's creation stack. Replaces a stale
