@@ -7,7 +7,9 @@
  *   real gopark or __go_go returns except through a fresh call (noinline helpers), never a cached address.
  * - Compiled with -fsplit-stack (see gccgo_int.h): the code runs on goroutine stack segments.
  * - Cheap path first: a stack is captured only when a goroutine really parks, and a goroutine that parks again
- *   at the same call site and depth reuses the site it captured last time. */
+ *   at the same call site and depth reuses the site it captured last time; within a fraction of a millisecond
+ *   of its thread's last clock reading such a park is a few stores on the goroutine's own stack (park_fast),
+ *   every other one runs on the shim's stack (park_begin). */
 #include "gccgo_int.h"
 #include "../runtime/chan_events.h"
 #include "../runtime/lock.h"
@@ -343,6 +345,58 @@ GO_WRAPPER(void, go_goexit1, "runtime.goexit1", (void))
 }
 
 /* ---- park ------------------------------------------------------------------------------------------------ */
+/* The clock of this thread's last slow park, and the time-stamp counter then: a fast park within
+ * PARK_TSC_FRESH cycles of it (well under a millisecond at any clock rate in use) takes that time as its own,
+ * which CLOCK_MONOTONIC_COARSE's own steps (a few ms) make no less exact. */
+#define PARK_TSC_FRESH (1u << 19)
+static LC_TLS uint64_t park_tsc, park_ns;
+
+static inline uint64_t park_stamp(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+/* A goroutine parking again where it parked last (the same call site and depth, its record and site cached in
+ * this thread's slot, its time fresh): task_block_at's stores and nothing else, on the goroutine's own stack
+ * (a leaf: the 256 bytes split-stack code leaves below the guard are plenty, as for park_end). NULL: anything
+ * else, for park_begin. Keeps what park_begin would: the pending operation consumed, no spin carried over. */
+__attribute__((noinline, no_split_stack)) static struct lc_task *park_fast(void *lock, uint8_t reason)
+{
+    if (__builtin_expect(!go_g_checked || !go_g_tpoff || go_mutex_used || reason >= GO_NWAIT, 0))
+        return NULL;
+    void *g;                          /* go_getg's read, with no call on the way */
+    __asm__("movq %%fs:(%1), %0" : "=r"(g) : "r"(go_g_tpoff));
+    struct go_pending *p = &go_pend;
+    uint8_t cls = go_wait_class[reason];
+    if (!g || p->g != g || !p->ra || p->nilchan || cls == W_RECV_NIL || cls == W_SEND_NIL ||
+        !pend_fits(p->kind, cls) || GO_FIELD(g, GO_G_SYSTEM, uint8_t))
+        return NULL;
+    int64_t goid = GO_FIELD(g, GO_G_GOID, int64_t);
+    struct gslot *s = NULL;
+    for (int i = 0; i < NSLOT; i++)
+        if (gslots[i].g == g && gslots[i].goid == goid) {
+            s = &gslots[i];
+            break;
+        }
+    if (!s || !s->t || !s->site || s->site_ra != p->ra || s->site_sp != p->sp)
+        return NULL;
+    uint64_t now = park_stamp();
+    if (now - park_tsc >= PARK_TSC_FRESH)
+        return NULL;
+    const void *obj = p->obj;
+    uint8_t ok = p->obj_kind;
+    if (ok == LC_OBJ_NONE && (cls == W_RECV || cls == W_SEND)) {
+        obj = lock ? (const char *)lock - GO_HCHAN_LOCK : NULL;
+        ok = LC_OBJ_CHAN;
+    }
+    p->g = NULL;
+    go_spin_reset();
+    task_block_at(s->t, p->what ? p->what : go_wait_what[reason], (enum lc_obj_kind)ok, obj, s->site, park_ns);
+    return s->t;
+}
+
 struct park_args { void *lock; uint8_t reason; };
 __attribute__((noinline)) static long park_begin_here(void *arg)
 {
@@ -397,6 +451,8 @@ __attribute__((noinline)) static long park_begin_here(void *arg)
             s->site = site;
         }
         task_block(t, what, (enum lc_obj_kind)ok, obj, site);
+        park_tsc = park_stamp();
+        park_ns = t->since_ns;
         clock_note(t->since_ns);
         if (nil)                      /* a nil channel blocks forever: say so now, whatever happens later */
             lc_chan_nil_blocked(t, site, cls == W_RECV_NIL ? "receive" : cls == W_SEND_NIL ? "send" : "select");
@@ -422,7 +478,9 @@ __attribute__((noinline, no_split_stack)) static void park_end(struct lc_task *t
 
 GO_WRAPPER(void, go_gopark, "runtime.gopark", (void *unlockf, void *lock, uint8_t reason, uint8_t ev, intptr_t skip))
 {
-    struct lc_task *t = GO_ACTIVE() ? park_begin(lock, reason) : NULL;
+    struct lc_task *t = NULL;
+    if (GO_ACTIVE() && !(t = park_fast(lock, reason)))
+        t = park_begin(lock, reason);
     GO_NEXT(go_gopark)(unlockf, lock, reason, ev, skip);
     if (t)
         park_end(t);                  /* possibly on another thread now */

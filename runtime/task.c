@@ -295,14 +295,20 @@ struct lc_task *task_find(uint64_t key)
     return t;
 }
 
-void task_block(struct lc_task *t, const char *what, enum lc_obj_kind ok, const void *obj, stack_id site)
+void task_block_at(struct lc_task *t, const char *what, enum lc_obj_kind ok, const void *obj, stack_id site,
+                   uint64_t since_ns)
 {
     t->what = what;
     t->obj = obj;
     t->obj_kind = (uint8_t)ok;
     t->site = site;
-    t->since_ns = lc_now_ns();
+    t->since_ns = since_ns;
     __atomic_store_n(&t->state, LC_BLOCKED, __ATOMIC_RELEASE);
+}
+
+void task_block(struct lc_task *t, const char *what, enum lc_obj_kind ok, const void *obj, stack_id site)
+{
+    task_block_at(t, what, ok, obj, site, lc_now_ns());
 }
 
 void task_unblock(struct lc_task *t)

@@ -91,6 +91,9 @@ void task_tomb_locked(uint64_t key, uint64_t id);
 /* Whether (key, id) has a tomb, which is then gone. Key locked. */
 int task_tomb_take_locked(uint64_t key, uint64_t id);
 void task_block(struct lc_task *t, const char *what, enum lc_obj_kind ok, const void *obj, stack_id site);
+/* The same with the time it blocked given (a leaf: stores only). */
+void task_block_at(struct lc_task *t, const char *what, enum lc_obj_kind ok, const void *obj, stack_id site,
+                   uint64_t since_ns);
 void task_unblock(struct lc_task *t);
 void task_remove(struct lc_task *t);
 /* Thread end: mark finished and, when detached, reap at once. The record may be freed on return. */
