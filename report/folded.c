@@ -66,7 +66,7 @@ void report_folded(struct lc_bufw *w, const struct lc_snapshot *s, const struct 
         }
         if ((size_t)g < e->order)
             e->order = (size_t)g;                      /* lines follow the text report's group order */
-        e->count++;
+        e->count += snapshot_weight(s, i);
     }
     struct line **all = nlines ? malloc(nlines * sizeof *all) : NULL;
     size_t k = 0;

@@ -109,9 +109,10 @@ static void put_object(struct jw *j, const struct lc_snapshot *s, const struct l
     jw_close(j);
 }
 
-static void put_task(struct jw *j, const struct lc_snapshot *s, const struct lc_judgement *jd, size_t i)
+/* Snapshot task i, or (t) one of its twins. */
+static void put_task(struct jw *j, const struct lc_snapshot *s, const struct lc_judgement *jd, size_t i,
+                     const struct lc_task *t)
 {
-    const struct lc_task *t = &s->tasks[i];
     struct lc_frame f;
     char test[128];
     int mark = jd->task_mark ? jd->task_mark[i] : LC_TM_NONE;
@@ -181,8 +182,12 @@ static void put_group(struct jw *j, const struct lc_snapshot *s, const struct lc
     jw_u64(j, "representative", gr->rep->id);
     jw_str(j, "test", attrib_test(gr->rep, test, sizeof test) ? test : NULL);
     jw_open(j, "tasks", '[');
-    for (long i = first ? first[g] : -1; i >= 0; i = next[i])
+    for (long i = first ? first[g] : -1; i >= 0; i = next[i]) {
         jw_u64(j, NULL, s->tasks[i].id);
+        struct lc_twin_it it = snapshot_twins(s, (size_t)i);
+        for (const struct lc_twin *tw; (tw = snapshot_twin_next(&it));)
+            jw_u64(j, NULL, tw->id);
+    }
     jw_close(j);
     jw_close(j);
 }
@@ -350,9 +355,17 @@ void report_json(struct lc_bufw *w, const struct lc_snapshot *s, const struct lc
     }
     jw_close(&j);
     jw_open(&j, "tasks", '[');
-    for (size_t i = 0; i < s->ntasks; i++)
-        if (!(s->tasks[i].flags & LC_TF_INTERNAL))
-            put_task(&j, s, jd, i);
+    for (size_t i = 0; i < s->ntasks; i++) {
+        if (s->tasks[i].flags & LC_TF_INTERNAL)
+            continue;
+        put_task(&j, s, jd, i, &s->tasks[i]);
+        struct lc_twin_it it = snapshot_twins(s, i);
+        struct lc_task twin;
+        for (const struct lc_twin *tw; (tw = snapshot_twin_next(&it));) {
+            snapshot_as_twin(&s->tasks[i], tw, &twin);
+            put_task(&j, s, jd, i, &twin);
+        }
+    }
     jw_close(&j);
     jw_open(&j, "channels", '[');
     for (size_t i = 0; i < s->nchans; i++)

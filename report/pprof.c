@@ -256,10 +256,16 @@ static void write_profile(struct lc_bufw *w, const struct lc_snapshot *s, const 
         if (j->task_group[i] < 0)
             continue;
         if (!contention) {
-            int64_t one = 1;
-            sample(&p, t, &one, 1);
+            int64_t n = (int64_t)snapshot_weight(s, i);     /* twins: one sample standing for them all */
+            sample(&p, t, &n, 1);
         } else if (t->state == LC_BLOCKED) {
             int64_t v[2] = { 1, (int64_t)verdict_age_ns(t, s->now_ns) };
+            struct lc_twin_it it = snapshot_twins(s, i);
+            struct lc_task twin;
+            for (const struct lc_twin *tw; (tw = snapshot_twin_next(&it)); v[0]++) {
+                snapshot_as_twin(t, tw, &twin);
+                v[1] += (int64_t)verdict_age_ns(&twin, s->now_ns);
+            }
             sample(&p, t, v, 2);
         }
     }

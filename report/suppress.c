@@ -209,6 +209,11 @@ static struct lc_supp_rule *matched(const struct lc_rule_frames *by_kind)
 
 int suppress_task(const struct lc_task *t)
 {
+    return suppress_tasks(t, 1);
+}
+
+int suppress_tasks(const struct lc_task *t, unsigned n)
+{
     if (!opts.nrules && !file.nrules && !defs.nrules)
         return 0;
     struct memo_key k;
@@ -221,7 +226,7 @@ int suppress_task(const struct lc_task *t)
     HASH_FIND(hh, memos, &k, sizeof k, m);
     if (m) {
         if (m->rule)
-            m->rule->hits++;              /* as counted when it was matched */
+            m->rule->hits += n;           /* as counted when it was matched */
         return m->rule != NULL;
     }
     subject_task(t);
@@ -230,7 +235,9 @@ int suppress_task(const struct lc_task *t)
         [K_LEAK_TOP] = { &subj.top, subj.has_top },
         [K_LEAK_CREATED_BY] = { subj.by, subj.nby },
     };
-    struct lc_supp_rule *r = matched(by_kind);
+    struct lc_supp_rule *r = matched(by_kind);   /* one hit counted */
+    if (r)
+        r->hits += n - 1;
     if ((m = calloc(1, sizeof *m)) != NULL) {
         m->key = k;
         m->rule = r;

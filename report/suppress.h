@@ -35,6 +35,8 @@ void suppress_begin(void);
 /* Whether a leak rule (an option's first, then the file's) silences t, or a file's misuse rule f; counts a hit on
  * the first matching rule. */
 int suppress_task(const struct lc_task *t);
+/* The same for t standing for n tasks alike (a snapshot task and its twins): n hits. */
+int suppress_tasks(const struct lc_task *t, unsigned n);
 int suppress_finding(const struct lc_finding *f);
 /* The file's rules (the used suppressions a report lists). */
 size_t suppress_nrules(void);

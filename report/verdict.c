@@ -260,8 +260,24 @@ static uint64_t origin_key(stack_id id)
     return frame_hash(0, &f) | 1ull << 63;
 }
 
-/* Put t in its group; returns the group's index, or -1. */
-static int32_t add_to_group(struct lc_judgement *j, struct gent **index, const struct lc_task *t, uint64_t now)
+/* The youngest age among task i and its twins (t is task i, the oldest of them). */
+static uint64_t newest_age(const struct lc_snapshot *s, size_t i, const struct lc_task *t)
+{
+    uint64_t age = verdict_age_ns(t, s->now_ns);
+    struct lc_twin_it it = snapshot_twins(s, i);
+    struct lc_task twin;
+    for (const struct lc_twin *tw; (tw = snapshot_twin_next(&it));) {
+        snapshot_as_twin(t, tw, &twin);
+        uint64_t a = verdict_age_ns(&twin, s->now_ns);
+        if (a < age)
+            age = a;
+    }
+    return age;
+}
+
+/* Put task i (t) and its twins in their group; returns the group's index, or -1. */
+static int32_t add_to_group(struct lc_judgement *j, struct gent **index, const struct lc_snapshot *s, size_t i,
+                            const struct lc_task *t)
 {
     struct gkey k;
     struct gent *e;
@@ -271,7 +287,8 @@ static int32_t add_to_group(struct lc_judgement *j, struct gent **index, const s
     k.created = origin_key(t->anc_stack[0]);
     k.kind = t->kind;
     k.state = t->state;
-    uint64_t age = verdict_age_ns(t, now);
+    uint64_t age = verdict_age_ns(t, s->now_ns), newest = newest_age(s, i, t);
+    unsigned w = (unsigned)snapshot_weight(s, i);
     HASH_FIND(hh, *index, &k, sizeof k, e);
     if (!e) {
         if (j->ngroups == j->groups_cap) {      /* grown as groups appear: most reports have few */
@@ -288,21 +305,21 @@ static int32_t add_to_group(struct lc_judgement *j, struct gent **index, const s
         e->key = k;
         e->idx = j->ngroups++;
         HASH_ADD(hh, *index, key, sizeof k, e);
-        j->groups[e->idx] = (struct lc_group){ .rep = t, .n = 0, .oldest_ns = age, .newest_ns = age };
+        j->groups[e->idx] = (struct lc_group){ .rep = t, .n = 0, .oldest_ns = age, .newest_ns = newest };
     }
     struct lc_group *g = &j->groups[e->idx];
     if (age > g->oldest_ns) {
         g->rep = t;
         g->oldest_ns = age;
     }
-    if (age < g->newest_ns)
-        g->newest_ns = age;
-    g->n++;
-    j->ntasks++;
+    if (newest < g->newest_ns)
+        g->newest_ns = newest;
+    g->n += w;
+    j->ntasks += w;
     if (t->kind == LC_GOROUTINE)
-        j->goroutines++;
+        j->goroutines += w;
     else
-        j->threads++;
+        j->threads += w;
     return (int32_t)e->idx;
 }
 
@@ -346,19 +363,19 @@ void verdict_judge(const struct lc_snapshot *s, const struct lc_report_ctx *ctx,
             j->task_mark[i] = LC_TM_RUNTIME;
             continue;
         }
-        if (!j->live && suppress_task(t)) {
+        if (!j->live && suppress_tasks(t, (unsigned)snapshot_weight(s, i))) {
             j->task_mark[i] = LC_TM_IGNORED;
-            j->v.suppressed++;
+            j->v.suppressed += (unsigned)snapshot_weight(s, i);
             continue;
         }
-        gi[i] = add_to_group(j, &index, t, s->now_ns);
+        gi[i] = add_to_group(j, &index, s, i, t);
         if (gi[i] >= 0)
             j->task_mark[i] = LC_TM_REPORTED;
     }
     /* members waiting on another object than the one the header names */
     for (size_t i = 0; i < s->ntasks; i++)
         if (gi[i] >= 0 && s->tasks[i].obj != j->groups[gi[i]].rep->obj)
-            j->groups[gi[i]].other_obj++;
+            j->groups[gi[i]].other_obj += (unsigned)snapshot_weight(s, i);
     HASH_ITER(hh, index, e, et) {
         HASH_DEL(index, e);
         free(e);

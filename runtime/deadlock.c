@@ -367,6 +367,9 @@ uint64_t deadlock_signature(const struct lc_snapshot *s)
         uint64_t v[3] = { t->id, t->state, t->since_ns };
         for (int k = 0; k < 3; k++)
             h = (h ^ v[k]) * 1099511628211ull;
+        struct lc_twin_it it = snapshot_twins(s, i);
+        for (const struct lc_twin *tw; (tw = snapshot_twin_next(&it));)
+            h = ((h ^ tw->id) * 1099511628211ull ^ tw->since_ns) * 1099511628211ull;
     }
     return h;
 }

@@ -251,11 +251,8 @@ int lockset_site(uint64_t task_id, const void *lock, uintptr_t *pc)
     return ls && find_in(ls, lock, pc);
 }
 
-size_t lockset_held_by(uint64_t task_id, struct lc_held *out, size_t max)
+static size_t held_of(const struct lc_lockset *ls, struct lc_held *out, size_t max)
 {
-    struct lc_lockset *ls = by_task(task_id);
-    if (!ls)
-        return 0;
     uint32_t n = __atomic_load_n(&ls->n, __ATOMIC_ACQUIRE), cap = lockset_cap(ls);
     const struct lc_held *held = __atomic_load_n(&ls->held, __ATOMIC_ACQUIRE);
     size_t got = 0, holds = n > cap ? n - cap : 0;     /* counted, not stored */
@@ -267,6 +264,26 @@ size_t lockset_held_by(uint64_t task_id, struct lc_held *out, size_t max)
         holds++;
     }
     return holds;
+}
+
+size_t lockset_held_by(uint64_t task_id, struct lc_held *out, size_t max)
+{
+    struct lc_lockset *ls = by_task(task_id);
+    return ls ? held_of(ls, out, max) : 0;
+}
+
+size_t lockset_holder_ids(uint64_t *out, size_t max)
+{
+    size_t n = 0;
+    for (int i = 0; i < REG_MAX; i++) {
+        struct lc_lockset *ls = __atomic_load_n(&registry[i], __ATOMIC_ACQUIRE);
+        if (!ls || !held_of(ls, NULL, 0))
+            continue;
+        if (n < max)
+            out[n] = ls->task_id;
+        n++;
+    }
+    return n;
 }
 
 stack_id lockset_site_stack(uintptr_t pc)

@@ -231,6 +231,9 @@ void lockset_release(struct lc_lockset *ls, const void *lock);
 int lockset_site(uint64_t task_id, const void *lock, uintptr_t *pc);
 /* Copy of the locks task task_id holds (up to max); returns how many it holds. */
 size_t lockset_held_by(uint64_t task_id, struct lc_held *out, size_t max);
+/* The ids of the tasks that hold a lock now, as a report sees them (unsorted, at most max stored); returns how
+ * many there are. */
+size_t lockset_holder_ids(uint64_t *out, size_t max);
 /* A one-frame stack for a lock site pc, for findings and reports. */
 stack_id lockset_site_stack(uintptr_t pc);
 

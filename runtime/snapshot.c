@@ -4,6 +4,7 @@
 #include "deadlock.h"
 #include "fdtab.h"
 #include "lock.h"
+#include "lockset.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -16,7 +17,160 @@ static void copy_one(void *src, struct copy_ctx *c)
     if (c->n < c->max)
         memcpy((char *)c->dst + c->n++ * c->size, src, c->size);
 }
-static void copy_task(struct lc_task *t, void *arg) { copy_one(t, arg); }
+static int cmp_key(const void *a, const void *b);
+
+/* ---- tasks, twins folded ------------------------------------------------------------------------------- */
+#define HOLDERS_MAX 4096                /* more tasks holding locks than this: nothing is folded */
+
+struct task_copy {
+    struct lc_snapshot *s;
+    size_t max;                         /* room in tasks, and in twin */
+    uint32_t *fold;                     /* open addressing, task index + 1 (NULL: no folding) */
+    size_t fold_mask;
+    const uint64_t *holders;            /* sorted */
+    size_t nholders;
+};
+
+/* What a wait's age counts from (verdict_age_ns). */
+static uint64_t age_base(const struct lc_task *t)
+{
+    return t->state == LC_RUNNING ? t->started_ns : t->since_ns;
+}
+
+static int holds_lock(const struct task_copy *c, uint64_t id)
+{
+    return c->nholders && bsearch(&id, c->holders, c->nholders, sizeof id, cmp_key);
+}
+
+static uint64_t fold_hash(const struct lc_task *t)
+{
+    uint64_t v[] = { (uintptr_t)t->what, (uintptr_t)t->obj, (uintptr_t)t->start_fn, t->anc_id[0],
+                     (uint64_t)t->site << 32 | t->anc_stack[0], (uint64_t)t->state << 16 | t->flags };
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        h = (h ^ v[i]) * 1099511628211ull;
+    return h ^ h >> 29;
+}
+
+/* Twins: the same record in everything a report reads but id and times. */
+static int same_but_id(const struct lc_task *a, const struct lc_task *b)
+{
+    return a->kind == b->kind && a->state == b->state && a->flags == b->flags && a->obj_kind == b->obj_kind &&
+           a->what == b->what && a->obj == b->obj && a->start_fn == b->start_fn && a->site == b->site &&
+           a->tid == b->tid && memcmp(a->anc_id, b->anc_id, sizeof a->anc_id) == 0 &&
+           memcmp(a->anc_stack, b->anc_stack, sizeof a->anc_stack) == 0;
+}
+
+static void add_twin(struct lc_snapshot *s, uint32_t i, const struct lc_task *t)
+{
+    struct lc_task *e = &s->tasks[i];
+    struct lc_twin tw = { t->id, t->started_ns, t->since_ns };
+    if (age_base(t) < age_base(e)) {    /* the task copied is the oldest */
+        tw = (struct lc_twin){ e->id, e->started_ns, e->since_ns };
+        e->id = t->id, e->started_ns = t->started_ns, e->since_ns = t->since_ns, e->key = t->key;
+    }
+    uint32_t k = (uint32_t)s->ntwins++;
+    s->twin[k] = tw;
+    struct lc_twins *l = &s->twins[i];
+    if (l->tail)
+        s->twin_next[l->tail - 1] = k + 1;
+    else
+        l->head = k + 1;
+    l->tail = k + 1;
+    l->n++;
+}
+
+static void copy_task(struct lc_task *t, void *arg)
+{
+    struct task_copy *c = arg;
+    struct lc_snapshot *s = c->s;
+    uint32_t *slot = NULL;
+    if (c->fold && t->kind == LC_GOROUTINE && !(t->flags & (LC_TF_MAIN | LC_TF_EXITING | LC_TF_PENDING)) &&
+        !holds_lock(c, t->id)) {
+        for (size_t j = fold_hash(t) & c->fold_mask;; j = (j + 1) & c->fold_mask) {
+            slot = &c->fold[j];
+            if (!*slot)
+                break;                  /* the first of its kind */
+            if (same_but_id(&s->tasks[*slot - 1], t)) {
+                if (s->ntwins < c->max) {
+                    add_twin(s, *slot - 1, t);
+                    return;
+                }
+                slot = NULL;            /* no room for twins: copied whole */
+                break;
+            }
+        }
+    }
+    if (s->ntasks >= c->max)
+        return;
+    memcpy(&s->tasks[s->ntasks], t, sizeof *t);
+    if (slot)
+        *slot = (uint32_t)++s->ntasks;
+    else
+        s->ntasks++;
+}
+
+/* Copies the task table into s->tasks, twins folded. Returns 0, or -1 when its locks could not be had. */
+static int copy_tasks(struct lc_snapshot *s, int timeout_ms)
+{
+    /* sized for the worst case (no twin at all, or all twins of one), the table may grow meanwhile: copy what
+     * fits; these mappings are fresh, so only what is written of them takes memory */
+    size_t want = task_count() + 64;
+    struct task_copy c = { .s = s, .max = want };
+    s->tasks = lc_calloc(want, sizeof *s->tasks);
+    uint64_t *holders = lc_calloc(HOLDERS_MAX, sizeof *holders);
+    if (!s->tasks) {
+        lc_free(holders);
+        return 0;
+    }
+    c.nholders = holders ? lockset_holder_ids(holders, HOLDERS_MAX) : HOLDERS_MAX + 1;
+    size_t slots = 64;
+    while (slots < 2 * want)
+        slots *= 2;
+    if (c.nholders <= HOLDERS_MAX) {
+        qsort(holders, c.nholders, sizeof *holders, cmp_key);
+        c.holders = holders;
+        s->twins = lc_calloc(want, sizeof *s->twins);
+        s->twin = lc_calloc(want, sizeof *s->twin);
+        s->twin_next = lc_calloc(want, sizeof *s->twin_next);
+        c.fold = s->twins && s->twin && s->twin_next ? lc_calloc(slots, sizeof *c.fold) : NULL;
+        c.fold_mask = slots - 1;
+    }
+    int r = task_foreach_timed(copy_task, &c, timeout_ms);
+    lc_free(c.fold);
+    lc_free(holders);
+    if (!s->ntwins) {                   /* nothing folded: the readers' simple case */
+        lc_free(s->twins);
+        lc_free(s->twin);
+        lc_free(s->twin_next);
+        s->twins = NULL;
+        s->twin = NULL;
+        s->twin_next = NULL;
+    }
+    return r;
+}
+
+struct lc_twin_it snapshot_twins(const struct lc_snapshot *s, size_t i)
+{
+    return (struct lc_twin_it){ s, s->twins ? s->twins[i].head : 0 };
+}
+
+const struct lc_twin *snapshot_twin_next(struct lc_twin_it *it)
+{
+    if (!it->k)
+        return NULL;
+    const struct lc_twin *tw = &it->s->twin[it->k - 1];
+    it->k = it->s->twin_next[it->k - 1];
+    return tw;
+}
+
+void snapshot_as_twin(const struct lc_task *t, const struct lc_twin *tw, struct lc_task *out)
+{
+    *out = *t;
+    out->id = tw->id;
+    out->started_ns = tw->started_ns;
+    out->since_ns = tw->since_ns;
+}
 /* Go channels: only those a task of the copy waits on or a finding names (the table holds the history of every
  * channel made lately; a report is about these). fd channels: all of them. */
 struct chan_ctx { struct copy_ctx c; const uint64_t *want; size_t nwant; };
@@ -87,15 +241,10 @@ int snapshot_take(struct lc_snapshot *s, int timeout_ms)
     s->runtime_version = runtime_version;
     s->pid = subject ? subject : getpid();
     s->peek = subject_peek;
-    /* Tasks: size the copy, then copy under the lock (the table may grow in between: copy what fits). */
-    size_t twant = task_count() + 64;
-    s->tasks = lc_calloc(twant, sizeof *s->tasks);
-    struct copy_ctx tc = { s->tasks, 0, s->tasks ? twant : 0, sizeof *s->tasks };
-    if (task_foreach_timed(copy_task, &tc, timeout_ms) != 0) {
+    if (copy_tasks(s, timeout_ms) != 0) {
         snapshot_free(s);
         return -1;                      /* a task table lock held that long: something is badly wrong */
     }
-    s->ntasks = tc.n;
 
     lockset_order_confirm(0);           /* goroutines' lock-order cycles whose holds are over */
     size_t fn = finding_count() + 8;
@@ -165,6 +314,10 @@ void snapshot_free(struct lc_snapshot *s)
     lc_free(s->findings);
     lc_free(s->waits);
     lc_free(s->by_id);
+    lc_free(s->twins);
+    lc_free(s->twin);
+    lc_free(s->twin_next);
+    lc_free(s->twin_ids);
     memset(s, 0, sizeof *s);
 }
 
@@ -188,6 +341,43 @@ static void index_by_id(struct lc_snapshot *s)
     qsort_r(s->by_id, s->ntasks, sizeof *s->by_id, cmp_by_id, s->tasks);
 }
 
+/* Twins by id (sorted), for the lookups that miss the tasks copied whole. */
+struct __attribute__((packed)) lc_twin_ref { uint64_t id; uint32_t task; };
+
+static int cmp_ref(const void *a, const void *b)
+{
+    return cmp_key(&((const struct lc_twin_ref *)a)->id, &((const struct lc_twin_ref *)b)->id);
+}
+
+static const struct lc_task *find_twin(const struct lc_snapshot *s, int kind, uint64_t id)
+{
+    if (!s->ntwins)
+        return NULL;
+    struct lc_twin_ref *refs = s->twin_ids;
+    if (!refs) {                        /* the snapshot is the report's own: made once, on first need */
+        if (!(refs = lc_calloc(s->ntwins, sizeof *refs)))
+            return NULL;
+        size_t n = 0;
+        for (size_t i = 0; i < s->ntasks; i++) {
+            struct lc_twin_it it = snapshot_twins(s, i);
+            for (const struct lc_twin *tw; (tw = snapshot_twin_next(&it)) && n < s->ntwins;)
+                refs[n++] = (struct lc_twin_ref){ tw->id, (uint32_t)i };
+        }
+        qsort(refs, n, sizeof *refs, cmp_ref);
+        ((struct lc_snapshot *)s)->twin_ids = refs;
+    }
+    struct lc_twin_ref k = { .id = id };
+    const struct lc_twin_ref *r = bsearch(&k, refs, s->ntwins, sizeof *refs, cmp_ref);
+    if (!r)
+        return NULL;
+    while (r > refs && r[-1].id == id)
+        r--;
+    for (; r < refs + s->ntwins && r->id == id; r++)
+        if (kind < 0 || s->tasks[r->task].kind == kind)
+            return &s->tasks[r->task];
+    return NULL;
+}
+
 /* kind < 0: any */
 static const struct lc_task *find_id(const struct lc_snapshot *s, int kind, uint64_t id)
 {
@@ -195,7 +385,7 @@ static const struct lc_task *find_id(const struct lc_snapshot *s, int kind, uint
         for (size_t i = 0; i < s->ntasks; i++)
             if (s->tasks[i].id == id && (kind < 0 || s->tasks[i].kind == kind))
                 return &s->tasks[i];
-        return NULL;
+        return find_twin(s, kind, id);
     }
     size_t lo = 0, hi = s->ntasks;      /* the first entry with this id */
     while (lo < hi) {
@@ -208,7 +398,7 @@ static const struct lc_task *find_id(const struct lc_snapshot *s, int kind, uint
     for (; lo < s->ntasks && s->tasks[s->by_id[lo]].id == id; lo++)
         if (kind < 0 || s->tasks[s->by_id[lo]].kind == kind)
             return &s->tasks[s->by_id[lo]];
-    return NULL;
+    return find_twin(s, kind, id);
 }
 
 const struct lc_task *snapshot_task(const struct lc_snapshot *s, uint64_t id)

@@ -20,6 +20,15 @@ struct lc_wait {
 
 typedef int (*lc_peek_fn)(const void *addr, void *buf, size_t n);
 
+/* Twins: goroutines whose records match one already copied in everything but their id and times (the same
+ * wait, object, stacks, creator, flags; no lock held) are folded into it as the snapshot is taken, so that a
+ * report over 100,000 goroutines parked alike holds one record and 24 bytes for each of the others. The task
+ * copied is the oldest of its kind (its age is the one a group shows); its twins are listed with it. */
+struct lc_twin { uint64_t id, started_ns, since_ns; };
+struct lc_twins { uint32_t head, tail, n; };  /* a list through twin_next: indices + 1, 0 none */
+struct lc_twin_it { const struct lc_snapshot *s; uint32_t k; };
+struct lc_twin_ref;
+
 struct lc_snapshot {
     uint64_t now_ns;
     pid_t pid;                                   /* the process the tables describe (snapshot_set_process) */
@@ -31,6 +40,12 @@ struct lc_snapshot {
     uint32_t forks;                              /* fdtab_forks(): fd channels older than this may be shared */
     const char *runtime, *runtime_version;       /* the tasks' runtime ("c", "gccgo", "gc") and its release */
     lc_peek_fn peek;                             /* reads lock words (NULL: the process's memory) */
+    struct lc_twins *twins;                      /* per task: its twins (NULL: none anywhere) */
+    struct lc_twin *twin;                        /* every twin, ntwins of them (the snapshot holds ntasks +
+                                                  * ntwins tasks) */
+    uint32_t *twin_next;                         /* the next twin of the same task + 1, 0 none */
+    size_t ntwins;
+    struct lc_twin_ref *twin_ids;                /* twins by id, made by the first lookup that needs one */
 };
 
 /* Which runtime the process's tasks belong to, for the reports (static strings; set once at start-up). */
@@ -45,9 +60,21 @@ void snapshot_set_process(pid_t pid, lc_peek_fn peek);
  * report must never hang). */
 int snapshot_take(struct lc_snapshot *s, int timeout_ms);
 void snapshot_free(struct lc_snapshot *s);
-/* The task with this id in the snapshot (the first of them: thread ids and goids may coincide), or NULL. */
+/* The task with this id in the snapshot (the first of them: thread ids and goids may coincide), or NULL. A twin's
+ * id finds the task it was folded into (the same record but for its id and times). */
 const struct lc_task *snapshot_task(const struct lc_snapshot *s, uint64_t id);
 /* The same among tasks of one kind. */
 const struct lc_task *snapshot_task_of(const struct lc_snapshot *s, enum lc_task_kind kind, uint64_t id);
 const struct lc_chan *snapshot_chan(const struct lc_snapshot *s, uint64_t key);
+/* How many tasks task i stands for: itself and its twins. */
+static inline size_t snapshot_weight(const struct lc_snapshot *s, size_t i)
+{
+    return 1 + (s->twins ? s->twins[i].n : 0);
+}
+/* Task i's twins, in the order they were copied: it = snapshot_twins(s, i); while ((tw = snapshot_twin_next(&it)))
+ * ... */
+struct lc_twin_it snapshot_twins(const struct lc_snapshot *s, size_t i);
+const struct lc_twin *snapshot_twin_next(struct lc_twin_it *it);
+/* t as its twin tw: the same record with tw's id and times. */
+void snapshot_as_twin(const struct lc_task *t, const struct lc_twin *tw, struct lc_task *out);
 #endif

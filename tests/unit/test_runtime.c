@@ -6,6 +6,7 @@
 #include "../../runtime/alloc.h"
 #include "../../runtime/chan.h"
 #include "../../runtime/finding.h"
+#include "../../runtime/lockset.h"
 #include "../../runtime/snapshot.h"
 #include "../../runtime/stack.h"
 #include "../../runtime/task.h"
@@ -307,9 +308,9 @@ START_TEST(snapshot_finds_by_id)
 {
     clear_tasks();
     enum { N = 3000 };
-    for (int i = 0; i < N; i++)
+    for (int i = 0; i < N; i++)                 /* each its own start function: no twins */
         ck_assert_ptr_nonnull(task_new_id(LC_GOROUTINE, 0x20000 + (uint64_t)i * 0x540, (uint64_t)i * 2 + 10, NULL,
-                                          NULL, 0));
+                                          (void *)(uintptr_t)(0x1000 + i), 0));
     uint64_t same = 20;                 /* a thread id that is also a goid */
     ck_assert_ptr_nonnull(task_new_id(LC_THREAD, 78, same, NULL, NULL, 0));
     struct lc_snapshot s;
@@ -333,6 +334,81 @@ START_TEST(snapshot_finds_by_id)
     by_hand.by_id = NULL;
     ck_assert_ptr_eq(snapshot_task(&by_hand, same), snapshot_task(&s, same));
     ck_assert_ptr_eq(snapshot_task_of(&by_hand, LC_GOROUTINE, 30), snapshot_task_of(&s, LC_GOROUTINE, 30));
+    snapshot_free(&s);
+}
+END_TEST
+
+/* Goroutines alike but for id and times are folded as they are copied: one task standing for them all, the
+ * oldest, its twins listed with it and found by id; one that differs in its object, one that holds a lock and
+ * the main goroutine are copied whole; without twins a snapshot has no twin arrays. */
+START_TEST(snapshot_folds_twins)
+{
+    clear_tasks();
+    lockset_reset();
+    enum { N = 2000 };
+    struct lc_task *t[N];
+    for (int i = 0; i < N; i++) {
+        ck_assert_ptr_nonnull(t[i] = task_new_id(LC_GOROUTINE, 0x40000 + (uint64_t)i * 0x540, 100 + (uint64_t)i,
+                                                 NULL, (void *)0x1234, 5));
+        task_block_at(t[i], "chan receive", LC_OBJ_CHAN, (void *)0xc000, 9, 1000000 + (uint64_t)((i * 7919) % N));
+    }
+    uint64_t oldest = 100 + 0;          /* (i * 7919) % N is 0 for i = 0 only */
+    struct lc_task *other = task_new_id(LC_GOROUTINE, 0x9000, 5000, NULL, (void *)0x1234, 5);
+    task_block_at(other, "chan receive", LC_OBJ_CHAN, (void *)0xd000, 9, 1000000);
+    struct lc_task *holder = task_new_id(LC_GOROUTINE, 0x9100, 5001, NULL, (void *)0x1234, 5);
+    task_block_at(holder, "chan receive", LC_OBJ_CHAN, (void *)0xc000, 9, 1000000);
+    struct lc_lockset *ls = lockset_new(5001, LC_LS_GOROUTINE);
+    ck_assert_ptr_nonnull(ls);
+    int lock;
+    lockset_push(ls, &lock, LC_LK_MUTEX, 0x77);
+    struct lc_task *m = task_new_id(LC_GOROUTINE, 0x9200, 1, NULL, (void *)0x1234, 5);
+    task_block_at(m, "chan receive", LC_OBJ_CHAN, (void *)0xc000, 9, 1000000);
+    task_set_flag(m, LC_TF_MAIN, 1);
+
+    struct lc_snapshot s;
+    ck_assert_int_eq(snapshot_take(&s, 100), 0);
+    ck_assert_uint_eq(s.ntasks, 4);
+    ck_assert_uint_eq(s.ntwins, N - 1);
+    size_t total = 0, folded = s.ntasks;
+    for (size_t i = 0; i < s.ntasks; i++) {
+        total += snapshot_weight(&s, i);
+        if (snapshot_weight(&s, i) > 1)
+            folded = i;
+    }
+    ck_assert_uint_eq(total, N + 3);
+    ck_assert_uint_lt(folded, s.ntasks);
+    const struct lc_task *e = &s.tasks[folded];
+    ck_assert_uint_eq(snapshot_weight(&s, folded), N);
+    ck_assert_uint_eq(e->id, oldest);
+    ck_assert_uint_eq(e->since_ns, 1000000);
+    static char seen[N];
+    memset(seen, 0, sizeof seen);
+    seen[e->id - 100] = 1;
+    struct lc_twin_it it = snapshot_twins(&s, folded);
+    size_t n = 0;
+    for (const struct lc_twin *tw; (tw = snapshot_twin_next(&it)); n++) {
+        ck_assert_uint_ge(tw->id, 100);
+        ck_assert_uint_lt(tw->id, 100 + N);
+        ck_assert_int_eq(seen[tw->id - 100], 0);
+        seen[tw->id - 100] = 1;
+        ck_assert_uint_gt(tw->since_ns, e->since_ns);
+        ck_assert_ptr_eq(snapshot_task(&s, tw->id), e);      /* a twin's id finds the task it is folded into */
+    }
+    ck_assert_uint_eq(n, N - 1);
+    ck_assert_uint_eq(snapshot_task(&s, 5000)->id, 5000);
+    ck_assert_uint_eq(snapshot_task(&s, 5001)->id, 5001);     /* holds a lock: its own record */
+    ck_assert_uint_eq(snapshot_task(&s, 1)->id, 1);
+    ck_assert_ptr_null(snapshot_task(&s, 99));
+    snapshot_free(&s);
+
+    clear_tasks();
+    lockset_reset();
+    task_new_id(LC_GOROUTINE, 0x100, 7, NULL, (void *)0x1, 0);
+    task_new_id(LC_GOROUTINE, 0x200, 8, NULL, (void *)0x2, 0);
+    ck_assert_int_eq(snapshot_take(&s, 100), 0);
+    ck_assert_uint_eq(s.ntasks, 2);
+    ck_assert_ptr_null(s.twins);
+    ck_assert_uint_eq(snapshot_weight(&s, 1), 1);
     snapshot_free(&s);
 }
 END_TEST
@@ -485,6 +561,7 @@ int main(void)
     tcase_add_test(tc, snapshot_copies);
     tcase_add_test(tc, chan_notify_marks_signal_waits);
     tcase_add_test(tc, snapshot_finds_by_id);
+    tcase_add_test(tc, snapshot_folds_twins);
     tcase_add_test(tc, alloc_reuses_and_zeroes);
     tcase_add_test(tc, task_record_is_small);
     suite_add_tcase(s, tc);

@@ -4,6 +4,7 @@
 #include "report_fixture.h"
 #include <errno.h>
 #include <signal.h>
+#include "../../runtime/alloc.h"
 
 /* ---- tests ----------------------------------------------------------------------------------------------- */
 
@@ -75,6 +76,48 @@ START_TEST(goroutines_grouped_on_a_channel)
     ch.is_closed = 1;
     got = capture(&s, &exit_ctx, NULL);
     ck_assert_ptr_nonnull(strstr(got, "on chan 0xc000012060 (buffered cap 4, closed)]\n"));
+}
+END_TEST
+
+/* The same goroutines with two of them folded into the third as the snapshot's twins: the same report, counts
+ * and ages (the newest from a twin) included; a rule that silences them counts a hit for each. */
+START_TEST(twins_report_as_their_tasks)
+{
+    struct lc_task t[2] = { mk(1, LC_GOROUTINE, LC_BLOCKED, 3), mk(6, LC_GOROUTINE, LC_BLOCKED, 2.01) };
+    struct lc_task a = mk(5, LC_GOROUTINE, LC_BLOCKED, 1.99), b = mk(7, LC_GOROUTINE, LC_BLOCKED, 2.0);
+    t[0].flags = LC_TF_MAIN;
+    block(&t[0], "select", LC_OBJ_NONE, 0, st(pc_gomain, 0));
+    block(&t[1], "chan receive", LC_OBJ_CHAN, 0xc000012060, st(pc_worker, 0));
+    created(&t[1], 1, st(pc_gomain, 0));
+    struct lc_twins twins[2] = { { 0, 0, 0 }, { 1, 2, 2 } };
+    struct lc_twin twin[2] = { { a.id, a.started_ns, a.since_ns }, { b.id, b.started_ns, b.since_ns } };
+    uint32_t next[2] = { 2, 0 };
+    struct lc_snapshot s = snap(t, 2);
+    s.twins = twins;
+    s.twin = twin;
+    s.twin_next = next;
+    s.ntwins = 2;
+    struct lc_verdict v;
+    const char *got = capture(&s, &exit_ctx, &v);
+    ck_assert_ptr_nonnull(strstr(got, "leakcheck: found unexpected goroutines (3 leaked in 1 groups)\n"));
+    ck_assert_ptr_nonnull(strstr(got, "[3 goroutines blocked for 2.01s (newest 1.99s) in chan receive on chan "
+                                      "0xc000012060]\n"));
+    ck_assert_ptr_nonnull(strstr(got, "leakcheck: 3 leaked, 0 misuse; exit status 66\n"));
+    ck_assert_uint_eq(v.leaked, 3);
+    ck_assert_uint_eq(v.groups, 1);
+    ck_assert_ptr_eq(snapshot_task(&s, 7), &t[1]);
+    ck_assert_ptr_eq(snapshot_task(&s, 5), &t[1]);
+    ck_assert_ptr_null(snapshot_task(&s, 8));
+    lc_free(s.twin_ids);                /* made by the lookups */
+    s.twin_ids = NULL;
+
+    lc_opt.ignore_top = "fake_worker";
+    struct lc_judgement j;
+    verdict_judge(&s, &exit_ctx, &j);
+    ck_assert_uint_eq(j.v.leaked, 0);
+    ck_assert_uint_eq(j.v.suppressed, 3);
+    verdict_free(&j);
+    lc_opt.ignore_top = "";
 }
 END_TEST
 
@@ -319,6 +362,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, thread_blocked_exact_text);
     tcase_add_test(tc, goroutines_grouped_on_a_channel);
+    tcase_add_test(tc, twins_report_as_their_tasks);
     tcase_add_test(tc, states_flags_and_order);
     tcase_add_test(tc, misuse_double_close_exact_text);
     tcase_add_test(tc, clean_run_prints_nothing);
