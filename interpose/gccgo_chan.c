@@ -16,15 +16,27 @@ static uint32_t chan_cap(const void *c) { return (uint32_t)GO_FIELD(c, GO_HCHAN_
 static int chan_closed(const void *c) { return GO_FIELD(c, GO_HCHAN_CLOSED, uint32_t) != 0; }
 static uint32_t chan_elemsize(const void *c) { return GO_FIELD(c, GO_HCHAN_ELEMSIZE, uint16_t); }
 
+/* A make or close, recorded on the shim's stack (go_offstack): split-stack code that calls ordinary C would ask
+ * for a large stack segment on every call. */
+struct chan_note { void *c; uintptr_t ra; };
+
+__attribute__((noinline)) static long chan_made_here(void *arg)
+{
+    struct chan_note *n = arg;
+    LC_ENTER();
+    go_site_ra = n->ra;
+    struct lc_actor a = { go_cur_id(), go_stack_at_site };
+    lc_chan_make(&a, (uint64_t)(uintptr_t)n->c, chan_elemsize(n->c), chan_cap(n->c));
+    LC_LEAVE();
+    return 0;
+}
+
 __attribute__((noinline)) static void chan_made(void *c, uintptr_t ra)
 {
     if (!c || !GO_ACTIVE())
         return;
-    LC_ENTER();
-    go_site_ra = ra;
-    struct lc_actor a = { go_cur_id(), go_stack_at_site };
-    lc_chan_make(&a, (uint64_t)(uintptr_t)c, chan_elemsize(c), chan_cap(c));
-    LC_LEAVE();
+    struct chan_note n = { c, ra };
+    go_offstack(chan_made_here, &n);
 }
 
 /* makechan64 forwards to makechan through the PLT: one wrapper sees both. */
@@ -132,18 +144,27 @@ GO_WRAPPER(struct go_nbrecv, go_selectnbrecv, "runtime.selectnbrecv", (void *ele
     return r;
 }
 
-__attribute__((noinline)) static void close_begin(void *c, uintptr_t ra)
+__attribute__((noinline)) static long close_here(void *arg)
 {
-    if (!GO_ACTIVE())
-        return;
+    struct chan_note *n = arg;
+    void *c = n->c;
     LC_ENTER();
-    go_site_ra = ra;
+    go_site_ra = n->ra;
     struct lc_actor a = { go_cur_id(), go_stack_at_site };
     if (c)
         lc_chan_close(&a, (uint64_t)(uintptr_t)c, chan_elemsize(c), chan_cap(c), chan_closed(c));
     else
         lc_chan_close(&a, 0, 0, 0, 0);
     LC_LEAVE();
+    return 0;
+}
+
+__attribute__((noinline)) static void close_begin(void *c, uintptr_t ra)
+{
+    if (!GO_ACTIVE())
+        return;
+    struct chan_note n = { c, ra };
+    go_offstack(close_here, &n);
 }
 
 /* Recorded before the real close, which panics on a closed or nil channel. */
@@ -153,6 +174,18 @@ GO_WRAPPER(void, go_closechan, "runtime.closechan", (void *c))
     GO_NEXT(go_closechan)(c);
 }
 
+/* The first receive case on a channel os/signal delivers to, or NULL. Out of select_begin: a split-stack
+ * function that calls ordinary C (chan_notified) gets a prologue that asks for a large stack on every call. */
+__attribute__((noinline)) static const void *select_notified(const struct go_scase *cas, intptr_t nsends,
+                                                             intptr_t nrecvs)
+{
+    for (intptr_t i = nsends; i < nsends + nrecvs; i++)
+        if (cas[i].c && chan_notified((uint64_t)(uintptr_t)cas[i].c))
+            return cas[i].c;
+    return NULL;
+}
+
+/* Calls no ordinary C (see select_notified). */
 __attribute__((noinline)) static int select_begin(struct go_scase *cas, intptr_t nsends, intptr_t nrecvs,
                                                   _Bool block, uintptr_t ra, uintptr_t sp)
 {
@@ -168,11 +201,9 @@ __attribute__((noinline)) static int select_begin(struct go_scase *cas, intptr_t
         if (i < nsends && chan_closed(c))
             send_on_closed(c);        /* a ready case: select may pick it and panic */
     }
-    for (intptr_t i = nsends; block && chan_notify_count() && i < nsends + nrecvs; i++)
-        if (cas[i].c && chan_notified((uint64_t)(uintptr_t)cas[i].c)) {
-            first = cas[i].c;         /* the select waits for a signal (os/signal delivers to it) */
-            break;
-        }
+    const void *sig = block && chan_notify_count() ? select_notified(cas, nsends, nrecvs) : NULL;
+    if (sig)
+        first = sig;                  /* the select waits for a signal (os/signal delivers to it) */
     if (block)
         go_pend_set(GOP_SELECT, "select", nsends + nrecvs > 0 ? LC_OBJ_CHAN : LC_OBJ_NONE, first, ra, sp,
                     !first && nsends + nrecvs > 0);
