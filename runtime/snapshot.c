@@ -346,7 +346,8 @@ struct __attribute__((packed)) lc_twin_ref { uint64_t id; uint32_t task; };
 
 static int cmp_ref(const void *a, const void *b)
 {
-    return cmp_key(&((const struct lc_twin_ref *)a)->id, &((const struct lc_twin_ref *)b)->id);
+    uint64_t x = ((const struct lc_twin_ref *)a)->id, y = ((const struct lc_twin_ref *)b)->id;  /* packed */
+    return x < y ? -1 : x > y;
 }
 
 static const struct lc_task *find_twin(const struct lc_snapshot *s, int kind, uint64_t id)
