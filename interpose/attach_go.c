@@ -46,7 +46,7 @@ struct at_go *at_go_open(pid_t pid, const char *exe, const char *name, char *err
         free(g);
         return NULL;
     }
-    g->tasks = (struct gc_tasks){ &g->bin, &g->mem, &g->reader, 0, 1 };
+    g->tasks = (struct gc_tasks){ .bin = &g->bin, .mem = &g->mem, .reader = &g->reader, .one_walk = 1 };
     symbolize_add_go(&g->bin.pcln, g->bin.path, g->reader.goroot);
     snapshot_set_runtime("gc", g->bin.version);
     return g;
@@ -81,9 +81,9 @@ int at_go_read(struct at_go *g, const struct at_proc *p, pid_t exiting_tid, char
     struct find_g ex = { exiting_tid, 0 };
     if (exiting_tid)
         gc_threads(&g->reader, thread_g, &ex);   /* the goroutine that called exit, on that thread */
-    g->tasks.last_walk_ns = lc_now_ns();
+    g->tasks.last_walk_ns = g->tasks.last_file_ns = lc_now_ns();
     g->mem.steady = 1;                    /* stopped: nothing changes under the walk */
-    int n = gc_tasks_sync(&g->tasks, ex.g);
+    int n = gc_tasks_sync(&g->tasks, ex.g, GC_SYNC_FILE);
     g->reader.regs = NULL;
     g->mem.steady = 0;
     if (n >= 0)

@@ -15,8 +15,10 @@ const struct gc_bin *lc_gc_binary(void);
 
 /* ---- gc_sync.c: the family's task source -------------------------------------------------------------- */
 void gc_sync_setup(const struct gc_bin *bin, struct gc_mem *mem, struct gc_reader *reader);
-/* Read every goroutine into the task table (sample: stop the threads running goroutines for their stacks,
- * for a report). Returns how many user goroutines still run, -1 when the runtime's table cannot be read. */
+/* Read every goroutine for the task table. sample: a report follows (the threads running goroutines are stopped
+ * for their stacks, and goroutines not filed yet go to the snapshot's stash instead of the table); else the
+ * exit's grace period (gc_tasks.h: GC_SYNC_COUNT). Returns how many user goroutines still run, -1 when the
+ * runtime's table cannot be read. */
 int gc_sync(uint64_t exiting_g, int sample);
 /* The same for the shim thread's slow tick (not exiting, no sampling), given up for a request made meanwhile
  * (-1 then). */

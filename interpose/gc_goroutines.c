@@ -473,6 +473,13 @@ int gc_threads(struct gc_reader *r, void (*fn)(pid_t tid, uint64_t curg, void *a
     return n;
 }
 
+uint64_t gc_walk_count(struct gc_reader *r)
+{
+    gc_mem_flush(r->mem);                 /* what the last walk read of it is stale */
+    uint64_t n = gc_read_uint(r->mem, r->bin->allglen, 8, 0);
+    return n <= MAX_GOROUTINES ? n : 0;
+}
+
 int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *), void *arg)
 {
     const struct gc_bin *b = r->bin;

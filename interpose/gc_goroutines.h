@@ -79,6 +79,8 @@ void gc_reader_free(struct gc_reader *r);
 /* Call fn for every live goroutine (not dead, not idle). Returns how many, or -1 when the table could not be
  * read. Reads are best effort: the program runs on while it is read. */
 int gc_walk(struct gc_reader *r, void (*fn)(const struct gc_goroutine *, void *), void *arg);
+/* How many goroutine records the runtime has now (its allgs: live and dead ones), 0 when unknown. */
+uint64_t gc_walk_count(struct gc_reader *r);
 /* Whether os/signal delivers to channel c, as the last walk read it (a select on one waits on it). */
 int gc_notified(const struct gc_reader *r, uint64_t c);
 /* Call fn for every thread (M) of the runtime: its kernel tid and the goroutine it runs (0 when none, or when

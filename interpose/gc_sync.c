@@ -27,7 +27,8 @@ static lc_lock_t walk_lock = LC_LOCK_INIT;     /* one walk at a time (tick, repo
 void gc_sync_setup(const struct gc_bin *b, struct gc_mem *m, struct gc_reader *r)
 {
     bin = b, mem = m, reader = r;
-    tasks = (struct gc_tasks){ b, m, r, lc_now_ns(), 0 };
+    uint64_t now = lc_now_ns();
+    tasks = (struct gc_tasks){ .bin = b, .mem = m, .reader = r, .last_walk_ns = now, .last_file_ns = now };
 }
 
 /* ---- misuse the hooks recorded ------------------------------------------------------------------------------ */
@@ -194,14 +195,14 @@ static void sample_end(void)
  * running goroutines for their stacks (for a report, not for the grace period's polling). Returns the number
  * of user goroutines still running, or -1 when the runtime's table could not be read (or stop, when given,
  * became non-zero: the walk gave up). */
-static int sync_walk(uint64_t exiting_g, int sample, const volatile uint32_t *stop)
+static int sync_walk(uint64_t exiting_g, int sample, enum gc_sync_mode mode, const volatile uint32_t *stop)
 {
     lc_lock(&walk_lock);
     reader->stop = stop;
     drain_events();
     reader->on_system_stack = gc_ctl.exit_fatal ? gc_ctl.exit_g : 0;
     int sampled = sample && sample_begin();
-    int n = gc_tasks_sync(&tasks, exiting_g);
+    int n = gc_tasks_sync(&tasks, exiting_g, mode);
     if (sampled)
         sample_end();
     reader->stop = NULL;
@@ -211,14 +212,14 @@ static int sync_walk(uint64_t exiting_g, int sample, const volatile uint32_t *st
 
 int gc_sync(uint64_t exiting_g, int sample)
 {
-    return sync_walk(exiting_g, sample, NULL);
+    return sync_walk(exiting_g, sample, sample ? GC_SYNC_REPORT : GC_SYNC_COUNT, NULL);
 }
 
 /* The slow tick's walk gives way to a request of the shim's thread made meanwhile (an exit, a dump): the exit
  * does not wait for a reading of 100,000 goroutines it then repeats. */
 int gc_sync_tick(void)
 {
-    return sync_walk(0, 0, &gc_ctl.pending);
+    return sync_walk(0, 0, GC_SYNC_FILE, &gc_ctl.pending);
 }
 
 /* The task source: before a report the threads running goroutines are stopped for their stacks. */

@@ -6,6 +6,7 @@
 #include "../runtime/chan.h"
 #include "../runtime/finding.h"
 #include "../runtime/lock.h"
+#include "../runtime/snapshot.h"
 #include "../runtime/task.h"
 #include <stdlib.h>
 #include <string.h>
@@ -119,8 +120,18 @@ void gc_tasks_chan(struct gc_tasks *c, uint64_t key, const struct gc_chanrec *r)
         chan_mark_closed(key, r ? gc_tasks_stack(r->closed_at) : 0, r ? r->closed_by : 0, NULL);
 }
 
+/* The grace period's walks file the first this many waiting goroutines that have no record yet as any walk
+ * would (a program's few: the grace then treats them as every task, freshly blocked ones given time to show
+ * they were on their way out, and a wait on a nil channel needs readings of one record to be told from one
+ * caught on its way); the rest, 100,000 goroutines made just before the exit, are left for the report's walk,
+ * which hands them to the snapshot without filing them. */
+#define GC_COUNT_FILED 4096
+
 struct sync_ctx {
     struct gc_tasks *tasks;
+    enum gc_sync_mode mode;
+    int stash;                            /* REPORT: the stash has room */
+    unsigned waiting_filed;               /* COUNT: waiting goroutines given a record by this walk */
     uint64_t now, exiting_g;
     uint64_t *seen;                       /* the g of every goroutine read */
     size_t nseen, cap;
@@ -140,17 +151,30 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
 {
     struct sync_ctx *c = arg;
     struct gc_tasks *gt = c->tasks;
-    struct lc_task *t = task_find(o->g);
+    struct lc_task *t = task_find(o->g), fresh;
     if (t && t->id != o->goid) {
         task_remove(t);                   /* the g record now runs another goroutine */
         t = NULL;
     }
+    int stashed = 0, made = !t;
     if (!t) {
-        t = task_new(LC_GOROUTINE, o->g, NULL, (void *)(uintptr_t)o->startpc, 0);
-        if (!t)
+        int waits = o->state == GS_WAITING && o->what;
+        if (c->mode == GC_SYNC_COUNT && waits && !o->chan_nil && c->waiting_filed >= GC_COUNT_FILED)
+            return;                       /* left for the report's walk */
+        c->waiting_filed += c->mode == GC_SYNC_COUNT && waits;
+        if (c->mode == GC_SYNC_REPORT && c->stash) {
+            memset(&fresh, 0, sizeof fresh);
+            t = &fresh;                   /* for the snapshot only: no record (100,000 goroutines made just
+                                           * before the exit cost the exit no table of their own) */
+            t->kind = LC_GOROUTINE;
+            t->key = o->g;
+            t->start_fn = (void *)(uintptr_t)o->startpc;
+            stashed = 1;
+        } else if (!(t = task_new(LC_GOROUTINE, o->g, NULL, (void *)(uintptr_t)o->startpc, 0))) {
             return;
+        }
         t->id = o->goid;
-        t->started_ns = gt->last_walk_ns;     /* it was not there at the last walk */
+        t->started_ns = gt->last_file_ns;     /* no walk that files every goroutine saw it */
         if (o->startpc != gt->reader->rt_main)
             creation_chain(t, o);             /* the main goroutine's is the runtime's start-up */
         if (o->system)
@@ -158,7 +182,9 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
         if (o->startpc == gt->reader->rt_main)
             task_set_flag(t, LC_TF_MAIN, 1);
     }
-    if (c->nseen == c->cap) {             /* more goroutines than records: the table grows by this walk */
+    if (stashed) {
+        /* nothing to note in seen: the table has no record of it */
+    } else if (c->nseen == c->cap) {      /* more goroutines than records: the table grows by this walk */
         uint64_t *more = realloc(c->seen, 2 * c->cap * sizeof *more);
         if (more)
             c->seen = more, c->cap *= 2;
@@ -180,8 +206,8 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
         const void *obj = (const void *)(uintptr_t)o->obj;
         if (t->state != LC_BLOCKED || t->what != o->what || t->site != site || t->obj != obj || ran) {
             task_block(t, o->what, ok, obj, site);
-            /* it blocked after the last walk saw it otherwise: at most that long ago */
-            t->since_ns = gt->last_walk_ns && gt->last_walk_ns > t->started_ns ? gt->last_walk_ns : t->started_ns;
+            /* it blocked after the last walk saw it otherwise (a record made now: after it began) */
+            t->since_ns = !made && gt->last_walk_ns > t->started_ns ? gt->last_walk_ns : t->started_ns;
             if (gt->one_walk) {
                 t->since_ns = one_walk_since(o, c->now);
                 task_set_flag(t, LC_TF_AGE_UNKNOWN, t->since_ns == 0);
@@ -209,6 +235,8 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
         if (!o->system && o->g != c->exiting_g && !(t->flags & LC_TF_MAIN))
             c->unsettled++;
     }
+    if (stashed)
+        snapshot_stash(t);
 }
 
 /* ---- the walk -------------------------------------------------------------------------------------------------- */
@@ -230,9 +258,13 @@ static void find_stale(struct lc_task *t, void *arg)
         c->out[c->n++] = t;
 }
 
-int gc_tasks_sync(struct gc_tasks *gt, uint64_t exiting_g)
+int gc_tasks_sync(struct gc_tasks *gt, uint64_t exiting_g, enum gc_sync_mode mode)
 {
-    struct sync_ctx c = { .tasks = gt, .now = lc_now_ns(), .exiting_g = exiting_g };
+    struct sync_ctx c = { .tasks = gt, .mode = mode, .now = lc_now_ns(), .exiting_g = exiting_g };
+    if (mode == GC_SYNC_REPORT)
+        c.stash = snapshot_stash_begin(gc_walk_count(gt->reader) + 64) == 0;
+    else
+        snapshot_stash_drop();            /* goroutines stashed before may have records now */
     c.cap = task_count() + 4096;
     c.seen = malloc(c.cap * sizeof *c.seen);
     int n = c.seen ? gc_walk(gt->reader, sync_one, &c) : -1;
@@ -252,5 +284,9 @@ int gc_tasks_sync(struct gc_tasks *gt, uint64_t exiting_g)
     free(c.seen);
     if (n >= 0)
         gt->last_walk_ns = c.now;
+    if (n >= 0 && mode == GC_SYNC_FILE)
+        gt->last_file_ns = c.now;
+    if (n < 0 && mode == GC_SYNC_REPORT)
+        snapshot_stash_drop();            /* a walk given up: the report has the table only */
     return n < 0 ? -1 : (int)c.unsettled;
 }

@@ -13,14 +13,23 @@ struct gc_tasks {
     struct gc_mem *mem;
     struct gc_reader *reader;
     uint64_t last_walk_ns;        /* the last complete walk (before the first: when reading began) */
+    uint64_t last_file_ns;        /* the last complete walk that filed every goroutine it read (GC_SYNC_FILE) */
     int one_walk;                 /* a single walk (attach): "blocked since" is Go's own g.waitsince, when the
                                    * collector has set it, else unknown; "running since" is unknown */
 };
 
-/* Walk the goroutines into the task table and drop the records of goroutines gone; exiting_g is the goroutine
- * that exits the process (not a leak), 0 when none. Returns the number of user goroutines still running, -1
- * when the runtime's table could not be read. */
-int gc_tasks_sync(struct gc_tasks *c, uint64_t exiting_g);
+/* What a walk does with a goroutine that has no record yet. Goroutines that have one are brought up to date,
+ * and records of goroutines gone dropped, whatever the mode. */
+enum gc_sync_mode {
+    GC_SYNC_FILE,                 /* gives it one (the slow tick, attach) */
+    GC_SYNC_REPORT,               /* a report follows: stashed for its snapshot (snapshot_stash), not filed */
+    GC_SYNC_COUNT,                /* the exit's grace period: filed when it runs (the grace waits for those),
+                                   * and the first 4096 that wait; the others are left for the report's walk */
+};
+/* Walk the goroutines into the task table; exiting_g is the goroutine that exits the process (not a leak), 0
+ * when none. Returns the number of user goroutines still running, -1 when the runtime's table could not be
+ * read. */
+int gc_tasks_sync(struct gc_tasks *c, uint64_t exiting_g, enum gc_sync_mode mode);
 /* A channel in runtime/'s table with what the records know of it (r may be NULL). */
 void gc_tasks_chan(struct gc_tasks *c, uint64_t key, const struct gc_chanrec *r);
 /* runtime/'s id of a stack of the records' depot (0 when there is none). */

@@ -6,11 +6,13 @@
 #include "finding.h"
 #include "lockset.h"
 #include "slab.h"
+#include "snapshot.h"
 #include "stack.h"
 #include "task.h"
 
 void runtime_fork_prepare(void)
 {
+    snapshot_stash_lock();
     task_table_lock();
     chan_table_lock();
     stack_depot_lock();
@@ -29,6 +31,7 @@ static void unlock_all(void)
     stack_depot_unlock();
     chan_table_unlock();
     task_table_unlock();
+    snapshot_stash_unlock();
     fdtab_note_fork();
 }
 
@@ -40,6 +43,7 @@ void runtime_fork_parent(void)
 void runtime_fork_child(uint64_t keep_key)
 {
     unlock_all();
+    snapshot_stash_drop();             /* what the parent read for its coming report */
     if (keep_key) {
         task_table_reset_except(keep_key);
         finding_reset();               /* the parent reports its own misuse */

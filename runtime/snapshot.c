@@ -110,35 +110,30 @@ static void copy_task(struct lc_task *t, void *arg)
         s->ntasks++;
 }
 
-/* Copies the task table into s->tasks, twins folded. Returns 0, or -1 when its locks could not be had. */
-static int copy_tasks(struct lc_snapshot *s, int timeout_ms)
+/* Room for max tasks in s, twins folded when fold (else copied whole). These mappings are fresh: only what is
+ * written of them takes memory. Returns 0, or -1 when out of memory. */
+static int copy_begin(struct lc_snapshot *s, struct task_copy *c, size_t max, int fold)
 {
-    /* sized for the worst case (no twin at all, or all twins of one), the table may grow meanwhile: copy what
-     * fits; these mappings are fresh, so only what is written of them takes memory */
-    size_t want = task_count() + 64;
-    struct task_copy c = { .s = s, .max = want };
-    s->tasks = lc_calloc(want, sizeof *s->tasks);
-    uint64_t *holders = lc_calloc(HOLDERS_MAX, sizeof *holders);
-    if (!s->tasks) {
-        lc_free(holders);
+    *c = (struct task_copy){ .s = s, .max = max };
+    if (!(s->tasks = lc_calloc(max, sizeof *s->tasks)))
+        return -1;
+    if (!fold)
         return 0;
-    }
-    c.nholders = holders ? lockset_holder_ids(holders, HOLDERS_MAX) : HOLDERS_MAX + 1;
     size_t slots = 64;
-    while (slots < 2 * want)
+    while (slots < 2 * max)
         slots *= 2;
-    if (c.nholders <= HOLDERS_MAX) {
-        qsort(holders, c.nholders, sizeof *holders, cmp_key);
-        c.holders = holders;
-        s->twins = lc_calloc(want, sizeof *s->twins);
-        s->twin = lc_calloc(want, sizeof *s->twin);
-        s->twin_next = lc_calloc(want, sizeof *s->twin_next);
-        c.fold = s->twins && s->twin && s->twin_next ? lc_calloc(slots, sizeof *c.fold) : NULL;
-        c.fold_mask = slots - 1;
-    }
-    int r = task_foreach_timed(copy_task, &c, timeout_ms);
-    lc_free(c.fold);
-    lc_free(holders);
+    s->twins = lc_calloc(max, sizeof *s->twins);
+    s->twin = lc_calloc(max, sizeof *s->twin);
+    s->twin_next = lc_calloc(max, sizeof *s->twin_next);
+    c->fold = s->twins && s->twin && s->twin_next ? lc_calloc(slots, sizeof *c->fold) : NULL;
+    c->fold_mask = slots - 1;
+    return 0;
+}
+
+static void copy_end(struct lc_snapshot *s, struct task_copy *c)
+{
+    lc_free(c->fold);
+    c->fold = NULL;
     if (!s->ntwins) {                   /* nothing folded: the readers' simple case */
         lc_free(s->twins);
         lc_free(s->twin);
@@ -147,6 +142,97 @@ static int copy_tasks(struct lc_snapshot *s, int timeout_ms)
         s->twin = NULL;
         s->twin_next = NULL;
     }
+}
+
+/* Task i of from and its twins, into c. */
+static void copy_with_twins(const struct lc_snapshot *from, size_t i, struct task_copy *c)
+{
+    struct lc_task t = from->tasks[i];
+    copy_task(&t, c);
+    struct lc_twin_it it = snapshot_twins(from, i);
+    for (const struct lc_twin *tw; (tw = snapshot_twin_next(&it));) {
+        snapshot_as_twin(&from->tasks[i], tw, &t);
+        copy_task(&t, c);
+    }
+}
+
+/* ---- the stash --------------------------------------------------------------------------------------------- */
+static struct lc_snapshot stash;
+static struct task_copy stash_copy;
+static lc_lock_t stash_lock = LC_LOCK_INIT;
+
+static void stash_drop_locked(void)
+{
+    lc_free(stash_copy.fold);
+    snapshot_free(&stash);
+    memset(&stash_copy, 0, sizeof stash_copy);
+}
+
+int snapshot_stash_begin(size_t max)
+{
+    lc_lock(&stash_lock);
+    stash_drop_locked();
+    int r = copy_begin(&stash, &stash_copy, max + task_count() + 64, 1);   /* the snapshot's room (adopt) */
+    lc_unlock(&stash_lock);
+    return r;
+}
+
+void snapshot_stash(const struct lc_task *t)
+{
+    lc_lock(&stash_lock);
+    if (stash.tasks)
+        copy_task((struct lc_task *)t, &stash_copy);
+    lc_unlock(&stash_lock);
+}
+
+void snapshot_stash_lock(void) { lc_lock(&stash_lock); }
+void snapshot_stash_unlock(void) { lc_unlock(&stash_lock); }
+
+void snapshot_stash_drop(void)
+{
+    lc_lock(&stash_lock);
+    stash_drop_locked();
+    lc_unlock(&stash_lock);
+}
+
+/* Copies the task table and the stash (which it empties) into s->tasks, twins folded. Returns 0, or -1 when
+ * the table's locks could not be had. */
+static int copy_tasks(struct lc_snapshot *s, int timeout_ms)
+{
+    lc_lock(&stash_lock);
+    struct task_copy c;
+    uint64_t *holders = lc_calloc(HOLDERS_MAX, sizeof *holders);
+    size_t nholders = holders ? lockset_holder_ids(holders, HOLDERS_MAX) : HOLDERS_MAX + 1;
+    int fold = nholders <= HOLDERS_MAX, r = 0, ready;
+    size_t need = task_count() + 64;
+    if (fold && stash.tasks && stash_copy.fold && stash_copy.max - stash.ntasks >= need &&
+        stash_copy.max - stash.ntwins >= need) {
+        /* the stash has room for the table: it becomes the snapshot (no second copy of its twins) */
+        s->tasks = stash.tasks, s->ntasks = stash.ntasks;
+        s->twins = stash.twins, s->twin = stash.twin, s->twin_next = stash.twin_next, s->ntwins = stash.ntwins;
+        c = stash_copy;
+        c.s = s;
+        memset(&stash, 0, sizeof stash);
+        memset(&stash_copy, 0, sizeof stash_copy);
+        ready = 1;
+    } else {
+        /* sized for the worst case (no twin at all, or all twins of one), the table may grow meanwhile:
+         * copy what fits */
+        copy_end(&stash, &stash_copy);
+        ready = copy_begin(s, &c, need + stash.ntasks + stash.ntwins, fold) == 0;
+        for (size_t i = 0; ready && i < stash.ntasks; i++)
+            copy_with_twins(&stash, i, &c);
+    }
+    if (ready) {
+        qsort(holders, fold ? nholders : 0, sizeof *holders, cmp_key);
+        c.holders = holders;
+        c.nholders = fold ? nholders : 0;
+        r = task_foreach_timed(copy_task, &c, timeout_ms);
+        copy_end(s, &c);
+    }
+    stash_drop_locked();
+    lc_unlock(&stash_lock);
+    lc_free(holders);
     return r;
 }
 

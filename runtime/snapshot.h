@@ -56,6 +56,17 @@ void snapshot_set_runtime(const char *name, const char *version);
  * (a copy made while that process was stopped; peek returns 0 when it has n bytes at addr). 0: this
  * process. */
 void snapshot_set_process(pid_t pid, lc_peek_fn peek);
+/* The stash: tasks a family read for the coming report without filing them in the task table (a gc program's
+ * goroutines that no earlier reading filed), folded as a snapshot folds them. The next snapshot_take takes them
+ * in with the table's, and empties it. snapshot_stash_begin makes room for max (dropping what was there; -1:
+ * out of memory, then snapshot_stash keeps nothing); snapshot_stash_drop empties it (the table was brought up to
+ * date meanwhile: a task stashed may now have a record). */
+int snapshot_stash_begin(size_t max);
+void snapshot_stash(const struct lc_task *t);
+void snapshot_stash_drop(void);
+/* The stash's lock, for the fork protocol (runtime.h: the first). */
+void snapshot_stash_lock(void);
+void snapshot_stash_unlock(void);
 /* Copies the tables and records the waits. Returns 0, or -1 when a lock could not be had within timeout_ms (a
  * report must never hang). */
 int snapshot_take(struct lc_snapshot *s, int timeout_ms);

@@ -413,6 +413,55 @@ START_TEST(snapshot_folds_twins)
 }
 END_TEST
 
+/* Tasks stashed for the coming report (not in the table) join the next snapshot, folded with the table's
+ * alike, once: the snapshot empties the stash. A stash dropped, or made for too few, still leaves a whole
+ * snapshot. */
+START_TEST(snapshot_takes_the_stash)
+{
+    clear_tasks();
+    lockset_reset();
+    struct lc_task *filed = task_new_id(LC_GOROUTINE, 0x500, 7, NULL, (void *)0x1234, 5);
+    task_block_at(filed, "chan receive", LC_OBJ_CHAN, (void *)0xc000, 9, 2000);
+    task_new_id(LC_THREAD, 0x600, 8, NULL, (void *)0x99, 0);
+    for (int round = 0; round < 2; round++) {
+        ck_assert_int_eq(snapshot_stash_begin(round ? 10 : 1000), 0);
+        for (int i = 0; i < 100; i++) {
+            struct lc_task t = *filed;
+            t.key = 0x10000 + (uint64_t)i * 0x540;
+            t.id = 100 + (uint64_t)i;
+            t.since_ns = 3000 + (uint64_t)i;
+            snapshot_stash(&t);
+        }
+        struct lc_snapshot s;
+        ck_assert_int_eq(snapshot_take(&s, 100), 0);
+        ck_assert_uint_eq(s.ntasks, 2);                   /* the thread, and the goroutines in one */
+        size_t total = 0;
+        for (size_t i = 0; i < s.ntasks; i++)
+            total += snapshot_weight(&s, i);
+        ck_assert_uint_eq(total, 102);
+        const struct lc_task *g = snapshot_task(&s, 7);
+        ck_assert_ptr_nonnull(g);
+        ck_assert_uint_eq(g->id, 7);                      /* the oldest: the filed one */
+        ck_assert_ptr_eq(snapshot_task(&s, 150), g);
+        snapshot_free(&s);
+        ck_assert_int_eq(snapshot_take(&s, 100), 0);      /* the stash was taken */
+        ck_assert_uint_eq(s.ntasks, 2);
+        ck_assert_uint_eq(snapshot_weight(&s, 0) + snapshot_weight(&s, 1), 2);
+        snapshot_free(&s);
+    }
+    ck_assert_int_eq(snapshot_stash_begin(10), 0);
+    struct lc_task t = *filed;
+    t.id = 200;
+    t.key = 0x700;
+    snapshot_stash(&t);
+    snapshot_stash_drop();
+    struct lc_snapshot s;
+    ck_assert_int_eq(snapshot_take(&s, 100), 0);
+    ck_assert_ptr_null(snapshot_task(&s, 200));
+    snapshot_free(&s);
+}
+END_TEST
+
 START_TEST(alloc_reuses_and_zeroes)
 {
     size_t before = lc_alloc_bytes();
@@ -562,6 +611,7 @@ int main(void)
     tcase_add_test(tc, chan_notify_marks_signal_waits);
     tcase_add_test(tc, snapshot_finds_by_id);
     tcase_add_test(tc, snapshot_folds_twins);
+    tcase_add_test(tc, snapshot_takes_the_stash);
     tcase_add_test(tc, alloc_reuses_and_zeroes);
     tcase_add_test(tc, task_record_is_small);
     suite_add_tcase(s, tc);
