@@ -120,18 +120,18 @@ void gc_tasks_chan(struct gc_tasks *c, uint64_t key, const struct gc_chanrec *r)
         chan_mark_closed(key, r ? gc_tasks_stack(r->closed_at) : 0, r ? r->closed_by : 0, NULL);
 }
 
-/* The grace period's walks file the first this many waiting goroutines that have no record yet as any walk
- * would (a program's few: the grace then treats them as every task, freshly blocked ones given time to show
- * they were on their way out, and a wait on a nil channel needs readings of one record to be told from one
- * caught on its way); the rest, 100,000 goroutines made just before the exit, are left for the report's walk,
- * which hands them to the snapshot without filing them. */
+/* The grace period's walks (all of them, since the last filing walk) file the first this many waiting
+ * goroutines that have no record yet as any walk would: a program's few, which the grace then treats as every
+ * task (freshly blocked ones given time to show they were on their way out). The rest, 100,000 goroutines
+ * made just before the exit, are left for the report's walk, which hands them to the snapshot without filing
+ * them. A wait on a nil channel is always filed: telling it from one caught on its way takes readings of one
+ * record. */
 #define GC_COUNT_FILED 4096
 
 struct sync_ctx {
     struct gc_tasks *tasks;
     enum gc_sync_mode mode;
     int stash;                            /* REPORT: the stash has room */
-    unsigned waiting_filed;               /* COUNT: waiting goroutines given a record by this walk */
     uint64_t now, exiting_g;
     uint64_t *seen;                       /* the g of every goroutine read */
     size_t nseen, cap;
@@ -159,9 +159,9 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
     int stashed = 0, made = !t;
     if (!t) {
         int waits = o->state == GS_WAITING && o->what;
-        if (c->mode == GC_SYNC_COUNT && waits && !o->chan_nil && c->waiting_filed >= GC_COUNT_FILED)
+        if (c->mode == GC_SYNC_COUNT && waits && !o->chan_nil && gt->count_filed >= GC_COUNT_FILED)
             return;                       /* left for the report's walk */
-        c->waiting_filed += c->mode == GC_SYNC_COUNT && waits;
+        gt->count_filed += c->mode == GC_SYNC_COUNT && waits;
         if (c->mode == GC_SYNC_REPORT && c->stash) {
             memset(&fresh, 0, sizeof fresh);
             t = &fresh;                   /* for the snapshot only: no record (100,000 goroutines made just
@@ -284,8 +284,10 @@ int gc_tasks_sync(struct gc_tasks *gt, uint64_t exiting_g, enum gc_sync_mode mod
     free(c.seen);
     if (n >= 0)
         gt->last_walk_ns = c.now;
-    if (n >= 0 && mode == GC_SYNC_FILE)
+    if (n >= 0 && mode == GC_SYNC_FILE) {
         gt->last_file_ns = c.now;
+        gt->count_filed = 0;
+    }
     if (n < 0 && mode == GC_SYNC_REPORT)
         snapshot_stash_drop();            /* a walk given up: the report has the table only */
     return n < 0 ? -1 : (int)c.unsettled;

@@ -14,6 +14,7 @@ struct gc_tasks {
     struct gc_reader *reader;
     uint64_t last_walk_ns;        /* the last complete walk (before the first: when reading began) */
     uint64_t last_file_ns;        /* the last complete walk that filed every goroutine it read (GC_SYNC_FILE) */
+    unsigned count_filed;         /* waiting goroutines the GC_SYNC_COUNT walks filed since then */
     int one_walk;                 /* a single walk (attach): "blocked since" is Go's own g.waitsince, when the
                                    * collector has set it, else unknown; "running since" is unknown */
 };
@@ -24,7 +25,8 @@ enum gc_sync_mode {
     GC_SYNC_FILE,                 /* gives it one (the slow tick, attach) */
     GC_SYNC_REPORT,               /* a report follows: stashed for its snapshot (snapshot_stash), not filed */
     GC_SYNC_COUNT,                /* the exit's grace period: filed when it runs (the grace waits for those),
-                                   * and the first 4096 that wait; the others are left for the report's walk */
+                                   * and the first 4096 that wait (over all such walks since the last FILE);
+                                   * the others are left for the report's walk */
 };
 /* Walk the goroutines into the task table; exiting_g is the goroutine that exits the process (not a leak), 0
  * when none. Returns the number of user goroutines still running, -1 when the runtime's table could not be
