@@ -59,15 +59,21 @@ __attribute__((noinline)) static struct gslot *slot_fill(void *g, int64_t goid)
     return (struct gslot *)go_offstack(slot_fill_here, &a);
 }
 
+/* The slot of goroutine (g, goid) in this thread's cache, or NULL (a g has one slot at most: slot_fill reuses
+ * it). Inline and call-free: park_fast's too. */
+static inline __attribute__((always_inline)) struct gslot *slot_find(const void *g, int64_t goid)
+{
+    for (int i = 0; i < NSLOT; i++)
+        if (gslots[i].g == g && gslots[i].goid == goid)
+            return &gslots[i];
+    return NULL;
+}
+
 static struct gslot *slot_for(void *g)
 {
     int64_t goid = go_goid(g);
-    for (int i = 0; i < NSLOT; i++) {
-        struct gslot *s = &gslots[i];
-        if (s->g == g && s->goid == goid && (s->t || goid == 0))
-            return s;
-    }
-    return slot_fill(g, goid);
+    struct gslot *s = slot_find(g, goid);
+    return s && (s->t || goid == 0) ? s : slot_fill(g, goid);
 }
 
 /* The task of g, NULL when not tracked (per-thread cache). */
@@ -345,6 +351,38 @@ GO_WRAPPER(void, go_goexit1, "runtime.goexit1", (void))
 }
 
 /* ---- park ------------------------------------------------------------------------------------------------ */
+/* What a park waits on by its wait class and lock (a channel's lock: the channel), unless the pending
+ * operation p (NULL: none that fits) says; returns the kind. Inline and call-free, as the next two. */
+static inline __attribute__((always_inline)) uint8_t park_object(uint8_t cls, void *lock,
+                                                                 const struct go_pending *p, const void **obj)
+{
+    *obj = NULL;
+    uint8_t ok = LC_OBJ_NONE;
+    if (cls == W_RECV || cls == W_SEND) {
+        *obj = lock ? (const char *)lock - GO_HCHAN_LOCK : NULL;
+        ok = LC_OBJ_CHAN;
+    } else if (cls == W_RECV_NIL || cls == W_SEND_NIL) {
+        ok = LC_OBJ_CHAN;
+    }
+    if (p && p->obj_kind != LC_OBJ_NONE) {
+        *obj = p->obj;
+        ok = p->obj_kind;
+    }
+    return ok;
+}
+
+/* What a park is in: the pending operation's words (p NULL: none that fits), else Go's wait reason. */
+static inline __attribute__((always_inline)) const char *park_what(uint8_t reason, const struct go_pending *p)
+{
+    return p && p->what ? p->what : reason < GO_NWAIT ? go_wait_what[reason] : "park";
+}
+
+/* Whether s's cached blocking site is the one of the call p was left by (same call site and depth). */
+static inline __attribute__((always_inline)) int site_cached(const struct gslot *s, const struct go_pending *p)
+{
+    return p->ra && s->site && s->site_ra == p->ra && s->site_sp == p->sp;
+}
+
 /* The clock of this thread's last slow park, and the time-stamp counter then: a fast park within
  * PARK_TSC_FRESH cycles of it (well under a millisecond at any clock rate in use) takes that time as its own,
  * which CLOCK_MONOTONIC_COARSE's own steps (a few ms) make no less exact. */
@@ -364,36 +402,25 @@ static inline uint64_t park_stamp(void)
  * else, for park_begin. Keeps what park_begin would: the pending operation consumed, no spin carried over. */
 __attribute__((noinline, no_split_stack)) static struct lc_task *park_fast(void *lock, uint8_t reason)
 {
-    if (__builtin_expect(!go_g_checked || !go_g_tpoff || go_mutex_used || reason >= GO_NWAIT, 0))
+    if (__builtin_expect(go_mutex_used || reason >= GO_NWAIT, 0))
         return NULL;
-    void *g;                          /* go_getg's read, with no call on the way */
-    __asm__("movq %%fs:(%1), %0" : "=r"(g) : "r"(go_g_tpoff));
+    void *g = go_getg_tls();
     struct go_pending *p = &go_pend;
     uint8_t cls = go_wait_class[reason];
-    if (!g || p->g != g || !p->ra || p->nilchan || cls == W_RECV_NIL || cls == W_SEND_NIL ||
-        !pend_fits(p->kind, cls) || GO_FIELD(g, GO_G_SYSTEM, uint8_t))
+    if (!g || p->g != g || p->nilchan || cls == W_RECV_NIL || cls == W_SEND_NIL || !pend_fits(p->kind, cls) ||
+        GO_FIELD(g, GO_G_SYSTEM, uint8_t))
         return NULL;
-    int64_t goid = GO_FIELD(g, GO_G_GOID, int64_t);
-    struct gslot *s = NULL;
-    for (int i = 0; i < NSLOT; i++)
-        if (gslots[i].g == g && gslots[i].goid == goid) {
-            s = &gslots[i];
-            break;
-        }
-    if (!s || !s->t || !s->site || s->site_ra != p->ra || s->site_sp != p->sp)
+    struct gslot *s = slot_find(g, GO_FIELD(g, GO_G_GOID, int64_t));
+    if (!s || !s->t || !site_cached(s, p))
         return NULL;
-    uint64_t now = park_stamp();
-    if (now - park_tsc >= PARK_TSC_FRESH)
+    if (park_stamp() - park_tsc >= PARK_TSC_FRESH)
         return NULL;
-    const void *obj = p->obj;
-    uint8_t ok = p->obj_kind;
-    if (ok == LC_OBJ_NONE && (cls == W_RECV || cls == W_SEND)) {
-        obj = lock ? (const char *)lock - GO_HCHAN_LOCK : NULL;
-        ok = LC_OBJ_CHAN;
-    }
+    const void *obj;
+    uint8_t ok = park_object(cls, lock, p, &obj);
+    const char *what = park_what(reason, p);
     p->g = NULL;
     go_spin_reset();
-    task_block_at(s->t, p->what ? p->what : go_wait_what[reason], (enum lc_obj_kind)ok, obj, s->site, park_ns);
+    task_block_at(s->t, what, (enum lc_obj_kind)ok, obj, s->site, park_ns);
     return s->t;
 }
 
@@ -422,27 +449,13 @@ __attribute__((noinline)) static long park_begin_here(void *arg)
     if (t) {
         uint8_t cls = reason < GO_NWAIT ? go_wait_class[reason] : W_OTHER;
         int have = p.g == g && pend_fits(p.kind, cls);
-        const char *what = reason < GO_NWAIT ? go_wait_what[reason] : "park";
-        const void *obj = NULL;
-        uint8_t ok = LC_OBJ_NONE;
-        int nil = cls == W_RECV_NIL || cls == W_SEND_NIL;
-        if (cls == W_RECV || cls == W_SEND) {
-            obj = lock ? (const char *)lock - GO_HCHAN_LOCK : NULL;
-            ok = LC_OBJ_CHAN;
-        } else if (nil) {
-            ok = LC_OBJ_CHAN;
-        }
-        if (have) {
-            if (p.what)
-                what = p.what;
-            if (p.obj_kind != LC_OBJ_NONE) {
-                obj = p.obj;
-                ok = p.obj_kind;
-            }
-            nil |= p.nilchan;
-        }
+        const struct go_pending *fit = have ? &p : NULL;
+        const char *what = park_what(reason, fit);
+        const void *obj;
+        uint8_t ok = park_object(cls, lock, fit, &obj);
+        int nil = cls == W_RECV_NIL || cls == W_SEND_NIL || (have && p.nilchan);
         stack_id site;
-        if (have && p.ra && s->site && s->site_ra == p.ra && s->site_sp == p.sp) {
+        if (have && site_cached(s, &p)) {
             site = s->site;
         } else {
             site = go_stack();

@@ -29,15 +29,23 @@ extern void *(*go_real_getg)(void);
 extern intptr_t go_g_tpoff;           /* offset of libgo's TLS variable runtime.g from the thread pointer */
 extern LC_TLS int go_g_checked;
 void go_getg_check(void);
+/* The read itself, with no call on the way: NULL until this thread was checked, or where the static TLS
+ * block cannot be read (then go_getg calls runtime.getg). */
+static inline void *go_getg_tls(void)
+{
+    if (__builtin_expect(!go_g_checked || go_g_tpoff == 0, 0))
+        return NULL;
+    void *g;
+    __asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(go_g_tpoff) : "memory");
+    return g;
+}
 static inline void *go_getg(void)
 {
     if (__builtin_expect(!go_g_checked, 0))
         go_getg_check();
     if (__builtin_expect(go_g_tpoff == 0, 0))
         return go_real_getg();
-    void *g;
-    __asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(go_g_tpoff) : "memory");
-    return g;
+    return go_getg_tls();
 }
 int64_t go_goid(const void *g);
 
