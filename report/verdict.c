@@ -144,7 +144,7 @@ uint64_t verdict_age_ns(const struct lc_task *t, uint64_t now_ns)
 {
     if (t->flags & LC_TF_AGE_UNKNOWN)
         return 0;
-    uint64_t since = t->state == LC_RUNNING ? t->started_ns : t->since_ns;
+    uint64_t since = task_state_since(t);
     return now_ns > since ? now_ns - since : 0;
 }
 

@@ -31,12 +31,6 @@ struct task_copy {
     size_t nholders;
 };
 
-/* What a wait's age counts from (verdict_age_ns). */
-static uint64_t age_base(const struct lc_task *t)
-{
-    return t->state == LC_RUNNING ? t->started_ns : t->since_ns;
-}
-
 static int holds_lock(const struct task_copy *c, uint64_t id)
 {
     return c->nholders && bsearch(&id, c->holders, c->nholders, sizeof id, cmp_key);
@@ -65,7 +59,7 @@ static void add_twin(struct lc_snapshot *s, uint32_t i, const struct lc_task *t)
 {
     struct lc_task *e = &s->tasks[i];
     struct lc_twin tw = { t->id, t->started_ns, t->since_ns };
-    if (age_base(t) < age_base(e)) {    /* the task copied is the oldest */
+    if (task_state_since(t) < task_state_since(e)) {   /* the task copied is the oldest */
         tw = (struct lc_twin){ e->id, e->started_ns, e->since_ns };
         e->id = t->id, e->started_ns = t->started_ns, e->since_ns = t->since_ns, e->key = t->key;
     }

@@ -95,6 +95,11 @@ void task_block(struct lc_task *t, const char *what, enum lc_obj_kind ok, const 
 void task_block_at(struct lc_task *t, const char *what, enum lc_obj_kind ok, const void *obj, stack_id site,
                    uint64_t since_ns);
 void task_unblock(struct lc_task *t);
+/* When t entered the state it is in, as its age counts from: started (running) or since (blocked, finished). */
+static inline uint64_t task_state_since(const struct lc_task *t)
+{
+    return t->state == LC_RUNNING ? t->started_ns : t->since_ns;
+}
 void task_remove(struct lc_task *t);
 /* Thread end: mark finished and, when detached, reap at once. The record may be freed on return. */
 void task_exit(struct lc_task *t, stack_id where);
