@@ -91,13 +91,10 @@ static void put_object(struct jw *j, const struct lc_snapshot *s, const struct l
             put_stack(j, "made_at", c->made);
         }
     } else if (t->obj_kind == LC_OBJ_SIGNALS) {
-        uint64_t bits = (uint64_t)(uintptr_t)t->obj;
+        char name[16];
         jw_open(j, "signals", '[');
-        for (int sig = 1; sig <= 64; sig++)
-            if (bits & (1ull << (sig - 1))) {
-                char name[16];
-                jw_str(j, NULL, text_signame(sig, name, sizeof name));
-            }
+        for (int sig = 0; (sig = text_signal_next((uint64_t)(uintptr_t)t->obj, sig));)
+            jw_str(j, NULL, text_signame(sig, name, sizeof name));
         jw_close(j);
     } else {
         jw_hex(j, "address", (uint64_t)(uintptr_t)t->obj);

@@ -86,6 +86,14 @@ const char *text_fdchan_kind(const struct lc_chan *c)
     return c->kind == LC_CH_SOCKETPAIR || c->kind == LC_CH_EVENTFD ? chan_kind_name(c->kind) : "pipe";
 }
 
+int text_signal_next(uint64_t bits, int after)
+{
+    for (int sig = after + 1; sig <= 64; sig++)
+        if (bits & (1ull << (sig - 1)))
+            return sig;
+    return 0;
+}
+
 const char *text_signame(int sig, char *buf, size_t n)
 {
     const char *abbrev = sigabbrev_np(sig);
@@ -131,14 +139,10 @@ static void put_object(struct lc_bufw *w, const struct lc_snapshot *s, const str
             bw_printf(w, " on %s%sfd %d", c ? text_fdchan_kind(c) : "", c ? " " : "", fd);
         }
     } else if (ok == LC_OBJ_SIGNALS) {
-        uint64_t bits = (uint64_t)(uintptr_t)t->obj;
         const char *sep = " for ";
-        for (int sig = 1; sig <= 64; sig++)
-            if (bits & (1ull << (sig - 1))) {
-                char name[16];
-                bw_printf(w, "%s%s", sep, text_signame(sig, name, sizeof name));
-                sep = ", ";
-            }
+        char name[16];
+        for (int sig = 0; (sig = text_signal_next((uint64_t)(uintptr_t)t->obj, sig)); sep = ", ")
+            bw_printf(w, "%s%s", sep, text_signame(sig, name, sizeof name));
     } else if (ok == LC_OBJ_THREAD) {
         const struct lc_task *o = NULL;
         for (size_t i = 0; i < s->ntasks && !o; i++)

@@ -19,6 +19,9 @@ void text_rest_of_stack(struct lc_bufw *w, stack_id id);
 /* The fd channel (pipe, socketpair, eventfd) fd belongs to, or NULL. */
 const struct lc_chan *text_chan_by_fd(const struct lc_snapshot *s, int fd);
 const char *text_fdchan_kind(const struct lc_chan *c);
+/* The first signal above after in a set of signals 1-64 (bit n-1 for signal n), 0 when none: for (sig = 0;
+ * (sig = text_signal_next(bits, sig));) visits each. */
+int text_signal_next(uint64_t bits, int after);
 /* The name of signal sig, "SIGTERM" (or "SIG34"), in buf. */
 const char *text_signame(int sig, char *buf, size_t n);
 /* The text report: a verdict (summary, leaked groups, misuse, closing line) or a live report of every task. */
