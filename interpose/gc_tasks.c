@@ -156,7 +156,7 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
         task_remove(t);                   /* the g record now runs another goroutine */
         t = NULL;
     }
-    int stashed = 0, made = !t;
+    int made = !t;
     if (!t) {
         int waits = o->state == GS_WAITING && o->what;
         if (c->mode == GC_SYNC_COUNT && waits && !o->chan_nil && gt->count_filed >= GC_COUNT_FILED)
@@ -169,7 +169,6 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
             t->kind = LC_GOROUTINE;
             t->key = o->g;
             t->start_fn = (void *)(uintptr_t)o->startpc;
-            stashed = 1;
         } else if (!(t = task_new(LC_GOROUTINE, o->g, NULL, (void *)(uintptr_t)o->startpc, 0))) {
             return;
         }
@@ -182,7 +181,7 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
         if (o->startpc == gt->reader->rt_main)
             task_set_flag(t, LC_TF_MAIN, 1);
     }
-    if (stashed) {
+    if (t == &fresh) {
         /* nothing to note in seen: the table has no record of it */
     } else if (c->nseen == c->cap) {      /* more goroutines than records: the table grows by this walk */
         uint64_t *more = realloc(c->seen, 2 * c->cap * sizeof *more);
@@ -235,7 +234,7 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
         if (!o->system && o->g != c->exiting_g && !(t->flags & LC_TF_MAIN))
             c->unsettled++;
     }
-    if (stashed)
+    if (t == &fresh)
         snapshot_stash(t);
 }
 
