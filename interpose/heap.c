@@ -1,9 +1,10 @@
 /* free and realloc: a lock in memory given back is gone. C++ objects' std::mutex members and mutexes in
  * calloc'd memory are never initialised nor destroyed through pthreads, so the lock-order graph learns of their
- * end here (runtime/lockset.h), and the next object at that address is a new lock. Nothing but a flag test
+ * end here (runtime/lockset.h), and the next object at that address is a new lock. Nothing but one load and test
  * until the graph holds a lock outside the program's variables; then a block outside the span of such locks'
- * addresses costs two compares, and one inside it has its cache lines looked up in a small summary. The shim's
- * own memory never comes from malloc (runtime/alloc.c). */
+ * addresses costs two compares, and one inside it has its cache lines looked up in a small summary (a thread
+ * freeing the block it found clear last time, unchanged, skips even that). The shim's own memory never comes
+ * from malloc (runtime/alloc.c). */
 #include "resolve.h"
 #include "../runtime/lockset.h"
 #include <dlfcn.h>
@@ -15,16 +16,21 @@ LC_REAL_DECL(void *, realloc, (void *, size_t));
 static size_t (*real_usable)(void *);
 static int glibc_heap;                  /* the program's malloc is glibc's: sizes read from the chunk header */
 
-/* The block's size as the allocator that made it knows it: glibc's chunk header (the word before the block:
- * size and three flag bits; a mapped chunk has one word more of overhead), or another malloc's own
- * malloc_usable_size. */
-static inline size_t block_size(void *p)
+/* What the allocator that made the block knows of it in one word: glibc's chunk header (the word before the
+ * block: size and three flag bits), or another malloc's own malloc_usable_size. */
+static inline size_t block_word(void *p)
 {
-    if (__builtin_expect(glibc_heap, 1)) {
-        size_t h = ((const size_t *)p)[-1];
-        return (h & ~(size_t)7) - (h & 2 ? 16 : 8);
-    }
+    if (__builtin_expect(glibc_heap, 1))
+        return ((const size_t *)p)[-1];
     return real_usable ? real_usable(p) : 0;
+}
+
+/* The block's size from that word (a mapped glibc chunk has one word more of overhead). */
+static inline size_t block_size(size_t w)
+{
+    if (__builtin_expect(glibc_heap, 1))
+        return (w & ~(size_t)7) - (w & 2 ? 16 : 8);
+    return w;
 }
 
 __attribute__((noinline, cold)) static void freed(void *p, size_t n)
@@ -34,26 +40,59 @@ __attribute__((noinline, cold)) static void freed(void *p, size_t n)
     LC_LEAVE();
 }
 
-static inline void check(void *p)
+/* The last block this thread found clear of watched locks, with its chunk header and the summary's generation
+ * then: the same three give the same answer (a program that frees what it just allocated, again and again,
+ * looks once). Only glibc's blocks are kept (another allocator's header word is not known to be there). */
+static LC_TLS struct { void *p; size_t word; uintptr_t gen; } clear;
+
+static inline int still_clear(void *p, uintptr_t gen)
 {
-    if (__builtin_expect(lc_heap_locks, 0) && p && !lc_in_shim) {
-        size_t n = block_size(p);
-        if (lockset_may_hold_lock(p, n))
-            freed(p, n);
+    return clear.p == p && clear.gen == gen && clear.word == ((const size_t *)p)[-1];
+}
+
+/* Whether p may hold a watched lock, told to the lock-order graph when it may; remembered when not. */
+static void check(void *p, uintptr_t gen)
+{
+    if (lc_in_shim)
+        return;
+    size_t w = block_word(p), n = block_size(w);
+    if (lockset_may_hold_lock(p, n)) {
+        freed(p, n);
+    } else if (glibc_heap) {
+        clear.p = p;
+        clear.word = w;
+        clear.gen = gen;
     }
 }
 
-LC_EXPORT void free(void *p)
+__attribute__((noinline)) static void free_checked(void *p, uintptr_t gen)
 {
-    check(p);
-    if (__builtin_expect(!real_free, 0) && lc_in_shim)
+    check(p, gen);
+    LC_REAL(free)(p);
+}
+
+__attribute__((noinline, cold)) static void free_unresolved(void *p)
+{
+    if (lc_in_shim)
         return;                         /* dlsym's own scratch while the real free is being looked up: kept */
     LC_REAL(free)(p);
 }
 
+LC_EXPORT void free(void *p)
+{
+    uintptr_t gen = __atomic_load_n(&lc_heap_gen, __ATOMIC_ACQUIRE);
+    if (__builtin_expect(gen != 0, 0) && p && !still_clear(p, gen))
+        return free_checked(p, gen);
+    if (__builtin_expect(!real_free, 0))
+        return free_unresolved(p);
+    real_free(p);
+}
+
 LC_EXPORT void *realloc(void *p, size_t n)
 {
-    check(p);                           /* moved or not, a lock does not survive being copied */
+    uintptr_t gen = __atomic_load_n(&lc_heap_gen, __ATOMIC_ACQUIRE);
+    if (__builtin_expect(gen != 0, 0) && p)
+        check(p, gen);                  /* moved or not, a lock does not survive being copied */
     return LC_REAL(realloc)(p, n);
 }
 

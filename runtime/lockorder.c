@@ -143,9 +143,9 @@ static struct edge **edge_slot(struct graph *g, const void *from, const void *to
 
 /* ---- vertices (graph lock) ----------------------------------------------------------------------------- */
 
-volatile int lc_heap_locks;
 uint64_t *volatile lc_heap_bloom;
 volatile uintptr_t lc_heap_lo = UINTPTR_MAX, lc_heap_hi;   /* only grow (a lock forgotten keeps its span) */
+volatile uintptr_t lc_heap_gen;
 #define line_hash lockset_line_hash
 
 /* A new vertex whose lock may be freed with its memory: free() is to look for it. */
@@ -163,7 +163,7 @@ static void watch(struct graph *g, struct vtx *v)
             __atomic_store_n(&g->lines[i], v, __ATOMIC_RELEASE);
             __atomic_or_fetch(lockset_bloom_word(g->bloom, h), 1ull << (h & 63), __ATOMIC_RELEASE);
             __atomic_store_n(&lc_heap_bloom, g->bloom, __ATOMIC_RELEASE);
-            __atomic_store_n(&lc_heap_locks, 1, __ATOMIC_RELEASE);
+            __atomic_add_fetch(&lc_heap_gen, 1, __ATOMIC_RELEASE);
             return;
         }
 }
@@ -486,9 +486,9 @@ void lockorder_reset(void)
     if (graph)
         memset(graph, 0, sizeof *graph);
     npend = 0;
-    lc_heap_locks = 0;
     lc_heap_bloom = NULL;
     lc_heap_lo = UINTPTR_MAX;
     lc_heap_hi = 0;
+    lc_heap_gen++;
     lc_unlock(&graph_lock);
 }

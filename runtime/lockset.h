@@ -179,15 +179,17 @@ void lockset_forget(const void *lock);
 void lockset_static_range(uintptr_t lo, uintptr_t hi);
 void lockset_gc_cycle(void);
 /* Memory [p, p+n) is freed (free, realloc, delete): a lock in it is gone, as if destroyed (a C++ object's
- * std::mutex, a mutex in calloc'd memory: neither is ever destroyed). Only worth calling while lc_heap_locks:
- * some lock outside the variables is in the graph. */
-extern volatile int lc_heap_locks;
+ * std::mutex, a mutex in calloc'd memory: neither is ever destroyed). Only worth calling once lc_heap_gen is
+ * not 0: some lock outside the variables went into the graph. */
 void lockset_freed(const void *p, size_t n);
 /* The graph's summary of such locks: the span of their addresses (every one is in [lc_heap_lo, lc_heap_hi]),
  * and one bit per hashed cache line of their addresses. */
 #define LC_BLOOM_WORDS (1u << 10)
 extern uint64_t *volatile lc_heap_bloom;
 extern volatile uintptr_t lc_heap_lo, lc_heap_hi;
+/* 0 until the summary gains its first lock; then it changes whenever the summary gains one or is cleared: an
+ * answer of lockset_may_hold_lock stays good for a block while this reads the same (bits are only added). */
+extern volatile uintptr_t lc_heap_gen __attribute__((visibility("hidden")));   /* one load in free() */
 static inline uint32_t lockset_line_hash(uintptr_t line) { return (uint32_t)((line * 0x9e3779b97f4a7c15ull) >> 32); }
 /* The summary's word and bit for a line's hash h. */
 static inline uint64_t *lockset_bloom_word(uint64_t *bloom, uint32_t h)
