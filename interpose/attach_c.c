@@ -118,13 +118,11 @@ int at_syscall(const struct at_thread *t, const char **what, enum lc_obj_kind *o
     long nr = t->have_regs ? (long)t->regs.orig_rax : -1;
     if (nr < 0 || !interrupted((long)t->regs.rax) || t->state == 'R')
         return 0;
-    enum lc_sysarg arg = LC_SYSARG_NONE;
-    *what = task_syscall_name(nr, &arg);      /* runtime/syscalls.inc */
+    *ok = LC_OBJ_NONE;
+    *obj = NULL;
+    *what = task_syscall_wait(nr, (long)t->regs.rdi, ok, obj);    /* runtime/syscalls.inc */
     if (!*what)
         *what = "system call";
-    *ok = arg == LC_SYSARG_FUTEX ? LC_OBJ_OTHER : arg == LC_SYSARG_FD ? LC_OBJ_FD : LC_OBJ_NONE;
-    *obj = arg == LC_SYSARG_FUTEX ? (const void *)(uintptr_t)t->regs.rdi
-         : arg == LC_SYSARG_FD ? (const void *)(uintptr_t)(int)t->regs.rdi : NULL;
     return 1;
 }
 

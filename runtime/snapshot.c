@@ -299,16 +299,15 @@ void snapshot_set_process(pid_t pid, lc_peek_fn peek)
 static void syscall_view(struct lc_task *t)
 {
     long nr, arg0;
-    enum lc_sysarg arg;
+    enum lc_obj_kind ok;
+    const void *obj;
     const char *name;
-    if (!task_thread_syscall(t->tid, &nr, &arg0) || !(name = task_syscall_name(nr, &arg)))
+    if (!task_thread_syscall(t->tid, &nr, &arg0) || !(name = task_syscall_wait(nr, arg0, &ok, &obj)))
         return;
     t->state = LC_BLOCKED;
     t->what = name;
-    t->obj_kind = arg == LC_SYSARG_FD ? LC_OBJ_FD : arg == LC_SYSARG_FUTEX ? LC_OBJ_OTHER :
-                  arg == LC_SYSARG_SIGNALS ? LC_OBJ_SIGNALS : LC_OBJ_NONE;
-    t->obj = arg == LC_SYSARG_FD ? (const void *)(intptr_t)(int)arg0 : arg == LC_SYSARG_FUTEX ?
-             (const void *)(uintptr_t)arg0 : NULL;
+    t->obj_kind = (uint8_t)ok;
+    t->obj = obj;
     t->site = 0;
     t->since_ns = 0;
     t->flags |= LC_TF_AGE_UNKNOWN;

@@ -488,19 +488,27 @@ void task_table_reset_except(uint64_t keep_key)
     unlock_shards();
 }
 
+/* What a system call's first argument names (syscalls.inc). */
+enum lc_sysarg { LC_SYSARG_NONE, LC_SYSARG_FD, LC_SYSARG_FUTEX, LC_SYSARG_SIGNALS };
 static const struct { long nr; const char *name; enum lc_sysarg arg; } syscalls[] = {
 #define SYSCALL(nr, name, arg) { nr, name, LC_SYSARG_##arg },
 #include "syscalls.inc"
 #undef SYSCALL
 };
 
-const char *task_syscall_name(long nr, enum lc_sysarg *arg)
+const char *task_syscall_wait(long nr, long arg0, enum lc_obj_kind *ok, const void **obj)
 {
-    for (size_t i = 0; i < sizeof syscalls / sizeof syscalls[0]; i++)
-        if (syscalls[i].nr == nr) {
-            *arg = syscalls[i].arg;
-            return syscalls[i].name;
+    for (size_t i = 0; i < sizeof syscalls / sizeof syscalls[0]; i++) {
+        if (syscalls[i].nr != nr)
+            continue;
+        switch (syscalls[i].arg) {
+        case LC_SYSARG_FD:      *ok = LC_OBJ_FD, *obj = (const void *)(intptr_t)(int)arg0; break;
+        case LC_SYSARG_FUTEX:   *ok = LC_OBJ_OTHER, *obj = (const void *)(uintptr_t)arg0; break;
+        case LC_SYSARG_SIGNALS: *ok = LC_OBJ_SIGNALS, *obj = NULL; break;
+        case LC_SYSARG_NONE:    *ok = LC_OBJ_NONE, *obj = NULL; break;
         }
+        return syscalls[i].name;
+    }
     return NULL;
 }
 

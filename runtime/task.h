@@ -122,10 +122,11 @@ int task_foreach_timed(void (*fn)(struct lc_task *, void *), void *arg, int time
 size_t task_count(void);
 /* Whether the kernel still has thread tid in process pid (0: this one; errno kept). */
 int task_thread_alive(pid_t pid, int tid);
-/* What a system call's first argument names (syscalls.inc). */
-enum lc_sysarg { LC_SYSARG_NONE, LC_SYSARG_FD, LC_SYSARG_FUTEX, LC_SYSARG_SIGNALS };
-/* The name of system call nr in syscalls.inc and what its first argument names; NULL when not there. */
-const char *task_syscall_name(long nr, enum lc_sysarg *arg);
+/* What a thread asleep in system call nr, first argument arg0, waits in (syscalls.inc): the call's name, and
+ * the object the argument names (*ok, *obj: a file descriptor, a futex word; for a wait for signals
+ * LC_OBJ_SIGNALS with no set, which is the program's memory). NULL, *ok and *obj untouched, for a call not
+ * there. The preload's view of its threads in calls it does not follow and attach's of every thread. */
+const char *task_syscall_wait(long nr, long arg0, enum lc_obj_kind *ok, const void **obj);
 /* The system call thread tid of this process sleeps in, from the kernel (/proc/self/task/TID/syscall, read
  * with raw system calls; errno kept): its number and first argument. 0 when it sleeps in none (it runs, or
  * waits in user space, or is gone). */

@@ -3,6 +3,7 @@
 #include "unit.h"
 #include <pthread.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include "../../runtime/alloc.h"
 #include "../../runtime/chan.h"
 #include "../../runtime/finding.h"
@@ -112,6 +113,29 @@ START_TEST(task_reset_keeps_one)
     task_table_reset_except(2);
     ck_assert_uint_eq(task_count(), 1);
     ck_assert_ptr_nonnull(task_find(2));
+}
+END_TEST
+
+/* One reading of a system call for the preload's view and attach's: the call, and what its first argument names. */
+START_TEST(syscall_wait_names_the_object)
+{
+    enum lc_obj_kind ok = LC_OBJ_CHAN;
+    const void *obj = &ok;
+    ck_assert_str_eq(task_syscall_wait(SYS_accept, 7, &ok, &obj), "accept");
+    ck_assert_int_eq(ok, LC_OBJ_FD);
+    ck_assert_ptr_eq(obj, (const void *)7);
+    ck_assert_str_eq(task_syscall_wait(SYS_futex, 0x1230, &ok, &obj), "futex wait");
+    ck_assert_int_eq(ok, LC_OBJ_OTHER);
+    ck_assert_ptr_eq(obj, (const void *)0x1230);
+    ck_assert_str_eq(task_syscall_wait(SYS_rt_sigtimedwait, 0x7ff0, &ok, &obj), "sigtimedwait");
+    ck_assert_int_eq(ok, LC_OBJ_SIGNALS);
+    ck_assert_ptr_null(obj);                  /* the set is the program's memory */
+    ck_assert_str_eq(task_syscall_wait(SYS_nanosleep, 0x7ff0, &ok, &obj), "nanosleep");
+    ck_assert_int_eq(ok, LC_OBJ_NONE);
+    ck_assert_ptr_null(obj);
+    ok = LC_OBJ_CHAN;
+    ck_assert_ptr_null(task_syscall_wait(SYS_getpid, 1, &ok, &obj));
+    ck_assert_int_eq(ok, LC_OBJ_CHAN);        /* untouched */
 }
 END_TEST
 
@@ -598,6 +622,7 @@ int main(void)
     tcase_add_test(tc, task_reap_checks_generation);
     tcase_add_test(tc, task_rekey_pending);
     tcase_add_test(tc, task_reset_keeps_one);
+    tcase_add_test(tc, syscall_wait_names_the_object);
     tcase_add_test(tc, task_table_many_keys);
     tcase_add_test(tc, task_key_lock_and_tombs);
     tcase_add_test(tc, task_table_concurrent);
