@@ -12,7 +12,9 @@ __attribute__((noinline)) struct lc_task *lc_block_begin(const char *what, enum 
         return NULL;
     LC_ENTER();
     lc_locks_idle();
-    task_block(t, what, ok, obj, stack_capture(2));   /* drop this function and the wrapper */
+    /* drop this function and the wrapper; the same wrapper path at the same depth may reuse a capture */
+    task_block(t, what, ok, obj, stack_capture_at(2, (uintptr_t)__builtin_return_address(0),
+                                                  (uintptr_t)__builtin_frame_address(0)));
     LC_LEAVE();
     return t;
 }

@@ -110,6 +110,7 @@ static void on_thread_end(void *p)
     lc_locks_thread_end((struct lc_task *)p, exit_site);
     lc_self = NULL;
     task_exit((struct lc_task *)p, exit_site);
+    stack_thread_end();
     shim_thread_ended();
 }
 

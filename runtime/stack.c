@@ -97,8 +97,9 @@ static char capture_stack[CAPTURE_STACK] __attribute__((aligned(64)));
 static unw_context_t walk_uc;
 static unw_cursor_t walk_cur;
 
-/* Like unw_backtrace: buf[0] is the caller's pc (this frame itself is not recorded). */
-__attribute__((noinline)) static int walk_slow(void **buf, int max)
+/* Like unw_backtrace: buf[0] is the caller's pc (this frame itself is not recorded). sps (NULL: not wanted):
+ * each frame's stack pointer, just above the word its pc was returned to from (x86-64: at sp - 8). */
+__attribute__((noinline)) static int walk_slow(void **buf, uintptr_t *sps, int max)
 {
     unw_context_t *uc = &walk_uc;
     unw_cursor_t *cur = &walk_cur;
@@ -106,13 +107,26 @@ __attribute__((noinline)) static int walk_slow(void **buf, int max)
     if (unw_getcontext(uc) != 0 || unw_init_local(cur, uc) != 0)
         return 0;
     while (n < max && unw_step(cur) > 0) {
-        unw_word_t ip;
-        if (unw_get_reg(cur, UNW_REG_IP, &ip) != 0 || ip == 0)
+        unw_word_t ip, sp = 0;
+        if (unw_get_reg(cur, UNW_REG_IP, &ip) != 0 || ip == 0 || (sps && unw_get_reg(cur, UNW_REG_SP, &sp) != 0))
             break;
+        if (sps)
+            sps[n] = (uintptr_t)sp;
         buf[n++] = (void *)ip;
     }
     return n;
 }
+
+/* Captures remembered by the site that asked (stack_capture_at): a thread that blocks again and again at the
+ * same place pays a few loads instead of a walk. A capture is reused when the asking frame is where it was
+ * (its address and return address, which fix the shim's frames above the program's) and every return address
+ * the capture holds is still in the stack word it was read from: each is where its frame's call put it, so
+ * the chain of calls is the same. Only a thread that keeps capturing gets the few it remembers (as the fast
+ * walker); a thread whose captures rarely repeat stops remembering. */
+#define SITES 4
+struct site { uintptr_t ra, fp; stack_id st; int n, cap; uintptr_t *slot, *word; };
+static __thread __attribute__((tls_model("initial-exec"))) struct site *sites;
+static __thread __attribute__((tls_model("initial-exec"))) unsigned site_next, site_hits, site_misses, site_off;
 
 /* What a public capture asks of the walk. */
 enum walk_kind { W_RAW, W_SKIP, W_BELOW };
@@ -121,7 +135,24 @@ struct walk_req {
     int max, skip;                      /* W_RAW: out's size; W_SKIP: frames of the caller's to drop */
     uintptr_t lo, hi;                   /* W_BELOW: the code whose innermost frames are dropped */
     void **out;                         /* W_RAW */
+    struct site *site;                  /* W_SKIP: remember the capture here (NULL: not) */
 };
+
+/* Fill site with where the kept frames' return addresses lie; 0 when one is not where the unwinder says (a
+ * signal frame, code that returns otherwise): not remembered. */
+static int site_fill(struct site *c, void *const *pcs, const uintptr_t *sps, int n)
+{
+    if (n > c->cap)
+        return 0;
+    for (int i = 0; i < n; i++) {
+        if (sps[i] < 8 || *(const uintptr_t *)(sps[i] - 8) != (uintptr_t)pcs[i])
+            return 0;
+        c->slot[i] = sps[i] - 8;
+        c->word[i] = (uintptr_t)pcs[i];
+    }
+    c->n = n;
+    return 1;
+}
 
 /* On the capture stack. The walk's first two frames are this function's and lc_on_stack's; the third is the
  * public function that asked (stack_walk, stack_capture, stack_capture_below), as stack_walk promises. */
@@ -129,11 +160,13 @@ __attribute__((noinline)) static long walk_run(void *p)
 {
     const struct walk_req *r = p;
     void *buf[LC_MAX_FRAMES + 48];
+    uintptr_t sps[LC_MAX_FRAMES + 48];
     int want = r->kind == W_RAW ? r->max : r->kind == W_SKIP ? max_depth + r->skip + 1 : max_depth + 16;
     want += 2;
     if (want > (int)(sizeof buf / sizeof buf[0]))
         want = (int)(sizeof buf / sizeof buf[0]);
-    int n = captures++ < FAST_AFTER ? walk_slow(buf, want) : unw_backtrace(buf, want);
+    int n = r->site ? walk_slow(buf, sps, want) : captures++ < FAST_AFTER ? walk_slow(buf, NULL, want)
+                                                                           : unw_backtrace(buf, want);
     void **pcs = buf + 2;
     n = n > 2 ? n - 2 : 0;
     int drop = 0;
@@ -151,7 +184,12 @@ __attribute__((noinline)) static long walk_run(void *p)
     }
     if (n - drop > max_depth)
         n = drop + max_depth;
-    return n > drop ? stack_intern((const uintptr_t *)(pcs + drop), n - drop) : 0;
+    stack_id st = n > drop ? stack_intern((const uintptr_t *)(pcs + drop), n - drop) : 0;
+    if (r->site && !(st && site_fill(r->site, pcs + drop, sps + 2 + drop, n - drop)))
+        r->site->st = 0;                /* not remembered */
+    else if (r->site)
+        r->site->st = st;
+    return st;
 }
 
 /* One walk at a time: libunwind can deadlock against the loader lock when two threads unwind at once (its
@@ -172,19 +210,69 @@ static inline __attribute__((always_inline)) long walk(struct walk_req *r)
 
 __attribute__((noinline)) int stack_walk(void **buf, int max)
 {
-    struct walk_req r = { W_RAW, max, 0, 0, 0, buf };
+    struct walk_req r = { W_RAW, max, 0, 0, 0, buf, NULL };
     return max > 0 ? (int)walk(&r) : 0;
 }
 
 __attribute__((noinline)) stack_id stack_capture(int skip)
 {
-    struct walk_req r = { W_SKIP, 0, skip < 0 ? 0 : skip, 0, 0, NULL };
+    struct walk_req r = { W_SKIP, 0, skip < 0 ? 0 : skip, 0, 0, NULL, NULL };
     return (stack_id)walk(&r);
+}
+
+static struct site *sites_make(void)
+{
+    size_t words = (size_t)SITES * 2 * (size_t)max_depth;
+    struct site *c = lc_calloc(1, SITES * sizeof *c + words * sizeof(uintptr_t));
+    uintptr_t *w = c ? (uintptr_t *)(c + SITES) : NULL;
+    for (int i = 0; c && i < SITES; i++) {
+        c[i].slot = w + (size_t)i * 2 * (size_t)max_depth;
+        c[i].word = c[i].slot + max_depth;
+        c[i].cap = max_depth;
+    }
+    return c;
+}
+
+__attribute__((noinline)) stack_id stack_capture_at(int skip, uintptr_t ra, uintptr_t fp)
+{
+    struct site *c = sites;
+    for (int i = 0; c && i < SITES; i++) {
+        struct site *e = &c[i];
+        if (!e->st || e->ra != ra || e->fp != fp)
+            continue;
+        int k = 0;
+        while (k < e->n && *(const volatile uintptr_t *)e->slot[k] == e->word[k])
+            k++;
+        if (k == e->n) {
+            site_hits++;
+            return e->st;
+        }
+    }
+    if (!c && captures >= FAST_AFTER && !site_off)
+        c = sites = sites_make();
+    struct site *e = NULL;
+    if (c && !site_off) {
+        /* remembering pays for a slow walk on a miss: stop when most captures miss */
+        if (++site_misses > 64 && site_misses > 2 * site_hits)
+            site_off = 1;
+        e = &c[site_next++ % SITES];
+        e->ra = ra;
+        e->fp = fp;
+    }
+    struct walk_req r = { W_SKIP, 0, skip < 0 ? 0 : skip, 0, 0, NULL, e };
+    return (stack_id)walk(&r);
+}
+
+void stack_thread_end(void)
+{
+    lc_free(sites);
+    sites = NULL;
+    site_off = 1;                       /* a destructor that blocks later walks */
 }
 
 __attribute__((noinline)) stack_id stack_capture_below(uintptr_t lo, uintptr_t hi)
 {
-    struct walk_req r = { W_BELOW, 0, 0, lo, hi, NULL };
+    struct walk_req r = { W_BELOW, 0, 0, lo, hi, NULL, NULL };
     return (stack_id)walk(&r);
 }
 

@@ -9,6 +9,12 @@ typedef uint32_t stack_id;          /* 0 means "no stack" */
 
 /* Capture the caller's stack, dropping `skip` innermost frames (the shim's own), and intern it. */
 stack_id stack_capture(int skip);
+/* The same, for a caller that asks again and again from one place: ra and fp are its return address and frame
+ * address, which fix the frames above the ones kept. A thread that keeps capturing remembers its last few
+ * captures by them and reuses one while every return address it holds is still where it was read (stack.c). */
+stack_id stack_capture_at(int skip, uintptr_t ra, uintptr_t fp);
+/* The calling thread ends: what it remembered goes (later captures on it walk). */
+void stack_thread_end(void);
 /* Capture the caller's stack, dropping the innermost frames that lie in [lo, hi) (the shim's own code,
  * however deep in it the capture is made), and intern it. */
 stack_id stack_capture_below(uintptr_t lo, uintptr_t hi);

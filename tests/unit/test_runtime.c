@@ -139,6 +139,56 @@ START_TEST(syscall_wait_names_the_object)
 }
 END_TEST
 
+/* stack_capture_at as the blocking wrappers call it: from one function (lc_block_begin), called from one place
+ * (a wrapper), whose callers vary. */
+static __attribute__((noinline)) stack_id capture_at_here(void)
+{
+    stack_id s = stack_capture_at(0, (uintptr_t)__builtin_return_address(0), (uintptr_t)__builtin_frame_address(0));
+    __asm__ volatile("" ::: "memory");      /* not a tail call: this frame stays in the capture */
+    return s;
+}
+static __attribute__((noinline)) stack_id capture_relay(void)
+{
+    stack_id s = capture_at_here();
+    __asm__ volatile("" ::: "memory");
+    return s;
+}
+static volatile int via_calls;
+static __attribute__((noinline)) stack_id via_one(void)
+{
+    stack_id s = capture_relay();
+    via_calls++;
+    return s;
+}
+static __attribute__((noinline)) stack_id via_two(void)
+{
+    stack_id s = capture_relay();
+    via_calls += 2;
+    return s;
+}
+
+/* A capture is reused from the same site at the same depth only while its callers are the same ones: past the
+ * thread's first captures (which always walk) the remembered one comes back, and another caller at the same
+ * depth gets its own stack. */
+START_TEST(capture_at_follows_the_callers)
+{
+    stack_id ids[40];
+    for (int i = 0; i < 40; i++)
+        ids[i] = via_one();
+    stack_id first = ids[0];
+    for (int i = 1; i < 40; i++)
+        ck_assert_uint_eq(ids[i], first);
+    stack_id other = via_two();
+    ck_assert_uint_ne(other, first);
+    const uintptr_t *a, *b;
+    int na = stack_get(first, &a), nb = stack_get(other, &b);
+    ck_assert_int_eq(na, nb);
+    ck_assert_uint_eq(a[0], b[0]);            /* capture_at_here, from capture_relay, called from ... */
+    ck_assert_uint_eq(a[1], b[1]);
+    ck_assert_uint_ne(a[2], b[2]);            /* ... via_one, then via_two */
+}
+END_TEST
+
 START_TEST(depot_dedups)
 {
     stack_depot_reset();
@@ -623,6 +673,7 @@ int main(void)
     tcase_add_test(tc, task_rekey_pending);
     tcase_add_test(tc, task_reset_keeps_one);
     tcase_add_test(tc, syscall_wait_names_the_object);
+    tcase_add_test(tc, capture_at_follows_the_callers);
     tcase_add_test(tc, task_table_many_keys);
     tcase_add_test(tc, task_key_lock_and_tombs);
     tcase_add_test(tc, task_table_concurrent);
