@@ -32,6 +32,7 @@ struct gslot {
 #define NSLOT 8
 static LC_TLS struct gslot gslots[NSLOT];
 static LC_TLS unsigned gslot_next;
+static LC_TLS struct go_proof *gproofs[NSLOT];   /* each slot's site's proof, made by its first slow park */
 
 /* A cache miss: look the task up in the table (ordinary C: on the shim's stack, out of the hot path). */
 struct fill_args { void *g; int64_t goid; };
@@ -188,7 +189,7 @@ static int go_started;
 
 /* The last creation stack captured on this thread, with the go statement's return address and stack depth (as
  * for park sites): spawns from the same site at the same depth reuse it instead of unwinding again. */
-static LC_TLS struct { uintptr_t ra, sp; stack_id st; } spawn_site;
+static LC_TLS struct { uintptr_t ra, sp; stack_id st; struct go_proof *proof; } spawn_site;
 
 __attribute__((noinline)) static long at_exit_release_p(void *arg)
 {
@@ -212,10 +213,10 @@ __attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, ui
     sp->parent = go_task(self);
     if (sp->main) {
         sp->created = 0;              /* the main goroutine comes from C main: nothing to show */
-    } else if (spawn_site.st && spawn_site.ra == ra && spawn_site.sp == csp) {
-        sp->created = spawn_site.st;  /* a go statement in a loop: same site, same depth, same stack */
+    } else if (spawn_site.st && spawn_site.ra == ra && spawn_site.sp == csp && go_proof_holds(spawn_site.proof)) {
+        sp->created = spawn_site.st;  /* a go statement in a loop: same site, same callers, same stack */
     } else {
-        sp->created = go_stack();
+        sp->created = go_stack_proved(&spawn_site.proof);
         spawn_site.ra = ra;
         spawn_site.sp = csp;
         spawn_site.st = sp->created;
@@ -380,7 +381,7 @@ static inline __attribute__((always_inline)) const char *park_what(uint8_t reaso
 /* Whether s's cached blocking site is the one of the call p was left by (same call site and depth). */
 static inline __attribute__((always_inline)) int site_cached(const struct gslot *s, const struct go_pending *p)
 {
-    return p->ra && s->site && s->site_ra == p->ra && s->site_sp == p->sp;
+    return p->ra && s->site && s->site_ra == p->ra && s->site_sp == p->sp && go_proof_holds(gproofs[s - gslots]);
 }
 
 /* The clock of this thread's last slow park, and the time-stamp counter then: a fast park within
@@ -458,7 +459,7 @@ __attribute__((noinline)) static long park_begin_here(void *arg)
         if (have && site_cached(s, &p)) {
             site = s->site;
         } else {
-            site = go_stack();
+            site = have ? go_stack_proved(&gproofs[s - gslots]) : go_stack();
             s->site_ra = have ? p.ra : 0;
             s->site_sp = have ? p.sp : 0;
             s->site = site;

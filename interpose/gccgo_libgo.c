@@ -3,6 +3,7 @@
  * and the capture of a stack as the program sees it (shim and runtime frames dropped). Compiled with
  * -fsplit-stack (see gccgo_int.h). */
 #include "gccgo_int.h"
+#include "../runtime/alloc.h"
 #include "../runtime/lock.h"
 #include "../runtime/options.h"
 #include <dlfcn.h>
@@ -217,7 +218,7 @@ __attribute__((noinline, cold)) char *go_shim_stack_new(void)
 /* ---- stacks ----------------------------------------------------------------------------------------------- */
 /* on_g0: the walk is on a thread's system stack (the scheduler running timers, as for time.AfterFunc), whose
  * frames below libgo's are the thread's start (C main, start_thread), never the program's call. */
-static stack_id trim_intern(const uintptr_t *pc, int n, int on_g0)
+static stack_id trim_intern(const uintptr_t *pc, int n, int on_g0, int *kept, int *nkept)
 {
     int start = 0, i;
     /* Within the leading run of shim and libgo frames, the program's call is right below our last wrapper. */
@@ -234,20 +235,41 @@ static stack_id trim_intern(const uintptr_t *pc, int n, int on_g0)
     uintptr_t out[LC_MAX_FRAMES];
     int m = 0;
     for (i = start; i < n && m < depth; i++) {
-        if (!in_self(pc[i]))
-            out[m++] = pc[i];
+        if (in_self(pc[i]))
+            continue;
+        if (kept)
+            kept[m] = i;
+        out[m++] = pc[i];
     }
+    if (nkept)
+        *nkept = m;
     return stack_intern(out, m);
 }
 
+/* arg: NULL, or where the capture's proof goes (made on first use). */
 __attribute__((noinline)) static long go_stack_here(void *arg)
 {
-    (void)arg;
+    struct go_proof **pp = arg;
     int e = errno;
     void *buf[LC_MAX_FRAMES + 32];
-    int n = stack_walk(buf, (int)(sizeof buf / sizeof buf[0]));   /* its own frames are the shim's: dropped */
+    uintptr_t sps[LC_MAX_FRAMES + 32];
+    int max = (int)(sizeof buf / sizeof buf[0]), kept[LC_MAX_FRAMES], m = 0;
+    int n = pp ? stack_walk_sp(buf, sps, max) : stack_walk(buf, max);   /* its own frames: the shim's, dropped */
     void *g = go_getg();
-    stack_id id = trim_intern((const uintptr_t *)buf, n, !g || go_goid(g) == 0);
+    stack_id id = trim_intern((const uintptr_t *)buf, n, !g || go_goid(g) == 0, pp ? kept : NULL, &m);
+    struct go_proof *pf = !pp ? NULL : *pp ? *pp : (*pp = lc_calloc(1, sizeof **pp));
+    if (pf) {
+        /* the frames whose return address is where the unwinder says (not one that returns into
+         * __morestack, whose word lies in the segment before) */
+        pf->n = 0;
+        for (int k = 0; k < m; k++) {
+            uintptr_t sp = sps[kept[k]], w = (uintptr_t)buf[kept[k]];
+            if (sp >= 8 && *(const uintptr_t *)(sp - 8) == w) {
+                pf->slot[pf->n] = sp - 8;
+                pf->word[pf->n++] = w;
+            }
+        }
+    }
     errno = e;
     return id;
 }
@@ -256,6 +278,11 @@ __attribute__((noinline)) static long go_stack_here(void *arg)
 __attribute__((noinline)) stack_id go_stack(void)
 {
     return (stack_id)go_offstack(go_stack_here, NULL);
+}
+
+__attribute__((noinline)) stack_id go_stack_proved(struct go_proof **pf)
+{
+    return (stack_id)go_offstack(go_stack_here, pf);
 }
 
 /* Stacks of calls made from a site in the program, by the site (a seqlock each: odd while written). */

@@ -136,6 +136,7 @@ struct walk_req {
     uintptr_t lo, hi;                   /* W_BELOW: the code whose innermost frames are dropped */
     void **out;                         /* W_RAW */
     struct site *site;                  /* W_SKIP: remember the capture here (NULL: not) */
+    uintptr_t *out_sps;                 /* W_RAW: each frame's stack pointer too (NULL: not wanted) */
 };
 
 /* Fill site with where the kept frames' return addresses lie; 0 when one is not where the unwinder says (a
@@ -165,14 +166,16 @@ __attribute__((noinline)) static long walk_run(void *p)
     want += 2;
     if (want > (int)(sizeof buf / sizeof buf[0]))
         want = (int)(sizeof buf / sizeof buf[0]);
-    int n = r->site ? walk_slow(buf, sps, want) : captures++ < FAST_AFTER ? walk_slow(buf, NULL, want)
-                                                                           : unw_backtrace(buf, want);
+    int n = r->site || r->out_sps ? walk_slow(buf, sps, want)
+          : captures++ < FAST_AFTER ? walk_slow(buf, NULL, want) : unw_backtrace(buf, want);
     void **pcs = buf + 2;
     n = n > 2 ? n - 2 : 0;
     int drop = 0;
     switch (r->kind) {
     case W_RAW:
         memcpy(r->out, pcs, (size_t)n * sizeof *pcs);
+        if (r->out_sps)
+            memcpy(r->out_sps, sps + 2, (size_t)n * sizeof *sps);
         return n;
     case W_SKIP:
         drop = r->skip + 1;             /* pcs[0] is stack_capture itself */
@@ -210,13 +213,19 @@ static inline __attribute__((always_inline)) long walk(struct walk_req *r)
 
 __attribute__((noinline)) int stack_walk(void **buf, int max)
 {
-    struct walk_req r = { W_RAW, max, 0, 0, 0, buf, NULL };
+    struct walk_req r = { W_RAW, max, 0, 0, 0, buf, NULL, NULL };
+    return max > 0 ? (int)walk(&r) : 0;
+}
+
+__attribute__((noinline)) int stack_walk_sp(void **buf, uintptr_t *sps, int max)
+{
+    struct walk_req r = { W_RAW, max, 0, 0, 0, buf, NULL, sps };
     return max > 0 ? (int)walk(&r) : 0;
 }
 
 __attribute__((noinline)) stack_id stack_capture(int skip)
 {
-    struct walk_req r = { W_SKIP, 0, skip < 0 ? 0 : skip, 0, 0, NULL, NULL };
+    struct walk_req r = { W_SKIP, 0, skip < 0 ? 0 : skip, 0, 0, NULL, NULL, NULL };
     return (stack_id)walk(&r);
 }
 
@@ -259,7 +268,7 @@ __attribute__((noinline)) stack_id stack_capture_at(int skip, uintptr_t ra, uint
         e->ra = ra;
         e->fp = fp;
     }
-    struct walk_req r = { W_SKIP, 0, skip < 0 ? 0 : skip, 0, 0, NULL, e };
+    struct walk_req r = { W_SKIP, 0, skip < 0 ? 0 : skip, 0, 0, NULL, e, NULL };
     return (stack_id)walk(&r);
 }
 
@@ -272,7 +281,7 @@ void stack_thread_end(void)
 
 __attribute__((noinline)) stack_id stack_capture_below(uintptr_t lo, uintptr_t hi)
 {
-    struct walk_req r = { W_BELOW, 0, 0, lo, hi, NULL, NULL };
+    struct walk_req r = { W_BELOW, 0, 0, lo, hi, NULL, NULL, NULL };
     return (stack_id)walk(&r);
 }
 

@@ -23,6 +23,9 @@ stack_id stack_capture_below(uintptr_t lo, uintptr_t hi);
  * memory for threads that rarely capture. Use this, never libunwind directly. The captures above work the
  * same way. */
 int stack_walk(void **buf, int max);
+/* The same, with each frame's stack pointer in sps (a frame's pc was returned to from the word at sp - 8): the
+ * slower walk, for a caller that proves a capture later by the words its frames left (see stack_capture_at). */
+int stack_walk_sp(void **buf, uintptr_t *sps, int max);
 /* Intern an explicit list of return addresses. */
 stack_id stack_intern(const uintptr_t *pcs, int n);
 /* Frames of a stored stack; returns the count and points *pcs at them (valid for the process lifetime). */
