@@ -33,6 +33,18 @@ struct gslot {
 static LC_TLS struct gslot gslots[NSLOT];
 static LC_TLS unsigned gslot_next;
 static LC_TLS struct go_proof *gproofs[NSLOT];   /* each slot's site's proof, made by its first slow park */
+/* Proving a site costs the slower walk: a thread stops when its proofs are not reused ten times each on the
+ * whole (its repeated sites then walk fast every time, as a site seen once does). */
+static LC_TLS unsigned go_proves, go_proof_hits, go_prove_off;
+
+static int prove_now(void)
+{
+    if (go_prove_off)
+        return 0;
+    if (++go_proves > 32 && go_proof_hits < 10 * go_proves)
+        go_prove_off = 1;
+    return 1;
+}
 
 /* A cache miss: look the task up in the table (ordinary C: on the shim's stack, out of the hot path). */
 struct fill_args { void *g; int64_t goid; };
@@ -215,8 +227,12 @@ __attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, ui
         sp->created = 0;              /* the main goroutine comes from C main: nothing to show */
     } else if (spawn_site.st && spawn_site.ra == ra && spawn_site.sp == csp && go_proof_holds(spawn_site.proof)) {
         sp->created = spawn_site.st;  /* a go statement in a loop: same site, same callers, same stack */
+        go_proof_hits++;
     } else {
-        sp->created = go_stack_proved(&spawn_site.proof);
+        int again = spawn_site.st && spawn_site.ra == ra && spawn_site.sp == csp && prove_now();
+        sp->created = again ? go_stack_proved(&spawn_site.proof) : go_stack();
+        if (!again && spawn_site.proof)
+            spawn_site.proof->n = 0;  /* proves nothing until the site repeats */
         spawn_site.ra = ra;
         spawn_site.sp = csp;
         spawn_site.st = sp->created;
@@ -416,6 +432,7 @@ __attribute__((noinline, no_split_stack)) static struct lc_task *park_fast(void 
         return NULL;
     if (park_stamp() - park_tsc >= PARK_TSC_FRESH)
         return NULL;
+    go_proof_hits++;
     const void *obj;
     uint8_t ok = park_object(cls, lock, p, &obj);
     const char *what = park_what(reason, p);
@@ -458,8 +475,14 @@ __attribute__((noinline)) static long park_begin_here(void *arg)
         stack_id site;
         if (have && site_cached(s, &p)) {
             site = s->site;
+            go_proof_hits++;
         } else {
-            site = have ? go_stack_proved(&gproofs[s - gslots]) : go_stack();
+            /* proved (the slower walk) only when this site repeats; else the fast one, which proves nothing */
+            struct go_proof **pf = &gproofs[s - gslots];
+            int again = have && p.ra && s->site && s->site_ra == p.ra && s->site_sp == p.sp && prove_now();
+            site = again ? go_stack_proved(pf) : go_stack();
+            if (!again && *pf)
+                (*pf)->n = 0;
             s->site_ra = have ? p.ra : 0;
             s->site_sp = have ? p.sp : 0;
             s->site = site;

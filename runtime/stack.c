@@ -127,6 +127,7 @@ __attribute__((noinline)) static int walk_slow(void **buf, uintptr_t *sps, int m
 struct site { uintptr_t ra, fp; stack_id st; int n, cap; uintptr_t *slot, *word; };
 static __thread __attribute__((tls_model("initial-exec"))) struct site *sites;
 static __thread __attribute__((tls_model("initial-exec"))) unsigned site_next, site_hits, site_misses, site_off;
+/* site_misses: the slower walks made to remember a site */
 
 /* What a public capture asks of the walk. */
 enum walk_kind { W_RAW, W_SKIP, W_BELOW };
@@ -244,15 +245,19 @@ static struct site *sites_make(void)
 
 __attribute__((noinline)) stack_id stack_capture_at(int skip, uintptr_t ra, uintptr_t fp)
 {
-    struct site *c = sites;
+    struct site *c = sites, *same = NULL;   /* same: this site seen once, not remembered yet */
     for (int i = 0; c && i < SITES; i++) {
         struct site *e = &c[i];
-        if (!e->st || e->ra != ra || e->fp != fp)
+        if (e->ra != ra || e->fp != fp)
             continue;
+        if (e->n == 0) {
+            same = e;
+            continue;
+        }
         int k = 0;
         while (k < e->n && *(const volatile uintptr_t *)e->slot[k] == e->word[k])
             k++;
-        if (k == e->n) {
+        if (e->st && k == e->n) {
             site_hits++;
             return e->st;
         }
@@ -261,12 +266,21 @@ __attribute__((noinline)) stack_id stack_capture_at(int skip, uintptr_t ra, uint
         c = sites = sites_make();
     struct site *e = NULL;
     if (c && !site_off) {
-        /* remembering pays for a slow walk on a miss: stop when most captures miss */
-        if (++site_misses > 64 && site_misses > 2 * site_hits)
-            site_off = 1;
-        e = &c[site_next++ % SITES];
-        e->ra = ra;
-        e->fp = fp;
+        /* Only a site asked from again is remembered, by the slower walk that reads where its frames lie (one
+         * that asks once walks fast and is noted as seen; so is one whose callers differ from each remembered
+         * at its place, say a read and a write wrapper alike in frame size); a thread whose remembered captures
+         * are not reused ten times each on the whole stops remembering. */
+        if (same) {
+            e = same;
+            if (++site_misses > 32 && site_hits < 10 * site_misses)
+                site_off = 1;
+        } else {
+            struct site *fresh = &c[site_next++ % SITES];
+            fresh->ra = ra;
+            fresh->fp = fp;
+            fresh->st = 0;
+            fresh->n = 0;
+        }
     }
     struct walk_req r = { W_SKIP, 0, skip < 0 ? 0 : skip, 0, 0, NULL, e, NULL };
     return (stack_id)walk(&r);
