@@ -5,14 +5,7 @@
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$root/tests/e2e/drivers/ptrace_probe.sh"
 . "$root/tests/e2e/drivers/attach_report.sh"
-"$BIN" > "$OUT/stdout" 2> "$OUT/stderr" &
-pid=$!
-i=0
-until grep -q started "$OUT/stdout" 2>/dev/null || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
-until [ "$(cat /proc/$pid/task/*/stat 2>/dev/null | sed 's/.*) //' | cut -c1 | grep -c S)" = 4 ] || [ $i -ge 400 ]; do
-    sleep 0.05; i=$((i + 1))
-done
-sleep 0.1
+start_sleeping 4
 attach_report "$pid"
 python3 - "$OUT/lc.$pid.json" <<'PY'
 import json, sys

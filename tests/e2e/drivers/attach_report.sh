@@ -21,3 +21,17 @@ for t in ts:
 PY
     if kill -0 "$1" 2>/dev/null; then echo "after: running"; else echo "after: gone"; fi
 }
+
+# start_sleeping N: starts $BIN in the background (stdout and stderr to $OUT), sets pid, and returns once it has
+# printed "started" and N of its threads sleep (10 s at most for each), and 0.1 s more.
+start_sleeping() {
+    "$BIN" > "$OUT/stdout" 2> "$OUT/stderr" &
+    pid=$!
+    i=0
+    until grep -q started "$OUT/stdout" 2>/dev/null || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
+    until [ "$(cat /proc/$pid/task/*/stat 2>/dev/null | sed 's/.*) //' | cut -c1 | grep -c S)" = "$1" ] ||
+          [ $i -ge 400 ]; do
+        sleep 0.05; i=$((i + 1))
+    done
+    sleep 0.1
+}
