@@ -2,8 +2,41 @@
 #include "blocking_call.h"
 #include "mutex.h"
 #include "../runtime/stack.h"
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 LC_TLS struct lc_task *lc_self;
+
+/* The thread's stack, for stack_capture_at (once per thread: its first blocking call): from glibc's record of
+ * it, or for the main thread from the top of its stack down by its size limit. */
+static LC_TLS int bounds_asked;
+static void thread_bounds(void)
+{
+    extern void *__libc_stack_end;
+    uintptr_t lo = 0, hi = 0;
+    bounds_asked = 1;
+    if (syscall(SYS_gettid) == getpid()) {
+        struct rlimit rl;
+        hi = (uintptr_t)__libc_stack_end;
+        rlim_t size = getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? rl.rlim_cur : 1u << 30;
+        lo = hi > size ? hi - size : 0;
+        hi = (hi + 4095) & ~(uintptr_t)4095;   /* the page holding the top, where the start's frames are */
+    } else {
+        pthread_attr_t a;
+        void *base;
+        size_t size;
+        if (pthread_getattr_np(pthread_self(), &a) == 0) {
+            if (pthread_attr_getstack(&a, &base, &size) == 0) {
+                lo = (uintptr_t)base;
+                hi = lo + size;
+            }
+            pthread_attr_destroy(&a);
+        }
+    }
+    stack_thread_bounds(lo, hi);
+}
 
 __attribute__((noinline)) struct lc_task *lc_block_begin(const char *what, enum lc_obj_kind ok, const void *obj)
 {
@@ -11,6 +44,8 @@ __attribute__((noinline)) struct lc_task *lc_block_begin(const char *what, enum 
     if (!t || !LC_ACTIVE())
         return NULL;
     LC_ENTER();
+    if (__builtin_expect(!bounds_asked, 0))
+        thread_bounds();
     lc_locks_idle();
     /* drop this function and the wrapper; the same wrapper path at the same depth may reuse a capture */
     task_block(t, what, ok, obj, stack_capture_at(2, (uintptr_t)__builtin_return_address(0),

@@ -127,6 +127,10 @@ __attribute__((noinline)) static int walk_slow(void **buf, uintptr_t *sps, int m
 struct site { uintptr_t ra, fp; stack_id st; int n, cap; uintptr_t *slot, *word; };
 static __thread __attribute__((tls_model("initial-exec"))) struct site *sites;
 static __thread __attribute__((tls_model("initial-exec"))) unsigned site_next, site_hits, site_misses, site_off;
+/* The thread's own stack (stack_thread_bounds; 0, 0: not known, nothing remembered): only a capture made on it
+ * whose words all lie on it is remembered, so a later check reads mapped memory whatever stack the thread is on
+ * by then (a coroutine's, freed and remade elsewhere). */
+static __thread __attribute__((tls_model("initial-exec"))) uintptr_t site_lo, site_hi;
 /* site_misses: the slower walks made to remember a site */
 
 /* What a public capture asks of the walk. */
@@ -147,7 +151,7 @@ static int site_fill(struct site *c, void *const *pcs, const uintptr_t *sps, int
     if (n > c->cap)
         return 0;
     for (int i = 0; i < n; i++) {
-        if (sps[i] < 8 || *(const uintptr_t *)(sps[i] - 8) != (uintptr_t)pcs[i])
+        if (sps[i] - 8 < site_lo || sps[i] > site_hi || *(const uintptr_t *)(sps[i] - 8) != (uintptr_t)pcs[i])
             return 0;
         c->slot[i] = sps[i] - 8;
         c->word[i] = (uintptr_t)pcs[i];
@@ -245,7 +249,9 @@ static struct site *sites_make(void)
 
 __attribute__((noinline)) stack_id stack_capture_at(int skip, uintptr_t ra, uintptr_t fp)
 {
-    struct site *c = sites, *same = NULL;   /* same: this site seen once, not remembered yet */
+    /* not on the thread's own stack (or it is not known): walk */
+    struct site *c = fp - site_lo < site_hi - site_lo ? sites : NULL, *same = NULL;
+    /* same: this site seen once, not remembered yet */
     for (int i = 0; c && i < SITES; i++) {
         struct site *e = &c[i];
         if (e->ra != ra || e->fp != fp)
@@ -262,7 +268,7 @@ __attribute__((noinline)) stack_id stack_capture_at(int skip, uintptr_t ra, uint
             return e->st;
         }
     }
-    if (!c && captures >= FAST_AFTER && !site_off)
+    if (!c && !sites && captures >= FAST_AFTER && !site_off && fp - site_lo < site_hi - site_lo)
         c = sites = sites_make();
     struct site *e = NULL;
     if (c && !site_off) {
@@ -284,6 +290,17 @@ __attribute__((noinline)) stack_id stack_capture_at(int skip, uintptr_t ra, uint
     }
     struct walk_req r = { W_SKIP, 0, skip < 0 ? 0 : skip, 0, 0, NULL, e, NULL };
     return (stack_id)walk(&r);
+}
+
+void stack_thread_bounds(uintptr_t lo, uintptr_t hi)
+{
+    site_lo = lo < hi ? lo : 0;
+    site_hi = lo < hi ? hi : 0;
+}
+
+int stack_thread_bounds_known(void)
+{
+    return site_hi != 0;
 }
 
 void stack_thread_end(void)

@@ -13,6 +13,10 @@ stack_id stack_capture(int skip);
  * address, which fix the frames above the ones kept. A thread that keeps capturing remembers its last few
  * captures by them and reuses one while every return address it holds is still where it was read (stack.c). */
 stack_id stack_capture_at(int skip, uintptr_t ra, uintptr_t fp);
+/* The calling thread's own stack, [lo, hi): stack_capture_at remembers only captures made on it. Until it is
+ * given, every capture walks. */
+void stack_thread_bounds(uintptr_t lo, uintptr_t hi);
+int stack_thread_bounds_known(void);
 /* The calling thread ends: what it remembered goes (later captures on it walk). */
 void stack_thread_end(void);
 /* Capture the caller's stack, dropping the innermost frames that lie in [lo, hi) (the shim's own code,

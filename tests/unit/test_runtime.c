@@ -172,6 +172,13 @@ static __attribute__((noinline)) stack_id via_two(void)
  * depth gets its own stack. */
 START_TEST(capture_at_follows_the_callers)
 {
+    pthread_attr_t attr;                      /* the thread's stack, as the blocking wrappers give it */
+    void *base;
+    size_t size;
+    ck_assert_int_eq(pthread_getattr_np(pthread_self(), &attr), 0);
+    ck_assert_int_eq(pthread_attr_getstack(&attr, &base, &size), 0);
+    pthread_attr_destroy(&attr);
+    stack_thread_bounds((uintptr_t)base, (uintptr_t)base + size);
     stack_id ids[40];
     for (int i = 0; i < 40; i++)
         ids[i] = via_one();
