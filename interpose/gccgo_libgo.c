@@ -259,15 +259,18 @@ __attribute__((noinline)) static long go_stack_here(void *arg)
     stack_id id = trim_intern((const uintptr_t *)buf, n, !g || go_goid(g) == 0, pp ? kept : NULL, &m);
     struct go_proof *pf = !pp ? NULL : *pp ? *pp : (*pp = lc_calloc(1, sizeof **pp));
     if (pf) {
-        /* the frames whose return address is where the unwinder says (not one that returns into
-         * __morestack, whose word lies in the segment before) */
+        /* The frames of the segment the capture starts in, from the first, while each return address is where
+         * the unwinder says and each frame lies just above the one before: a later check then reads only the
+         * segment it starts in, which the goroutine is on (one a chain left may be gone by then). The frames
+         * beyond (into __morestack and the segment before) go unchecked. */
         pf->n = 0;
         for (int k = 0; k < m; k++) {
             uintptr_t sp = sps[kept[k]], w = (uintptr_t)buf[kept[k]];
-            if (sp >= 8 && *(const uintptr_t *)(sp - 8) == w) {
-                pf->slot[pf->n] = sp - 8;
-                pf->word[pf->n++] = w;
-            }
+            uintptr_t prev = pf->n ? pf->slot[pf->n - 1] : sp - 8;
+            if (sp < 8 || sp - 8 < prev || sp - 8 - prev > (64u << 10) || *(const uintptr_t *)(sp - 8) != w)
+                break;
+            pf->slot[pf->n] = sp - 8;
+            pf->word[pf->n++] = w;
         }
     }
     errno = e;

@@ -86,9 +86,10 @@ static inline long go_offstack(long (*fn)(void *), void *arg)
 /* Capture the current stack, drop the shim's and the Go runtime's innermost frames so that the top frame is
  * the program's own call, and intern it. Keeps errno. */
 stack_id go_stack(void);
-/* A capture's proof: where the return addresses of its frames lie on the goroutine's stack, and what they are.
- * A capture remembered by its call site and depth (a park, a go statement, in a loop) stands for a later one
- * from there while its proof holds: the chain of calls is the same (runtime/stack.c's rule for C threads). */
+/* A capture's proof: where the return addresses of its frames lie on the goroutine's stack, and what they are
+ * (those in the stack segment it starts in). A capture remembered by its call site and depth (a park, a go
+ * statement, in a loop) stands for a later one from there while its proof holds: the chain of calls is the same
+ * (runtime/stack.c's rule for C threads), as far as that segment goes. */
 struct go_proof { int n; uintptr_t slot[LC_MAX_FRAMES], word[LC_MAX_FRAMES]; };
 /* go_stack, filling *pf with the capture's proof (made on first use; stays NULL without memory). */
 stack_id go_stack_proved(struct go_proof **pf);
