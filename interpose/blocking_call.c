@@ -4,7 +4,6 @@
 #include "../runtime/stack.h"
 #include <pthread.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 LC_TLS struct lc_task *lc_self;
@@ -12,12 +11,12 @@ LC_TLS struct lc_task *lc_self;
 /* The thread's stack, for stack_capture_at (once per thread: its first blocking call): from glibc's record of
  * it, or for the main thread from the top of its stack down by its size limit. */
 static LC_TLS int bounds_asked;
-static void thread_bounds(void)
+static void thread_bounds(const struct lc_task *t)
 {
     extern void *__libc_stack_end;
     uintptr_t lo = 0, hi = 0;
     bounds_asked = 1;
-    if (syscall(SYS_gettid) == getpid()) {
+    if (t->tid == getpid()) {
         struct rlimit rl;
         hi = (uintptr_t)__libc_stack_end;
         rlim_t size = getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? rl.rlim_cur : 1u << 30;
@@ -45,7 +44,7 @@ __attribute__((noinline)) struct lc_task *lc_block_begin(const char *what, enum 
         return NULL;
     LC_ENTER();
     if (__builtin_expect(!bounds_asked, 0))
-        thread_bounds();
+        thread_bounds(t);
     lc_locks_idle();
     /* drop this function and the wrapper; the same wrapper path at the same depth may reuse a capture */
     task_block(t, what, ok, obj, stack_capture_at(2, (uintptr_t)__builtin_return_address(0),

@@ -32,19 +32,10 @@ struct gslot {
 #define NSLOT 8
 static LC_TLS struct gslot gslots[NSLOT];
 static LC_TLS unsigned gslot_next;
-static LC_TLS struct go_proof *gproofs[NSLOT];   /* each slot's site's proof, made by its first slow park */
-/* Proving a site costs the slower walk: a thread stops when its proofs are not reused ten times each on the
- * whole (its repeated sites then walk fast every time, as a site seen once does). */
-static LC_TLS unsigned go_proves, go_proof_hits, go_prove_off;
-
-static int prove_now(void)
-{
-    if (go_prove_off)
-        return 0;
-    if (++go_proves > 32 && go_proof_hits < 10 * go_proves)
-        go_prove_off = 1;
-    return 1;
-}
+static LC_TLS struct stack_proof *gproofs[NSLOT];   /* each slot's site's proof, made by its first slow park */
+/* This thread's proofs (parks and go statements): once stopped, its repeated sites walk fast every time, as a
+ * site seen once does. */
+static LC_TLS struct stack_proof_budget go_budget;
 
 /* A cache miss: look the task up in the table (ordinary C: on the shim's stack, out of the hot path). */
 struct fill_args { void *g; int64_t goid; };
@@ -201,7 +192,7 @@ static int go_started;
 
 /* The last creation stack captured on this thread, with the go statement's return address and stack depth (as
  * for park sites): spawns from the same site at the same depth reuse it instead of unwinding again. */
-static LC_TLS struct { uintptr_t ra, sp; stack_id st; struct go_proof *proof; } spawn_site;
+static LC_TLS struct { uintptr_t ra, sp; stack_id st; struct stack_proof *proof; } spawn_site;
 
 __attribute__((noinline)) static long at_exit_release_p(void *arg)
 {
@@ -223,13 +214,16 @@ __attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, ui
         go_offstack(at_exit_release_p, NULL);     /* C main, about to start runtime.main */
     *sp = (struct spawn){ .fn = fn, .ra = ra, .main = go_rt_main && (uintptr_t)fn == go_rt_main };
     sp->parent = go_task(self);
+    int same = 0;                     /* the last spawn's site and depth */
     if (sp->main) {
         sp->created = 0;              /* the main goroutine comes from C main: nothing to show */
-    } else if (spawn_site.st && spawn_site.ra == ra && spawn_site.sp == csp && go_proof_holds(spawn_site.proof)) {
+    } else if ((same = spawn_site.st && spawn_site.ra == ra && spawn_site.sp == csp) &&
+               stack_proof_holds(spawn_site.proof)) {
         sp->created = spawn_site.st;  /* a go statement in a loop: same site, same callers, same stack */
-        go_proof_hits++;
+        go_budget.hits++;
     } else {
-        int again = spawn_site.st && spawn_site.ra == ra && spawn_site.sp == csp && prove_now();
+        /* proved (the slower walk) only when this site repeats; else the fast one, which proves nothing */
+        int again = same && stack_proof_afford(&go_budget);
         sp->created = again ? go_stack_proved(&spawn_site.proof) : go_stack();
         if (!again && spawn_site.proof)
             spawn_site.proof->n = 0;  /* proves nothing until the site repeats */
@@ -394,10 +388,16 @@ static inline __attribute__((always_inline)) const char *park_what(uint8_t reaso
     return p && p->what ? p->what : reason < GO_NWAIT ? go_wait_what[reason] : "park";
 }
 
-/* Whether s's cached blocking site is the one of the call p was left by (same call site and depth). */
+/* Whether s's cached blocking site is at the call p was left by (same call site and depth) ... */
+static inline __attribute__((always_inline)) int site_same(const struct gslot *s, const struct go_pending *p)
+{
+    return p->ra && s->site && s->site_ra == p->ra && s->site_sp == p->sp;
+}
+
+/* ... and still stands for it: its proof holds. */
 static inline __attribute__((always_inline)) int site_cached(const struct gslot *s, const struct go_pending *p)
 {
-    return p->ra && s->site && s->site_ra == p->ra && s->site_sp == p->sp && go_proof_holds(gproofs[s - gslots]);
+    return site_same(s, p) && stack_proof_holds(gproofs[s - gslots]);
 }
 
 /* The clock of this thread's last slow park, and the time-stamp counter then: a fast park within
@@ -432,7 +432,7 @@ __attribute__((noinline, no_split_stack)) static struct lc_task *park_fast(void 
         return NULL;
     if (park_stamp() - park_tsc >= PARK_TSC_FRESH)
         return NULL;
-    go_proof_hits++;
+    go_budget.hits++;
     const void *obj;
     uint8_t ok = park_object(cls, lock, p, &obj);
     const char *what = park_what(reason, p);
@@ -475,11 +475,11 @@ __attribute__((noinline)) static long park_begin_here(void *arg)
         stack_id site;
         if (have && site_cached(s, &p)) {
             site = s->site;
-            go_proof_hits++;
+            go_budget.hits++;
         } else {
             /* proved (the slower walk) only when this site repeats; else the fast one, which proves nothing */
-            struct go_proof **pf = &gproofs[s - gslots];
-            int again = have && p.ra && s->site && s->site_ra == p.ra && s->site_sp == p.sp && prove_now();
+            struct stack_proof **pf = &gproofs[s - gslots];
+            int again = have && site_same(s, &p) && stack_proof_afford(&go_budget);
             site = again ? go_stack_proved(pf) : go_stack();
             if (!again && *pf)
                 (*pf)->n = 0;

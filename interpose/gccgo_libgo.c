@@ -249,7 +249,7 @@ static stack_id trim_intern(const uintptr_t *pc, int n, int on_g0, int *kept, in
 /* arg: NULL, or where the capture's proof goes (made on first use). */
 __attribute__((noinline)) static long go_stack_here(void *arg)
 {
-    struct go_proof **pp = arg;
+    struct stack_proof **pp = arg;
     int e = errno;
     void *buf[LC_MAX_FRAMES + 32];
     uintptr_t sps[LC_MAX_FRAMES + 32];
@@ -257,21 +257,16 @@ __attribute__((noinline)) static long go_stack_here(void *arg)
     int n = pp ? stack_walk_sp(buf, sps, max) : stack_walk(buf, max);   /* its own frames: the shim's, dropped */
     void *g = go_getg();
     stack_id id = trim_intern((const uintptr_t *)buf, n, !g || go_goid(g) == 0, pp ? kept : NULL, &m);
-    struct go_proof *pf = !pp ? NULL : *pp ? *pp : (*pp = lc_calloc(1, sizeof **pp));
+    struct stack_proof *pf = !pp ? NULL : *pp ? *pp : (*pp = lc_calloc(1, sizeof **pp));
+    /* The frames of the segment the capture starts in: each just above the one before (a later check then
+     * reads only the segment it starts in, which the goroutine is on; one a chain left may be gone by then).
+     * The frames beyond (into __morestack and the segment before) go unchecked. */
     if (pf) {
-        /* The frames of the segment the capture starts in, from the first, while each return address is where
-         * the unwinder says and each frame lies just above the one before: a later check then reads only the
-         * segment it starts in, which the goroutine is on (one a chain left may be gone by then). The frames
-         * beyond (into __morestack and the segment before) go unchecked. */
-        pf->n = 0;
-        for (int k = 0; k < m; k++) {
-            uintptr_t sp = sps[kept[k]], w = (uintptr_t)buf[kept[k]];
-            uintptr_t prev = pf->n ? pf->slot[pf->n - 1] : sp - 8;
-            if (sp < 8 || sp - 8 < prev || sp - 8 - prev > (64u << 10) || *(const uintptr_t *)(sp - 8) != w)
-                break;
-            pf->slot[pf->n] = sp - 8;
-            pf->word[pf->n++] = w;
-        }
+        void *kpcs[LC_MAX_FRAMES];
+        uintptr_t ksps[LC_MAX_FRAMES];
+        for (int k = 0; k < m; k++)
+            kpcs[k] = buf[kept[k]], ksps[k] = sps[kept[k]];
+        stack_proof_fill(pf, kpcs, ksps, m, 0, UINTPTR_MAX, 64u << 10);
     }
     errno = e;
     return id;
@@ -283,7 +278,7 @@ __attribute__((noinline)) stack_id go_stack(void)
     return (stack_id)go_offstack(go_stack_here, NULL);
 }
 
-__attribute__((noinline)) stack_id go_stack_proved(struct go_proof **pf)
+__attribute__((noinline)) stack_id go_stack_proved(struct stack_proof **pf)
 {
     return (stack_id)go_offstack(go_stack_here, pf);
 }

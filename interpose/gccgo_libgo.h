@@ -86,23 +86,9 @@ static inline long go_offstack(long (*fn)(void *), void *arg)
 /* Capture the current stack, drop the shim's and the Go runtime's innermost frames so that the top frame is
  * the program's own call, and intern it. Keeps errno. */
 stack_id go_stack(void);
-/* A capture's proof: where the return addresses of its frames lie on the goroutine's stack, and what they are
- * (those in the stack segment it starts in). A capture remembered by its call site and depth (a park, a go
- * statement, in a loop) stands for a later one from there while its proof holds: the chain of calls is the same
- * (runtime/stack.c's rule for C threads), as far as that segment goes. */
-struct go_proof { int n; uintptr_t slot[LC_MAX_FRAMES], word[LC_MAX_FRAMES]; };
-/* go_stack, filling *pf with the capture's proof (made on first use; stays NULL without memory). */
-stack_id go_stack_proved(struct go_proof **pf);
-/* Whether pf still holds (call-free: for the fast park). One with no frame proves nothing. */
-static inline __attribute__((always_inline)) int go_proof_holds(const struct go_proof *pf)
-{
-    if (!pf || pf->n == 0)
-        return 0;
-    for (int k = 0; k < pf->n; k++)
-        if (*(const volatile uintptr_t *)pf->slot[k] != pf->word[k])
-            return 0;
-    return 1;
-}
+/* go_stack, filling *pf with the capture's proof (stack.h; made on first use, stays NULL without memory): the
+ * frames of the stack segment the capture starts in. */
+stack_id go_stack_proved(struct stack_proof **pf);
 /* go_stack for a call of a wrapper from go_site_ra (its return address, set by the wrapper just before): the
  * first stack seen from a site in the program stands for every later call from there (channel make and close:
  * a report shows where, the origin frame, which is the site's). */

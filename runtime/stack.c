@@ -119,19 +119,32 @@ __attribute__((noinline)) static int walk_slow(void **buf, uintptr_t *sps, int m
 
 /* Captures remembered by the site that asked (stack_capture_at): a thread that blocks again and again at the
  * same place pays a few loads instead of a walk. A capture is reused when the asking frame is where it was
- * (its address and return address, which fix the shim's frames above the program's) and every return address
- * the capture holds is still in the stack word it was read from: each is where its frame's call put it, so
- * the chain of calls is the same. Only a thread that keeps capturing gets the few it remembers (as the fast
- * walker); a thread whose captures rarely repeat stops remembering. */
+ * (its address and return address, which fix the shim's frames above the program's) and its proof holds
+ * (stack.h). Only a thread that keeps capturing gets the few it remembers (as the fast walker). */
 #define SITES 4
-struct site { uintptr_t ra, fp; stack_id st; int n, cap; uintptr_t *slot, *word; };
+struct site { uintptr_t ra, fp; stack_id st; struct stack_proof pf; };   /* pf.n 0: seen once, not proved */
 static __thread __attribute__((tls_model("initial-exec"))) struct site *sites;
-static __thread __attribute__((tls_model("initial-exec"))) unsigned site_next, site_hits, site_misses, site_off;
+static __thread __attribute__((tls_model("initial-exec"))) unsigned site_next;
+static __thread __attribute__((tls_model("initial-exec"))) struct stack_proof_budget site_budget;
 /* The thread's own stack (stack_thread_bounds; 0, 0: not known, nothing remembered): only a capture made on it
  * whose words all lie on it is remembered, so a later check reads mapped memory whatever stack the thread is on
  * by then (a coroutine's, freed and remade elsewhere). */
 static __thread __attribute__((tls_model("initial-exec"))) uintptr_t site_lo, site_hi;
-/* site_misses: the slower walks made to remember a site */
+
+int stack_proof_fill(struct stack_proof *pf, void *const *pcs, const uintptr_t *sps, int n, uintptr_t lo,
+                     uintptr_t hi, uintptr_t max_gap)
+{
+    pf->n = 0;
+    for (int i = 0; i < n && i < LC_MAX_FRAMES; i++) {
+        uintptr_t slot = sps[i] - 8, prev = pf->n ? pf->slot[pf->n - 1] : slot;
+        if (sps[i] < 8 || slot < lo || slot > hi - 8 || slot < prev || (max_gap && slot - prev > max_gap) ||
+            *(const uintptr_t *)slot != (uintptr_t)pcs[i])
+            break;
+        pf->slot[pf->n] = slot;
+        pf->word[pf->n++] = (uintptr_t)pcs[i];
+    }
+    return pf->n;
+}
 
 /* What a public capture asks of the walk. */
 enum walk_kind { W_RAW, W_SKIP, W_BELOW };
@@ -143,22 +156,6 @@ struct walk_req {
     struct site *site;                  /* W_SKIP: remember the capture here (NULL: not) */
     uintptr_t *out_sps;                 /* W_RAW: each frame's stack pointer too (NULL: not wanted) */
 };
-
-/* Fill site with where the kept frames' return addresses lie; 0 when one is not where the unwinder says (a
- * signal frame, code that returns otherwise): not remembered. */
-static int site_fill(struct site *c, void *const *pcs, const uintptr_t *sps, int n)
-{
-    if (n > c->cap)
-        return 0;
-    for (int i = 0; i < n; i++) {
-        if (sps[i] - 8 < site_lo || sps[i] > site_hi || *(const uintptr_t *)(sps[i] - 8) != (uintptr_t)pcs[i])
-            return 0;
-        c->slot[i] = sps[i] - 8;
-        c->word[i] = (uintptr_t)pcs[i];
-    }
-    c->n = n;
-    return 1;
-}
 
 /* On the capture stack. The walk's first two frames are this function's and lc_on_stack's; the third is the
  * public function that asked (stack_walk, stack_capture, stack_capture_below), as stack_walk promises. */
@@ -193,10 +190,14 @@ __attribute__((noinline)) static long walk_run(void *p)
     if (n - drop > max_depth)
         n = drop + max_depth;
     stack_id st = n > drop ? stack_intern((const uintptr_t *)(pcs + drop), n - drop) : 0;
-    if (r->site && !(st && site_fill(r->site, pcs + drop, sps + 2 + drop, n - drop)))
-        r->site->st = 0;                /* not remembered */
-    else if (r->site)
-        r->site->st = st;
+    if (r->site) {
+        /* remembered only when every kept frame is proved (not one past a signal frame, or off the stack) */
+        struct stack_proof *pf = &r->site->pf;
+        int all = st && stack_proof_fill(pf, pcs + drop, sps + 2 + drop, n - drop, site_lo, site_hi, 0) == n - drop;
+        if (!all)
+            pf->n = 0;
+        r->site->st = all ? st : 0;
+    }
     return st;
 }
 
@@ -234,58 +235,37 @@ __attribute__((noinline)) stack_id stack_capture(int skip)
     return (stack_id)walk(&r);
 }
 
-static struct site *sites_make(void)
-{
-    size_t words = (size_t)SITES * 2 * (size_t)max_depth;
-    struct site *c = lc_calloc(1, SITES * sizeof *c + words * sizeof(uintptr_t));
-    uintptr_t *w = c ? (uintptr_t *)(c + SITES) : NULL;
-    for (int i = 0; c && i < SITES; i++) {
-        c[i].slot = w + (size_t)i * 2 * (size_t)max_depth;
-        c[i].word = c[i].slot + max_depth;
-        c[i].cap = max_depth;
-    }
-    return c;
-}
-
 __attribute__((noinline)) stack_id stack_capture_at(int skip, uintptr_t ra, uintptr_t fp)
 {
-    /* not on the thread's own stack (or it is not known): walk */
-    struct site *c = fp - site_lo < site_hi - site_lo ? sites : NULL, *same = NULL;
-    /* same: this site seen once, not remembered yet */
+    int own = fp - site_lo < site_hi - site_lo;   /* on the thread's own stack (known): else just walk */
+    struct site *c = own ? sites : NULL, *same = NULL;   /* same: this site seen once, not proved yet */
     for (int i = 0; c && i < SITES; i++) {
         struct site *e = &c[i];
         if (e->ra != ra || e->fp != fp)
             continue;
-        if (e->n == 0) {
+        if (e->pf.n == 0) {
             same = e;
-            continue;
-        }
-        int k = 0;
-        while (k < e->n && *(const volatile uintptr_t *)e->slot[k] == e->word[k])
-            k++;
-        if (e->st && k == e->n) {
-            site_hits++;
+        } else if (e->st && stack_proof_holds(&e->pf)) {
+            site_budget.hits++;
             return e->st;
         }
     }
-    if (!c && !sites && captures >= FAST_AFTER && !site_off && fp - site_lo < site_hi - site_lo)
-        c = sites = sites_make();
+    if (own && !sites && captures >= FAST_AFTER && !site_budget.off)
+        c = sites = lc_calloc(SITES, sizeof *sites);
     struct site *e = NULL;
-    if (c && !site_off) {
-        /* Only a site asked from again is remembered, by the slower walk that reads where its frames lie (one
-         * that asks once walks fast and is noted as seen; so is one whose callers differ from each remembered
-         * at its place, say a read and a write wrapper alike in frame size); a thread whose remembered captures
-         * are not reused ten times each on the whole stops remembering. */
+    if (c && !site_budget.off) {
+        /* Only a site asked from again is proved, by the slower walk that reads where its frames lie (one that
+         * asks once walks fast and is noted as seen; so is one whose callers differ from each remembered at its
+         * place, say a read and a write wrapper alike in frame size). */
         if (same) {
             e = same;
-            if (++site_misses > 32 && site_hits < 10 * site_misses)
-                site_off = 1;
+            stack_proof_afford(&site_budget);
         } else {
             struct site *fresh = &c[site_next++ % SITES];
             fresh->ra = ra;
             fresh->fp = fp;
             fresh->st = 0;
-            fresh->n = 0;
+            fresh->pf.n = 0;
         }
     }
     struct walk_req r = { W_SKIP, 0, skip < 0 ? 0 : skip, 0, 0, NULL, e, NULL };
@@ -298,16 +278,11 @@ void stack_thread_bounds(uintptr_t lo, uintptr_t hi)
     site_hi = lo < hi ? hi : 0;
 }
 
-int stack_thread_bounds_known(void)
-{
-    return site_hi != 0;
-}
-
 void stack_thread_end(void)
 {
     lc_free(sites);
     sites = NULL;
-    site_off = 1;                       /* a destructor that blocks later walks */
+    site_budget.off = 1;                /* a destructor that blocks later walks */
 }
 
 __attribute__((noinline)) stack_id stack_capture_below(uintptr_t lo, uintptr_t hi)
