@@ -8,10 +8,12 @@
 
 LC_TLS struct lc_task *lc_self;
 
-/* The thread's stack, for stack_capture_at (once per thread: its first blocking call): from glibc's record of
- * it, or for the main thread from the top of its stack down by its size limit. */
+/* The thread's stack, for stack_capture_at: only captures made on it are remembered. A thread the shim started
+ * learns it at its start (lc_thread_stack); the main thread at its first blocking call, from the top of its
+ * stack down by its size limit. Neither asks glibc (pthread_getattr_np), which allocates: a thread's first
+ * malloc gives it its own allocator cache, a kilobyte more per blocked thread than the program pays. */
 static LC_TLS int bounds_asked;
-static void thread_bounds(const struct lc_task *t)
+static void main_thread_bounds(const struct lc_task *t)
 {
     extern void *__libc_stack_end;
     uintptr_t lo = 0, hi = 0;
@@ -22,19 +24,21 @@ static void thread_bounds(const struct lc_task *t)
         rlim_t size = getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? rl.rlim_cur : 1u << 30;
         lo = hi > size ? hi - size : 0;
         hi = (hi + 4095) & ~(uintptr_t)4095;   /* the page holding the top, where the start's frames are */
-    } else {
-        pthread_attr_t a;
-        void *base;
-        size_t size;
-        if (pthread_getattr_np(pthread_self(), &a) == 0) {
-            if (pthread_attr_getstack(&a, &base, &size) == 0) {
-                lo = (uintptr_t)base;
-                hi = lo + size;
-            }
-            pthread_attr_destroy(&a);
-        }
     }
     stack_thread_bounds(lo, hi);
+}
+
+/* glibc puts a thread's descriptor (pthread_self()) at the top of its stack block, above the stack and the
+ * static TLS; the block holds at least `size` bytes of stack below the descriptor's end, the guard under them.
+ * Bounds within that: below the descriptor, and by a margin (the descriptor and alignment, a few KiB) above
+ * the lowest address the size allows. */
+void lc_thread_stack(size_t size)
+{
+    bounds_asked = 1;
+    if (size < 16384)
+        return;                         /* not known: nothing remembered */
+    uintptr_t hi = (uintptr_t)pthread_self(), margin = size / 2 < 65536 ? size / 2 : 65536;
+    stack_thread_bounds(hi > size ? hi - size + margin : 0, hi);
 }
 
 __attribute__((noinline)) struct lc_task *lc_block_begin(const char *what, enum lc_obj_kind ok, const void *obj)
@@ -44,7 +48,7 @@ __attribute__((noinline)) struct lc_task *lc_block_begin(const char *what, enum 
         return NULL;
     LC_ENTER();
     if (__builtin_expect(!bounds_asked, 0))
-        thread_bounds(t);
+        main_thread_bounds(t);
     lc_locks_idle();
     /* drop this function and the wrapper; the same wrapper path at the same depth may reuse a capture */
     task_block(t, what, ok, obj, stack_capture_at(2, (uintptr_t)__builtin_return_address(0),

@@ -13,6 +13,8 @@ extern LC_TLS struct lc_task *lc_self;
  * lc_block_end, or NULL when the thread is not tracked. Both preserve errno. */
 struct lc_task *lc_block_begin(const char *what, enum lc_obj_kind ok, const void *obj);
 void lc_block_end(struct lc_task *t);
+/* At a thread's start: its stack holds at least size bytes (0: not known). */
+void lc_thread_stack(size_t size);
 
 /* The program's stack here, the shim's own frames at the top dropped however many there are (for the runtime's
  * event functions). lc_site_init() finds the shim's code once, at start-up. */

@@ -120,17 +120,36 @@ static void make_exit_key(void)
 }
 
 /* The new thread's start. Its argument is its record (made by the creator, so a join can never miss it), which
- * holds the start routine and its argument, with the creator's view of its mask (sigmask.h) in the low bit:
- * records are 64-byte aligned. */
+ * holds the start routine and its argument, with two facts from the creator in the low bits (records are
+ * 64-byte aligned): bit 0 its view of the mask (sigmask.h), bits 1-5 the stack's size class (start_word). */
+#define START_CLASS_SHIFT 13
+static void *start_word(struct lc_task *t, const pthread_attr_t *attr)
+{
+    size_t size = 0;
+    pthread_attr_t d;
+    if (attr)
+        pthread_attr_getstacksize(attr, &size);
+    else if (pthread_getattr_default_np(&d) == 0) {
+        pthread_attr_getstacksize(&d, &size);
+        pthread_attr_destroy(&d);
+    }
+    /* the size rounded down to a power of two, 2^(class + 13); class 0: not known */
+    int k = size ? 63 - __builtin_clzll((unsigned long long)size) - START_CLASS_SHIFT : 0;
+    uintptr_t class = k < 1 ? 0 : k > 31 ? 31 : (uintptr_t)k;
+    return (void *)((uintptr_t)t | class << 1 | (sigmask_view_get() != 0));
+}
+
 static void *trampoline(void *p)
 {
-    struct lc_task *t = (struct lc_task *)((uintptr_t)p & ~(uintptr_t)1);
+    struct lc_task *t = (struct lc_task *)((uintptr_t)p & ~(uintptr_t)63);
+    unsigned class = (unsigned)((uintptr_t)p >> 1 & 31);
     void *(*fn)(void *) = (void *(*)(void *))t->start_fn;
     void *arg = t->start_arg;
     t->start_arg = NULL;
     t->tid = gettid();
     lc_self = t;
     sigmask_view_set((int)((uintptr_t)p & 1));
+    lc_thread_stack(class ? (size_t)1 << (class + START_CLASS_SHIFT) : 0);
     pthread_setspecific(exit_key, t);
     return fn(arg);
 }
@@ -153,7 +172,7 @@ LC_EXPORT int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*
     LC_LEAVE();
     if (t)
         shim_thread_created();          /* counted before it can end; the shim's thread starts if it must */
-    void *targ = t ? (void *)((uintptr_t)t | (sigmask_view_get() != 0)) : arg;
+    void *targ = t ? start_word(t, attr) : arg;
     int r = LC_REAL(pthread_create)(th, attr, t ? trampoline : fn, targ);
     if (t) {
         int e = errno;
