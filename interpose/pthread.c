@@ -128,8 +128,8 @@ static void *start_word(struct lc_task *t, const pthread_attr_t *attr)
     size_t size = 0;
     pthread_attr_t d;
     if (attr)
-        pthread_attr_getstacksize(attr, &size);
-    else if (pthread_getattr_default_np(&d) == 0) {
+        pthread_attr_getstacksize(attr, &size);    /* glibc's default when the program set none */
+    else if (pthread_attr_init(&d) == 0) {          /* (a fresh one has none: the default, no allocation) */
         pthread_attr_getstacksize(&d, &size);
         pthread_attr_destroy(&d);
     }
