@@ -6,7 +6,7 @@
 // OPTIONS: grace_ms=50
 // EXIT: 66
 // EXPECT: ^leakcheck: found unexpected threads \(4 leaked in 1 groups\)$
-// EXPECT: ^\[4 threads blocked for [0-9.]+s in read on pipe fd [0-9]+ \(made at main .*blocked_site_stacks\.c:[0-9]+\) and 3 other fds\]$
+// EXPECT: ^\[4 threads blocked for [0-9.]+s( \(newest [0-9.]+s\))? in read on pipe fd [0-9]+ \(made at main .*blocked_site_stacks\.c:[0-9]+\) and 3 other fds\]$
 // EXPECT: ^    next_byte +.*blocked_site_stacks\.c:29$
 // EXPECT: ^    from_idle +.*blocked_site_stacks\.c:40$
 // REJECT: from_busy
