@@ -242,8 +242,8 @@ __attribute__((noinline)) static void order_slow(struct lc_lockset *ls, const vo
 static inline struct lc_lockset *lock_begin(const void *m, enum lc_lock_mode mode)
 {
     struct lc_lockset *ls = gl_get(1);
-    if (!ls)
-        return NULL;
+    if (!ls || __builtin_expect(ls->n == 0, 1))
+        return ls;                    /* holding nothing: nothing to trim, relock or order */
     uint32_t n = lockset_trim(ls);
     if (n && n <= LC_HELD_MAX) {
         /* A Lock of a mutex this goroutine holds is no finding yet: Go mutexes have no owner, and another
@@ -318,17 +318,19 @@ static inline void unlock_pop(const void *m)
         unlock_slow(ls, m);
 }
 
-/* The real calls are the bodies' last statements: tail calls, no frame of ours around them. */
+/* The real calls are the bodies' last statements: tail calls, no frame of ours around them. GO_ACTIVE less
+ * its lc_in_shim test: the shim calls no Go code, so no sync call comes from inside it. */
+#define SYNC_ACTIVE() (__builtin_expect(go_live > 0, 1) || (go_live == 0 && go_active_slow()))
 #define GO_LOCK_BODY(real, m, mode, tracked)                                                                 \
     do {                                                                                                     \
-        struct lc_lockset *ls_ = GO_ACTIVE() && (tracked) ? lock_begin(m, mode) : NULL;                      \
+        struct lc_lockset *ls_ = SYNC_ACTIVE() && (tracked) ? lock_begin(m, mode) : NULL;                    \
         if (ls_)                                                                                             \
             lock_end(ls_, m, mode, GO_LOCK_SITE(LC_RA()));                                                   \
         GO_NEXT(real)(m);                                                                                    \
     } while (0)
 #define GO_UNLOCK_BODY(real, m, tracked)                                                                     \
     do {                                                                                                     \
-        if (GO_ACTIVE() && (tracked))                                                                        \
+        if (SYNC_ACTIVE() && (tracked))                                                                      \
             unlock_pop(m);                                                                                   \
         GO_NEXT(real)(m);                                                                                    \
     } while (0)
