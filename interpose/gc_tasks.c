@@ -169,10 +169,10 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
             t->kind = LC_GOROUTINE;
             t->key = o->g;
             t->start_fn = (void *)(uintptr_t)o->startpc;
-        } else if (!(t = task_new(LC_GOROUTINE, o->g, NULL, (void *)(uintptr_t)o->startpc, 0))) {
-            return;
+            t->id = o->goid;
+        } else if (!(t = task_new_id(LC_GOROUTINE, o->g, o->goid, NULL, (void *)(uintptr_t)o->startpc, 0))) {
+            return;                       /* (the goid as its id: no thread number taken) */
         }
-        t->id = o->goid;
         t->started_ns = gt->last_file_ns;     /* no walk that files every goroutine saw it */
         if (o->startpc != gt->reader->rt_main)
             creation_chain(t, o);             /* the main goroutine's is the runtime's start-up */
