@@ -375,6 +375,7 @@ static inline __attribute__((always_inline)) uint8_t park_object(uint8_t cls, vo
     } else if (cls == W_RECV_NIL || cls == W_SEND_NIL) {
         ok = LC_OBJ_CHAN;
     }
+    p = go_pend_details(p);
     if (p && p->obj_kind != LC_OBJ_NONE) {
         *obj = p->obj;
         ok = p->obj_kind;
@@ -385,13 +386,15 @@ static inline __attribute__((always_inline)) uint8_t park_object(uint8_t cls, vo
 /* What a park is in: the pending operation's words (p NULL: none that fits), else Go's wait reason. */
 static inline __attribute__((always_inline)) const char *park_what(uint8_t reason, const struct go_pending *p)
 {
+    p = go_pend_details(p);
     return p && p->what ? p->what : reason < GO_NWAIT ? go_wait_what[reason] : "park";
 }
 
-/* Whether s's cached blocking site is at the call p was left by (same call site and depth) ... */
+/* Whether s's cached blocking site is at the call p was left by (same call site and depth; a call from libgo
+ * says nothing about the program's site) ... */
 static inline __attribute__((always_inline)) int site_same(const struct gslot *s, const struct go_pending *p)
 {
-    return p->ra && s->site && s->site_ra == p->ra && s->site_sp == p->sp;
+    return p->ra && s->site && s->site_ra == p->ra && s->site_sp == p->sp && !go_in_libgo(p->ra);
 }
 
 /* ... and still stands for it: its proof holds. */
@@ -424,8 +427,8 @@ __attribute__((noinline, no_split_stack)) static struct lc_task *park_fast(void 
     void *g = go_getg_tls();
     struct go_pending *p = &go_pend;
     uint8_t cls = go_wait_class[reason];
-    if (!g || p->g != g || p->nilchan || cls == W_RECV_NIL || cls == W_SEND_NIL || !pend_fits(p->kind, cls) ||
-        GO_FIELD(g, GO_G_SYSTEM, uint8_t))
+    if (!g || p->g != g || (p->kind != GOP_CHAN && p->nilchan) || cls == W_RECV_NIL || cls == W_SEND_NIL ||
+        !pend_fits(p->kind, cls) || GO_FIELD(g, GO_G_SYSTEM, uint8_t))
         return NULL;
     struct gslot *s = slot_find(g, GO_FIELD(g, GO_G_GOID, int64_t));
     if (!s || !s->t || !site_cached(s, p))
@@ -471,7 +474,7 @@ __attribute__((noinline)) static long park_begin_here(void *arg)
         const char *what = park_what(reason, fit);
         const void *obj;
         uint8_t ok = park_object(cls, lock, fit, &obj);
-        int nil = cls == W_RECV_NIL || cls == W_SEND_NIL || (have && p.nilchan);
+        int nil = cls == W_RECV_NIL || cls == W_SEND_NIL || (have && go_pend_details(&p) && p.nilchan);
         stack_id site;
         if (have && site_cached(s, &p)) {
             site = s->site;

@@ -16,30 +16,42 @@ uint64_t go_cur_id(void);             /* goid of the running goroutine, 0 outsid
 /* Kinds of pending operation: which wait reasons may consume it. */
 enum go_pend { GOP_NONE = 0, GOP_CHAN, GOP_SELECT, GOP_SEMA, GOP_COND };
 
-/* Left by a wrapper for the park that may follow inside the real call (same thread, same g). */
+/* Left by a wrapper for the park that may follow inside the real call (same thread, same g). A channel
+ * operation's is its key only (g, call site, depth, kind): its details are always "Go's wait reason, the
+ * channel the park's lock belongs to", and a park reads the details of the other kinds only (go_pend_details). */
 struct go_pending {
     void *g;
     const char *what;                 /* NULL: take Go's wait reason */
     const void *obj;
-    uintptr_t ra, sp;                 /* the program's call site and stack depth (site cache key), or 0 */
+    uintptr_t ra, sp;                 /* the program's call site (0, or in libgo: none) and stack depth */
     uint8_t kind, obj_kind, nilchan;
 };
 
 /* Set before the real call (inline: no park can have happened yet), cleared after it by go_pend_clear (out
  * of line: the goroutine may be on another thread by then). */
 extern LC_TLS struct go_pending go_pend;
+static inline void go_pend_key(uint8_t kind, uintptr_t ra, uintptr_t sp)
+{
+    struct go_pending *p = &go_pend;
+    p->g = go_getg();
+    p->ra = ra;
+    p->sp = sp;
+    p->kind = kind;
+}
 static inline void go_pend_set(uint8_t kind, const char *what, uint8_t obj_kind, const void *obj, uintptr_t ra,
                                uintptr_t sp, int nilchan)
 {
     struct go_pending *p = &go_pend;
-    p->g = go_getg();
+    go_pend_key(kind, ra, sp);
     p->what = what;
     p->obj = obj;
-    p->ra = go_in_libgo(ra) ? 0 : ra;   /* a call from libgo says nothing about the program's site */
-    p->sp = sp;
-    p->kind = kind;
     p->obj_kind = obj_kind;
     p->nilchan = (uint8_t)nilchan;
+}
+/* The pending operation p's details, or NULL when it has none of its own (a channel operation's). */
+static inline const struct go_pending *go_pend_details(const struct go_pending *p)
+{
+    return p && p->kind != GOP_CHAN ? p : NULL;
 }
 void go_pend_clear(void);
 

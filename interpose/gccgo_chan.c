@@ -65,7 +65,7 @@ static inline __attribute__((always_inline)) int chan_op_begin(void *c, int send
     if (send && c && chan_closed(c))
         send_on_closed(c);
     if (park)
-        go_pend_set(GOP_CHAN, NULL, LC_OBJ_NONE, NULL, ra, sp, 0);
+        go_pend_key(GOP_CHAN, ra, sp);
     return park;
 }
 
