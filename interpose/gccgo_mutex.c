@@ -185,6 +185,16 @@ __attribute__((noinline)) static struct lc_lockset *gl_probe(void *g, int64_t go
     return NULL;                      /* table crowded here: not tracked */
 }
 
+/* This thread's last answer, when it is the running goroutine's (no hashing, no call, and loads that do not
+ * wait for each other: a lockset given back to the pool names no task, and one taken names its new one, so a
+ * stale answer never matches); NULL otherwise, for gl_get. */
+static inline struct lc_lockset *gl_last_answer(void *g)
+{
+    struct lc_lockset *ls = gl_last.ls;
+    int64_t goid = g ? GO_FIELD(g, GO_G_GOID, int64_t) : 0;
+    return gl_last.g == g && ls && ls->task_id == (uint64_t)goid && goid > 0 ? ls : NULL;
+}
+
 /* The running goroutine's lockset; created when create is set, else NULL when it has none. Inline: the g's
  * own slot holding its lockset (the common case); anything else out of line. */
 static inline struct lc_lockset *gl_get(int create)
@@ -192,12 +202,10 @@ static inline struct lc_lockset *gl_get(int create)
     void *g = go_getg();
     if (!g)
         return NULL;
-    /* this thread's last answer first: no hashing, and loads that do not wait for each other (a lockset
-     * given back to the pool names no task, and one taken names its new one: a stale answer never matches) */
-    struct lc_lockset *ls = gl_last.ls;
-    int64_t goid = GO_FIELD(g, GO_G_GOID, int64_t);
-    if (__builtin_expect(gl_last.g == g && ls && ls->task_id == (uint64_t)goid && goid > 0, 1))
+    struct lc_lockset *ls = gl_last_answer(g);
+    if (__builtin_expect(ls != NULL, 1))
         return ls;
+    int64_t goid = GO_FIELD(g, GO_G_GOID, int64_t);
     if (goid <= 0)
         return NULL;
     struct gl *s = &gls[gl_hash(g)];
@@ -335,9 +343,41 @@ static inline void unlock_pop(const void *m)
         GO_NEXT(real)(m);                                                                                    \
     } while (0)
 
+/* sync.Mutex's Lock and Unlock in their common case call nothing of ours before the real call, so that their
+ * frames save no registers: the shim active, a call from the program (not from RWMutex's), the thread's last
+ * answer the running goroutine's lockset, the real function resolved; for Lock, a goroutine holding nothing
+ * and a call site already known not to be a method stub; for Unlock, its innermost lock. Anything else takes
+ * the bodies above, out of line. */
+static inline __attribute__((always_inline)) struct lc_lockset *sync_fast(uintptr_t ra, const void *real)
+{
+    return __builtin_expect(go_live > 0, 1) && ra - rw_lo >= rw_span && real ? gl_last_answer(go_getg_tls())
+                                                                           : NULL;
+}
+
+__attribute__((noinline)) static void mutex_lock_slow(void *m, uintptr_t ra, const uintptr_t *slot);
+__attribute__((noinline)) static void mutex_unlock_slow(void *m, uintptr_t ra);
+
 GO_WRAPPER_ALIAS(void, go_mutex_lock, "sync.Mutex.Lock", (void *m))
 {
-    GO_LOCK_BODY(go_mutex_lock, m, LC_LK_MUTEX, !from_rw(LC_RA()));
+    uintptr_t ra = LC_RA();
+    struct lc_lockset *ls = sync_fast(ra, (const void *)real_go_mutex_lock);
+    uint64_t w = __atomic_load_n(&site_kinds[site_hash(ra)], __ATOMIC_RELAXED);
+    if (__builtin_expect(ls && ls->n == 0 && w == (uint64_t)ra << 16, 1)) {
+        ls->held[0] = (struct lc_held){ m, ra };        /* mode LC_LK_MUTEX is 0 */
+        ls->stamp[0] = go_clock();                      /* a goroutine's lockset keeps stamps */
+        __atomic_store_n(&ls->n, 1, __ATOMIC_RELEASE);
+        real_go_mutex_lock(m);
+        return;
+    }
+    mutex_lock_slow(m, ra, (const uintptr_t *)LC_SP() + 1);
+}
+
+__attribute__((noinline)) static void mutex_lock_slow(void *m, uintptr_t ra, const uintptr_t *slot)
+{
+    struct lc_lockset *ls = SYNC_ACTIVE() && !from_rw(ra) ? lock_begin(m, LC_LK_MUTEX) : NULL;
+    if (ls)
+        lock_end(ls, m, LC_LK_MUTEX, lock_site(ra, slot));
+    GO_NEXT(go_mutex_lock)(m);
 }
 
 GO_WRAPPER_ALIAS(_Bool, go_mutex_trylock, "sync.Mutex.TryLock", (void *m))
@@ -352,7 +392,21 @@ GO_WRAPPER_ALIAS(_Bool, go_mutex_trylock, "sync.Mutex.TryLock", (void *m))
 
 GO_WRAPPER_ALIAS(void, go_mutex_unlock, "sync.Mutex.Unlock", (void *m))
 {
-    GO_UNLOCK_BODY(go_mutex_unlock, m, !from_rw(LC_RA()));
+    uintptr_t ra = LC_RA();
+    struct lc_lockset *ls = sync_fast(ra, (const void *)real_go_mutex_unlock);
+    uint32_t n = ls ? ls->n : 0;
+    if (__builtin_expect(n - 1 < LC_HELD_MAX && ls->held[n - 1].lock == m &&
+                         !(ls->held[n - 1].pcmode & LC_HELD_RELEASED), 1)) {
+        __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);      /* unlock_pop's */
+        real_go_mutex_unlock(m);
+        return;
+    }
+    mutex_unlock_slow(m, ra);
+}
+
+__attribute__((noinline)) static void mutex_unlock_slow(void *m, uintptr_t ra)
+{
+    GO_UNLOCK_BODY(go_mutex_unlock, m, !from_rw(ra));
 }
 
 GO_WRAPPER_ALIAS(void, go_rw_lock, "sync.RWMutex.Lock", (void *m))
