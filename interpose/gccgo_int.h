@@ -32,6 +32,9 @@
     ret name params
 #define GO_WRAPPER_ALIAS(ret, name, sym, params)                                                                 \
     GO_WRAPPER_DECL(ret, name, sym, params);                                                                   \
+    GO_WRAPPER_ALIAS_DEF(ret, name, sym, params)
+/* The same after its GO_WRAPPER_DECL (for code between the two that calls the real function). */
+#define GO_WRAPPER_ALIAS_DEF(ret, name, sym, params)                                                             \
     ret name params __asm__(GO_WRAPPER_NAME(name));                                                            \
     __asm__(".globl " sym "\n\t.type " sym ", @function\n\t.set " sym ", " GO_WRAPPER_NAME(name));           \
     ret name params

@@ -329,13 +329,6 @@ static inline void unlock_pop(const void *m)
 /* The real calls are the bodies' last statements: tail calls, no frame of ours around them. GO_ACTIVE less
  * its lc_in_shim test: the shim calls no Go code, so no sync call comes from inside it. */
 #define SYNC_ACTIVE() (__builtin_expect(go_live > 0, 1) || (go_live == 0 && go_active_slow()))
-#define GO_LOCK_BODY(real, m, mode, tracked)                                                                 \
-    do {                                                                                                     \
-        struct lc_lockset *ls_ = SYNC_ACTIVE() && (tracked) ? lock_begin(m, mode) : NULL;                    \
-        if (ls_)                                                                                             \
-            lock_end(ls_, m, mode, GO_LOCK_SITE(LC_RA()));                                                   \
-        GO_NEXT(real)(m);                                                                                    \
-    } while (0)
 #define GO_UNLOCK_BODY(real, m, tracked)                                                                     \
     do {                                                                                                     \
         if (SYNC_ACTIVE() && (tracked))                                                                      \
@@ -343,42 +336,70 @@ static inline void unlock_pop(const void *m)
         GO_NEXT(real)(m);                                                                                    \
     } while (0)
 
-/* sync.Mutex's Lock and Unlock in their common case call nothing of ours before the real call, so that their
- * frames save no registers: the shim active, a call from the program (not from RWMutex's), the thread's last
- * answer the running goroutine's lockset, the real function resolved; for Lock, a goroutine holding nothing
- * and a call site already known not to be a method stub; for Unlock, its innermost lock. Anything else takes
- * the bodies above, out of line. */
-static inline __attribute__((always_inline)) struct lc_lockset *sync_fast(uintptr_t ra, const void *real)
+/* Lock and Unlock (sync.Mutex's, RWMutex's write and read) call nothing of ours before the real call in their
+ * common case, so that their frames save no registers: the shim active, a call from the program (a Mutex
+ * call from RWMutex's own is its business), the thread's last answer the running goroutine's lockset, the real
+ * function resolved; for a lock, a goroutine holding nothing and a call site already known not to be a method
+ * stub; for an unlock, its innermost lock. Anything else takes the bodies above, out of line (NAME_slow). */
+static inline __attribute__((always_inline)) struct lc_lockset *sync_fast(uintptr_t ra, const void *real,
+                                                                         int program)
 {
-    return __builtin_expect(go_live > 0, 1) && ra - rw_lo >= rw_span && real ? gl_last_answer(go_getg_tls())
-                                                                           : NULL;
+    return __builtin_expect(go_live > 0, 1) && (!program || ra - rw_lo >= rw_span) && real
+               ? gl_last_answer(go_getg_tls())
+               : NULL;
 }
 
-__attribute__((noinline)) static void mutex_lock_slow(void *m, uintptr_t ra, const uintptr_t *slot);
-__attribute__((noinline)) static void mutex_unlock_slow(void *m, uintptr_t ra);
-
-GO_WRAPPER_ALIAS(void, go_mutex_lock, "sync.Mutex.Lock", (void *m))
-{
-    uintptr_t ra = LC_RA();
-    struct lc_lockset *ls = sync_fast(ra, (const void *)real_go_mutex_lock);
-    uint64_t w = __atomic_load_n(&site_kinds[site_hash(ra)], __ATOMIC_RELAXED);
-    if (__builtin_expect(ls && ls->n == 0 && w == (uint64_t)ra << 16, 1)) {
-        ls->held[0] = (struct lc_held){ m, ra };        /* mode LC_LK_MUTEX is 0 */
-        ls->stamp[0] = go_clock();                      /* a goroutine's lockset keeps stamps */
-        __atomic_store_n(&ls->n, 1, __ATOMIC_RELEASE);
-        real_go_mutex_lock(m);
-        return;
+/* program: only calls from the program are tracked (sync.Mutex's, which RWMutex.Lock calls too). */
+#define SYNC_LOCK(name, sym, mode, program)                                                                  \
+    GO_WRAPPER_DECL(void, name, sym, (void *m));                                                             \
+    __attribute__((noinline)) static void name##_slow(void *m, uintptr_t ra, const uintptr_t *slot)          \
+    {                                                                                                        \
+        struct lc_lockset *ls = SYNC_ACTIVE() && !((program) && from_rw(ra)) ? lock_begin(m, mode) : NULL;   \
+        if (ls)                                                                                              \
+            lock_end(ls, m, mode, lock_site(ra, slot));                                                      \
+        GO_NEXT(name)(m);                                                                                    \
+    }                                                                                                        \
+    GO_WRAPPER_ALIAS_DEF(void, name, sym, (void *m))                                                         \
+    {                                                                                                        \
+        uintptr_t ra = LC_RA();                                                                              \
+        struct lc_lockset *ls = sync_fast(ra, (const void *)real_##name, program);                           \
+        uint64_t w = __atomic_load_n(&site_kinds[site_hash(ra)], __ATOMIC_RELAXED);                          \
+        if (__builtin_expect(ls && ls->n == 0 && w == (uint64_t)ra << 16, 1)) {                              \
+            ls->held[0] = (struct lc_held){ m, ra | (uintptr_t)(mode) << 56 };                               \
+            ls->stamp[0] = go_clock();                  /* a goroutine's lockset keeps stamps */             \
+            __atomic_store_n(&ls->n, 1, __ATOMIC_RELEASE);                                                   \
+            real_##name(m);                                                                                  \
+            return;                                                                                          \
+        }                                                                                                    \
+        name##_slow(m, ra, (const uintptr_t *)LC_SP() + 1);                                                  \
     }
-    mutex_lock_slow(m, ra, (const uintptr_t *)LC_SP() + 1);
-}
 
-__attribute__((noinline)) static void mutex_lock_slow(void *m, uintptr_t ra, const uintptr_t *slot)
-{
-    struct lc_lockset *ls = SYNC_ACTIVE() && !from_rw(ra) ? lock_begin(m, LC_LK_MUTEX) : NULL;
-    if (ls)
-        lock_end(ls, m, LC_LK_MUTEX, lock_site(ra, slot));
-    GO_NEXT(go_mutex_lock)(m);
-}
+#define SYNC_UNLOCK(name, sym, program)                                                                      \
+    GO_WRAPPER_DECL(void, name, sym, (void *m));                                                             \
+    __attribute__((noinline)) static void name##_slow(void *m, uintptr_t ra)                                 \
+    {                                                                                                        \
+        GO_UNLOCK_BODY(name, m, !((program) && from_rw(ra)));                                                \
+    }                                                                                                        \
+    GO_WRAPPER_ALIAS_DEF(void, name, sym, (void *m))                                                         \
+    {                                                                                                        \
+        uintptr_t ra = LC_RA();                                                                              \
+        struct lc_lockset *ls = sync_fast(ra, (const void *)real_##name, program);                           \
+        uint32_t n = ls ? ls->n : 0;                                                                         \
+        if (__builtin_expect(n - 1 < LC_HELD_MAX && ls->held[n - 1].lock == m &&                             \
+                             !(ls->held[n - 1].pcmode & LC_HELD_RELEASED), 1)) {                             \
+            __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);      /* unlock_pop's */                       \
+            real_##name(m);                                                                                  \
+            return;                                                                                          \
+        }                                                                                                    \
+        name##_slow(m, ra);                                                                                  \
+    }
+
+SYNC_LOCK(go_mutex_lock, "sync.Mutex.Lock", LC_LK_MUTEX, 1)
+SYNC_UNLOCK(go_mutex_unlock, "sync.Mutex.Unlock", 1)
+SYNC_LOCK(go_rw_lock, "sync.RWMutex.Lock", LC_LK_WRITE, 0)
+SYNC_LOCK(go_rw_rlock, "sync.RWMutex.RLock", LC_LK_READ, 0)
+SYNC_UNLOCK(go_rw_unlock, "sync.RWMutex.Unlock", 0)
+SYNC_UNLOCK(go_rw_runlock, "sync.RWMutex.RUnlock", 0)
 
 GO_WRAPPER_ALIAS(_Bool, go_mutex_trylock, "sync.Mutex.TryLock", (void *m))
 {
@@ -388,35 +409,6 @@ GO_WRAPPER_ALIAS(_Bool, go_mutex_trylock, "sync.Mutex.TryLock", (void *m))
     if (ok && GO_ACTIVE() && !from_rw(ra) && (ls = gl_get(1)) != NULL)
         lock_end(ls, m, LC_LK_MUTEX, GO_LOCK_SITE(ra));
     return ok;
-}
-
-GO_WRAPPER_ALIAS(void, go_mutex_unlock, "sync.Mutex.Unlock", (void *m))
-{
-    uintptr_t ra = LC_RA();
-    struct lc_lockset *ls = sync_fast(ra, (const void *)real_go_mutex_unlock);
-    uint32_t n = ls ? ls->n : 0;
-    if (__builtin_expect(n - 1 < LC_HELD_MAX && ls->held[n - 1].lock == m &&
-                         !(ls->held[n - 1].pcmode & LC_HELD_RELEASED), 1)) {
-        __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);      /* unlock_pop's */
-        real_go_mutex_unlock(m);
-        return;
-    }
-    mutex_unlock_slow(m, ra);
-}
-
-__attribute__((noinline)) static void mutex_unlock_slow(void *m, uintptr_t ra)
-{
-    GO_UNLOCK_BODY(go_mutex_unlock, m, !from_rw(ra));
-}
-
-GO_WRAPPER_ALIAS(void, go_rw_lock, "sync.RWMutex.Lock", (void *m))
-{
-    GO_LOCK_BODY(go_rw_lock, m, LC_LK_WRITE, 1);
-}
-
-GO_WRAPPER_ALIAS(void, go_rw_rlock, "sync.RWMutex.RLock", (void *m))
-{
-    GO_LOCK_BODY(go_rw_rlock, m, LC_LK_READ, 1);
 }
 
 GO_WRAPPER_ALIAS(_Bool, go_rw_trylock, "sync.RWMutex.TryLock", (void *m))
@@ -439,12 +431,3 @@ GO_WRAPPER_ALIAS(_Bool, go_rw_tryrlock, "sync.RWMutex.TryRLock", (void *m))
     return ok;
 }
 
-GO_WRAPPER_ALIAS(void, go_rw_unlock, "sync.RWMutex.Unlock", (void *m))
-{
-    GO_UNLOCK_BODY(go_rw_unlock, m, 1);
-}
-
-GO_WRAPPER_ALIAS(void, go_rw_runlock, "sync.RWMutex.RUnlock", (void *m))
-{
-    GO_UNLOCK_BODY(go_rw_runlock, m, 1);
-}
