@@ -314,15 +314,21 @@ void go_mutex_sleeps(const void *m, int asleep)
 }
 
 /* Before the real Unlock: the goroutine's innermost held lock is m (the pop), else the careful path (another
- * goroutine may unlock a Go mutex: the holder's entry is then marked released). Both while m is held. */
+ * goroutine may unlock a Go mutex: the holder's entry is then marked released). Both while m is held.
+ * innermost_pop is the first: whether ls (NULL: none) had m innermost, now popped. */
+static inline int innermost_pop(struct lc_lockset *ls, const void *m)
+{
+    uint32_t n = ls ? ls->n : 0;
+    if (!(n - 1 < LC_HELD_MAX && ls->held[n - 1].lock == m && !(ls->held[n - 1].pcmode & LC_HELD_RELEASED)))
+        return 0;
+    __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);         /* lockset_pop's inline part */
+    return 1;
+}
+
 static inline void unlock_pop(const void *m)
 {
     struct lc_lockset *ls = gl_get(0);
-    uint32_t n = ls ? ls->n : 0;
-    if (__builtin_expect(n && n <= LC_HELD_MAX && ls->held[n - 1].lock == m &&
-                         !(ls->held[n - 1].pcmode & LC_HELD_RELEASED), 1))
-        __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);     /* lockset_pop's inline part */
-    else
+    if (!__builtin_expect(innermost_pop(ls, m), 1))
         unlock_slow(ls, m);
 }
 
@@ -365,9 +371,7 @@ static inline __attribute__((always_inline)) struct lc_lockset *sync_fast(uintpt
         struct lc_lockset *ls = sync_fast(ra, (const void *)real_##name, program);                           \
         uint64_t w = __atomic_load_n(&site_kinds[site_hash(ra)], __ATOMIC_RELAXED);                          \
         if (__builtin_expect(ls && ls->n == 0 && w == (uint64_t)ra << 16, 1)) {                              \
-            ls->held[0] = (struct lc_held){ m, ra | (uintptr_t)(mode) << 56 };                               \
-            ls->stamp[0] = go_clock();                  /* a goroutine's lockset keeps stamps */             \
-            __atomic_store_n(&ls->n, 1, __ATOMIC_RELEASE);                                                   \
+            lock_end(ls, m, mode, ra);                                                                       \
             real_##name(m);                                                                                  \
             return;                                                                                          \
         }                                                                                                    \
@@ -383,11 +387,7 @@ static inline __attribute__((always_inline)) struct lc_lockset *sync_fast(uintpt
     GO_WRAPPER_ALIAS_DEF(void, name, sym, (void *m))                                                         \
     {                                                                                                        \
         uintptr_t ra = LC_RA();                                                                              \
-        struct lc_lockset *ls = sync_fast(ra, (const void *)real_##name, program);                           \
-        uint32_t n = ls ? ls->n : 0;                                                                         \
-        if (__builtin_expect(n - 1 < LC_HELD_MAX && ls->held[n - 1].lock == m &&                             \
-                             !(ls->held[n - 1].pcmode & LC_HELD_RELEASED), 1)) {                             \
-            __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);      /* unlock_pop's */                       \
+        if (__builtin_expect(innermost_pop(sync_fast(ra, (const void *)real_##name, program), m), 1)) {      \
             real_##name(m);                                                                                  \
             return;                                                                                          \
         }                                                                                                    \
