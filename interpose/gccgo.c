@@ -120,7 +120,7 @@ static int pend_fits(uint8_t kind, uint8_t cls)
 {
     switch (kind) {
     case GOP_CHAN: return cls == W_RECV || cls == W_SEND || cls == W_RECV_NIL || cls == W_SEND_NIL;
-    case GOP_SELECT: return cls == W_SELECT || cls == W_SELECT_NONE;
+    case GOP_SELECT: return cls == W_SELECT;   /* select {} parks in runtime.block, which no wrapper precedes */
     case GOP_SEMA: return cls == W_SEMA;
     case GOP_COND: return cls == W_COND;
     default: return 0;
@@ -330,6 +330,8 @@ __attribute__((noinline)) static long exit_note_here(void *arg)
     int64_t goid = go_goid(g);
     slot_forget(g);
     go_spin_reset();                  /* the next goroutine on this g starts afresh */
+    if (go_pend.g == g)
+        go_pend.g = NULL;             /* and with no operation of this one's pending */
     if (go_mutex_used)
         go_mutex_idle(g);
     uint64_t key = (uint64_t)(uintptr_t)g;

@@ -27,8 +27,14 @@ struct go_pending {
     uint8_t kind, obj_kind, nilchan;
 };
 
-/* Set before the real call (inline: no park can have happened yet), cleared after it by go_pend_clear (out
- * of line: the goroutine may be on another thread by then). */
+/* Set before the real call (inline: no park can have happened yet). A park consumes it; else the next
+ * operation's wrapper on this thread overwrites it, or a call's wrapper clears it after the call with
+ * go_pend_clear (out of line: the goroutine may be on another thread by then). The channel operations and
+ * the blocking select leave theirs (their wrappers tail-call the real one), which is safe because of what a
+ * stale one can reach: a select's fits only a park in "select", which happens inside runtime.selectgo alone,
+ * and every call of that passes our wrapper first (libgo's own calls too, through its PLT), which sets a new
+ * one; a channel operation's has no details, only the key by which a park reuses its slot's cached site, and
+ * that only while the site's stack proof holds, that is while that call is still on the stack. */
 extern LC_TLS struct go_pending go_pend;
 static inline void go_pend_key(uint8_t kind, uintptr_t ra, uintptr_t sp)
 {

@@ -69,30 +69,26 @@ static inline __attribute__((always_inline)) int chan_op_begin(void *c, int send
     return park;
 }
 
+/* The blocking operations tail-call the real one: nothing of ours runs after it, and no frame of ours stays on
+ * a parked goroutine's stack (a return into the wrapper, then out of it, after every switch back to the
+ * goroutine). Their pending operation is left for the next one to overwrite (gccgo.h says why that is safe). */
 GO_WRAPPER(void, go_chansend1, "runtime.chansend1", (void *c, void *elem))
 {
-    int on = chan_op_begin(c, 1, 1, LC_RA(), LC_SP());
+    chan_op_begin(c, 1, 1, LC_RA(), LC_SP());
     GO_NEXT(go_chansend1)(c, elem);
-    if (on)
-        go_pend_clear();
 }
 
 GO_WRAPPER(void, go_chanrecv1, "runtime.chanrecv1", (void *c, void *elem))
 {
-    int on = chan_op_begin(c, 0, 1, LC_RA(), LC_SP());
+    chan_op_begin(c, 0, 1, LC_RA(), LC_SP());
     GO_NEXT(go_chanrecv1)(c, elem);
-    if (on)
-        go_pend_clear();
 }
 
 /* v, ok := <-c and for-range loops */
 GO_WRAPPER(_Bool, go_chanrecv2, "runtime.chanrecv2", (void *c, void *elem))
 {
-    int on = chan_op_begin(c, 0, 1, LC_RA(), LC_SP());
-    _Bool ok = GO_NEXT(go_chanrecv2)(c, elem);
-    if (on)
-        go_pend_clear();
-    return ok;
+    chan_op_begin(c, 0, 1, LC_RA(), LC_SP());
+    return GO_NEXT(go_chanrecv2)(c, elem);
 }
 
 /* ---- busy spin ------------------------------------------------------------------------------------------- */
@@ -186,11 +182,11 @@ __attribute__((noinline)) static const void *select_notified(const struct go_sca
 }
 
 /* Calls no ordinary C (see select_notified). */
-__attribute__((noinline)) static int select_begin(struct go_scase *cas, intptr_t nsends, intptr_t nrecvs,
-                                                  _Bool block, uintptr_t ra, uintptr_t sp)
+__attribute__((noinline)) static void select_begin(struct go_scase *cas, intptr_t nsends, intptr_t nrecvs,
+                                                   _Bool block, uintptr_t ra, uintptr_t sp)
 {
     if (!GO_ACTIVE())
-        return 0;
+        return;
     const void *first = NULL;
     for (intptr_t i = 0; i < nsends + nrecvs; i++) {
         void *c = cas[i].c;
@@ -207,17 +203,16 @@ __attribute__((noinline)) static int select_begin(struct go_scase *cas, intptr_t
     if (block)
         go_pend_set(GOP_SELECT, "select", nsends + nrecvs > 0 ? LC_OBJ_CHAN : LC_OBJ_NONE, first, ra, sp,
                     !first && nsends + nrecvs > 0);
-    return block;
 }
 
 GO_WRAPPER(struct go_selres, go_selectgo, "runtime.selectgo",
            (void *cas, uint16_t *order, intptr_t nsends, intptr_t nrecvs, _Bool block))
 {
-    int on = select_begin(cas, nsends, nrecvs, block, LC_RA(), LC_SP());
+    select_begin(cas, nsends, nrecvs, block, LC_RA(), LC_SP());
+    if (block)                        /* a tail call, as the channel operations' */
+        return GO_NEXT(go_selectgo)(cas, order, nsends, nrecvs, block);
     struct go_selres r = GO_NEXT(go_selectgo)(cas, order, nsends, nrecvs, block);
-    if (on)
-        go_pend_clear();
-    else if (!block && LC_ACTIVE() && __atomic_load_n(&go_inited, __ATOMIC_RELAXED) && !go_off)
+    if (LC_ACTIVE() && __atomic_load_n(&go_inited, __ATOMIC_RELAXED) && !go_off)
         spin_count(nsends + nrecvs > 0 ? ((struct go_scase *)cas)[0].c : NULL,
                    r.idx < 0 && nsends > 0);   /* default taken with sends offered: dropped */
     return r;
