@@ -1,5 +1,6 @@
 /* The attach tool (build/leakcheck-attach, not part of libleakcheck.so): the report of a process that was
- * never started under leakcheck, read from outside it with ptrace.
+ * never started under leakcheck, read from outside it with ptrace (one that was reads the same: the shim's
+ * thread and frames are left out).
  *   attach_main.c     the command line, the report, errors and exit status
  *   attach_stop.c     stopping every thread of a process (PTRACE_SEIZE + PTRACE_INTERRUPT) and letting go
  *   attach_run.c      the traced run of a static gc-built program, reported at its exit (PTRACE_EVENT_EXIT)

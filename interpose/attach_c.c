@@ -21,10 +21,12 @@
 
 /* ---- which library call --------------------------------------------------------------------------------- */
 
-/* The C library's own code (libc, the dynamic loader, the vDSO): the frames above the program's call. */
+/* The C library's own code (libc, the dynamic loader, the vDSO): the frames above the program's call. And a
+ * preload of leakcheck's, in a process run under it: its wrappers sit between the program's call and libc's,
+ * its thread trampoline below a thread's start routine, and its own thread is none of the program's. */
 struct lib_range { uint64_t lo, hi; };
-static struct lib_range libs[64];
-static int nlibs;
+static struct lib_range libs[64], shim[8];
+static int nlibs, nshim;
 
 static int note_lib(uint64_t lo, uint64_t hi, uint64_t off, const char *perms, const char *path, void *arg)
 {
@@ -33,15 +35,27 @@ static int note_lib(uint64_t lo, uint64_t hi, uint64_t off, const char *perms, c
     if (nlibs < 64 && (strncmp(base, "libc.so", 7) == 0 || strncmp(base, "libpthread", 10) == 0 ||
                        strncmp(base, "ld-linux", 8) == 0 || strcmp(path, "[vdso]") == 0))
         libs[nlibs++] = (struct lib_range){ lo, hi };
+    if (nshim < 8 && strcmp(base, "libleakcheck.so") == 0)
+        shim[nshim++] = (struct lib_range){ lo, hi };
     return 0;
+}
+
+static int in_ranges(const struct lib_range *r, int n, uintptr_t pc)
+{
+    for (int i = 0; i < n; i++)
+        if (pc - 1 >= r[i].lo && pc - 1 < r[i].hi)
+            return 1;
+    return 0;
+}
+
+static int in_shim(uintptr_t pc)
+{
+    return in_ranges(shim, nshim, pc);
 }
 
 static int in_libc(uintptr_t pc)
 {
-    for (int i = 0; i < nlibs; i++)
-        if (pc - 1 >= libs[i].lo && pc - 1 < libs[i].hi)
-            return 1;
-    return 0;
+    return in_ranges(libs, nlibs, pc) || in_shim(pc);
 }
 
 /* The blocking calls of the pthread family, as its wrappers know them (pthread.inc), and the mutex lock. */
@@ -82,7 +96,8 @@ static void plain_name(const char *sym, char *out, size_t len)
     snprintf(out, len, "%.*s", (int)n, sym);
 }
 
-/* The outermost library frame above the program's: the call the program made. */
+/* The outermost library frame above the program's: the call the program made (under the preload, the
+ * outermost of libc's, which the wrapper called). */
 static int library_call(const uintptr_t *pcs, int n, int *first_program, enum lc_obj_kind *kind)
 {
     int k = 0;
@@ -90,11 +105,14 @@ static int library_call(const uintptr_t *pcs, int n, int *first_program, enum lc
         k++;
     *first_program = k;
     *kind = LC_OBJ_NONE;
-    if (k == 0)
+    int top = k - 1;
+    while (top >= 0 && in_shim(pcs[top]))
+        top--;
+    if (top < 0)
         return -1;
     struct lc_frame f[8];
     char name[128];
-    int m = symbolize_inline(pcs[k - 1], k - 1 == 0, f, 8);   /* the function the code belongs to: last */
+    int m = symbolize_inline(pcs[top], top == 0, f, 8);       /* the function the code belongs to: last */
     plain_name(f[m - 1].func, name, sizeof name);
     for (size_t i = 0; i < sizeof lib_calls / sizeof lib_calls[0]; i++)
         if (strcmp(lib_calls[i].name, name) == 0) {
@@ -310,7 +328,11 @@ static void read_thread(const struct reading *r, const struct at_thread *t, uint
     int first = 0;
     enum lc_obj_kind kind;
     int call = library_call(pcs, n, &first, &kind);
-    stack_id site = n > first ? stack_intern(pcs + first, n - first) : n ? stack_intern(pcs, n) : 0;
+    int kept = 0;                         /* the program's frames: none of a preload's (its trampoline) */
+    for (int i = first; i < n; i++)
+        if (!in_shim(pcs[i]))
+            pcs[kept++] = pcs[i];
+    stack_id site = kept ? stack_intern(pcs, kept) : n ? stack_intern(pcs + first, n - first) : 0;
     const char *what;
     enum lc_obj_kind ok;
     const void *obj;
@@ -328,6 +350,30 @@ static void read_thread(const struct reading *r, const struct at_thread *t, uint
     task_set_flag(task, LC_TF_AGE_UNKNOWN, task->since_ns == 0);
 }
 
+/* The thread of a leakcheck preload (named "leakcheck", and no frame of the program's on its stack). */
+static int shim_thread(const struct reading *r, const struct at_thread *t)
+{
+    char path[96], comm[32] = "";
+    if (!nshim || !t->have_regs)
+        return 0;
+    snprintf(path, sizeof path, "/proc/%d/task/%d/comm", (int)r->p->pid, (int)t->tid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    int named = fgets(comm, sizeof comm, f) && strcmp(comm, "leakcheck\n") == 0;
+    fclose(f);
+    if (!named)
+        return 0;
+    uintptr_t pcs[LC_MAX_FRAMES];
+    int n = at_unwind(r->p->pid, t, NULL, pcs, LC_MAX_FRAMES), ours = 0;
+    for (int i = 0; i < n; i++) {
+        if (!in_libc(pcs[i]))
+            return 0;
+        ours |= in_shim(pcs[i]);
+    }
+    return ours;
+}
+
 static int by_tid(const void *a, const void *b)
 {
     pid_t x = (*(const struct at_thread *const *)a)->tid, y = (*(const struct at_thread *const *)b)->tid;
@@ -337,7 +383,7 @@ static int by_tid(const void *a, const void *b)
 int at_c_read(const struct at_proc *p, char *err, size_t errlen)
 {
     peek_proc = p;
-    nlibs = 0;
+    nlibs = nshim = 0;
     if (at_maps(p->pid, note_lib, NULL) < 0) {
         snprintf(err, errlen, "cannot read the memory map of process %d", (int)p->pid);
         return -1;
@@ -351,7 +397,7 @@ int at_c_read(const struct at_proc *p, char *err, size_t errlen)
         return -1;
     }
     for (int i = 0; i < p->n; i++)
-        if (!p->t[i].gone && p->t[i].tid != p->pid)
+        if (!p->t[i].gone && p->t[i].tid != p->pid && !shim_thread(&r, &p->t[i]))
             order[n++] = &p->t[i];
     qsort(order, (size_t)n, sizeof *order, by_tid);
     for (int i = 0; i < p->n; i++)

@@ -27,12 +27,13 @@ struct at_gccgo {
     pid_t pid;
     struct gc_mem mem;
     uint64_t allgs, allglen, waits, nwaits;
-    struct { uint64_t lo, hi; } rt[16];   /* the code of libgo and libc: the frames above the program's */
+    struct { uint64_t lo, hi; } rt[16];   /* the code of libgo and libc (and a preload of leakcheck's, whose
+                                           * wrappers sit among them): the frames above the program's */
     int nrt;
     const char *wait[NWAIT];
     /* goroutines in a semaphore wait, with the runtime's frames above them: which sync call it is, once the
      * process runs again (naming frames takes longer than the stop should) */
-    struct sema_wait { struct lc_task *t; int n; uintptr_t pcs[8]; } *sema;
+    struct sema_wait { struct lc_task *t; int n; uintptr_t pcs[16]; } *sema;
     size_t nsema, capsema;
 };
 
@@ -77,7 +78,7 @@ static int runtime_code(uint64_t lo, uint64_t hi, uint64_t off, const char *perm
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     (void)off;
     if (perms[2] == 'x' && g->nrt < 16 && (strncmp(base, "libgo.so", 8) == 0 || strncmp(base, "libc.so", 7) == 0 ||
-                                           strcmp(path, "[vdso]") == 0))
+                                           strcmp(path, "[vdso]") == 0 || strcmp(base, "libleakcheck.so") == 0))
         g->rt[g->nrt].lo = lo, g->rt[g->nrt++].hi = hi;
     return 0;
 }
@@ -207,7 +208,7 @@ static void read_one(struct at_gccgo *g, const struct at_proc *p, uint64_t gp, c
         if (g->nsema < g->capsema) {
             struct sema_wait *w = &g->sema[g->nsema++];
             w->t = t;
-            w->n = top < 8 ? top : 8;
+            w->n = top < 16 ? top : 16;
             memcpy(w->pcs, pcs, (size_t)w->n * sizeof *pcs);
         }
     }

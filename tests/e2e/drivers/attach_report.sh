@@ -22,10 +22,15 @@ PY
     if kill -0 "$1" 2>/dev/null; then echo "after: running"; else echo "after: gone"; fi
 }
 
-# start_sleeping N: starts $BIN in the background (stdout and stderr to $OUT), sets pid, and returns once it has
-# printed "started" and N of its threads sleep (10 s at most for each), and 0.1 s more.
+# start_sleeping N: starts $BIN in the background (stdout and stderr to $OUT; under the preload $PRELOAD when that
+# is set), sets pid, and returns once it has printed "started" and N of its threads sleep (10 s at most for each),
+# and 0.1 s more.
 start_sleeping() {
-    "$BIN" > "$OUT/stdout" 2> "$OUT/stderr" &
+    if [ -n "${PRELOAD:-}" ]; then
+        LD_PRELOAD="$PRELOAD" "$BIN" > "$OUT/stdout" 2> "$OUT/stderr" &
+    else
+        "$BIN" > "$OUT/stdout" 2> "$OUT/stderr" &
+    fi
     pid=$!
     i=0
     until grep -q started "$OUT/stdout" 2>/dev/null || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
