@@ -1,4 +1,5 @@
-/* leakcheck-attach: the live report of a running process that was never started under leakcheck, or (--run)
+/* leakcheck-attach: the live report of a running process that was never started under leakcheck (or was: it
+ * then says that the process's own report knows more), or (--run)
  * the exit verdict of a static gc-built program run traced. Options come from LEAKCHECK_OPTIONS, as for the
  * preload (the leakcheck command turns its flags into it). Errors are one line and exit status 2; the
  * process read is always left running as it was. */
@@ -10,7 +11,9 @@
 #include "../runtime/options.h"
 #include "../runtime/stack.h"
 #include "gc_binary.h"
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +84,50 @@ static int find_libgo(uint64_t lo, uint64_t hi, uint64_t off, const char *perms,
     snprintf(f->path, sizeof f->path, "%s", path);
     f->base = lo;
     return 0;
+}
+
+/* A process run under leakcheck whose thread of the shim's runs (it has had a second thread): the dump signal it
+ * takes (from its LEAKCHECK_OPTIONS), 0 when it takes none, -1 when not such a process. */
+static int find_shim(uint64_t lo, uint64_t hi, uint64_t off, const char *perms, const char *path, void *arg)
+{
+    (void)lo, (void)hi, (void)off, (void)perms, (void)arg;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    return strcmp(base, "libleakcheck.so") == 0;
+}
+
+static int preload_dump_signal(pid_t pid)
+{
+    char path[96], buf[65536];
+    if (at_maps(pid, find_shim, NULL) != 1)
+        return -1;
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    int named = 0;
+    for (struct dirent *e; d && !named && (e = readdir(d));) {
+        char comm[32] = "";
+        snprintf(path, sizeof path, "/proc/%d/task/%.16s/comm", (int)pid, e->d_name);
+        FILE *f = e->d_name[0] != '.' ? fopen(path, "re") : NULL;
+        named = f && fgets(comm, sizeof comm, f) && strcmp(comm, "leakcheck\n") == 0;
+        if (f)
+            fclose(f);
+    }
+    if (d)
+        closedir(d);
+    if (!named)
+        return -1;
+    int sig = 10;                         /* the option's default */
+    snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
+    FILE *f = fopen(path, "re");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = 0;
+    for (size_t i = 0; i < n; i += strlen(buf + i) + 1) {
+        const char *opt = strncmp(buf + i, "LEAKCHECK_OPTIONS=", 18) == 0 ? strstr(buf + i, "dump_signal=") : NULL;
+        if (opt)
+            sig = atoi(opt + 12);
+    }
+    return sig;
 }
 
 /* Snapshot and report, the process stopped in between as briefly as the readers allow. */
@@ -169,6 +216,15 @@ static int attach(pid_t pid)
     struct lc_report_ctx ctx = { LC_REASON_DUMP, 0, 0, 0 };
     report_write(&s, &ctx);
     snapshot_free(&s);
+    int dump = lc_opt.verbosity >= 1 ? preload_dump_signal(pid) : -1;
+    if (dump > 0) {
+        char sig[16];
+        const char *abbrev = sigabbrev_np(dump);
+        snprintf(sig, sizeof sig, abbrev ? "%s" : "%.0s%d", abbrev ? abbrev : "", dump);
+        at_fail("attach: process %d runs under leakcheck: its own live report (kill -%s %d, written where its "
+                "reports go) also has what happened before now: who made each task and object, lock sites, "
+                "how long each has waited", (int)pid, sig, (int)pid);
+    }
     at_go_close(go);
     at_gccgo_close(gccgo);
     return 0;

@@ -1,11 +1,16 @@
 #!/bin/sh
-# leakcheck attach on a Go program started without leakcheck: once it says "ready", attach with text and json
-# reports; it must still be running after, then finish on its own.
+# leakcheck attach on a Go program started without leakcheck (or, with PRELOAD set, under that preload: then its
+# stderr is shown too): once it says "ready", attach with text and json reports; it must still be running after,
+# then finish on its own.
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$root/tests/e2e/drivers/ptrace_probe.sh"
 . "$root/tests/e2e/drivers/attach_report.sh"
 mkfifo "$OUT/in"
-"$BIN" < "$OUT/in" > "$OUT/stdout" 2> "$OUT/stderr" &
+if [ -n "${PRELOAD:-}" ]; then
+    LD_PRELOAD="$PRELOAD" "$BIN" < "$OUT/in" > "$OUT/stdout" 2> "$OUT/stderr" &
+else
+    "$BIN" < "$OUT/in" > "$OUT/stdout" 2> "$OUT/stderr" &
+fi
 pid=$!
 exec 3> "$OUT/in"
 i=0
@@ -19,4 +24,5 @@ exec 3>&-
 wait "$pid"
 echo "program: exit $?"
 sed 's/^/stdout: /' "$OUT/stdout"
+[ -z "${PRELOAD:-}" ] || sed 's/^/stderr: /' "$OUT/stderr"
 exit 0
