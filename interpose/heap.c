@@ -1,7 +1,8 @@
 /* free and realloc: a lock in memory given back is gone. C++ objects' std::mutex members and mutexes in
  * calloc'd memory are never initialised nor destroyed through pthreads, so the lock-order graph learns of their
  * end here (runtime/lockset.h), and the next object at that address is a new lock. Nothing but one load and test
- * until the graph holds a lock outside the program's variables; then a block outside the span of such locks'
+ * (and the jump through the real free's pointer, which a lookup fills) until the graph holds a lock outside the
+ * program's variables; then a block outside the span of such locks'
  * addresses costs two compares, and one inside it has its cache lines looked up in a small summary (a thread
  * freeing the block it found clear last time, unchanged, skips even that). The shim's own memory never comes
  * from malloc (runtime/alloc.c). */
@@ -11,7 +12,9 @@
 #include <malloc.h>
 #include <stdlib.h>
 
-LC_REAL_DECL(void, free, (void *));
+static void free_first(void *p);
+/* The real free, called through this pointer with no test: until it is looked up, free_first. */
+static void (*real_free)(void *) = free_first;
 LC_REAL_DECL(void *, realloc, (void *, size_t));
 static size_t (*real_usable)(void *);
 static int glibc_heap;                  /* the program's malloc is glibc's: sizes read from the chunk header */
@@ -67,24 +70,28 @@ static void check(void *p, uintptr_t gen)
 
 __attribute__((noinline)) static void free_checked(void *p, uintptr_t gen)
 {
-    check(p, gen);
-    LC_REAL(free)(p);
+    if (p)
+        check(p, gen);
+    real_free(p);
 }
 
-__attribute__((noinline, cold)) static void free_unresolved(void *p)
+/* A free before start-up's lookup (or dlsym's own scratch during it, which is kept): the lookup, then the call. */
+__attribute__((noinline, cold)) static void free_first(void *p)
 {
     if (lc_in_shim)
-        return;                         /* dlsym's own scratch while the real free is being looked up: kept */
-    LC_REAL(free)(p);
+        return;
+    void (*f)(void *) = (void (*)(void *))lc_dlsym_next("free", 1);
+    if (!f)
+        return;
+    __atomic_store_n(&real_free, f, __ATOMIC_RELEASE);
+    f(p);
 }
 
 LC_EXPORT void free(void *p)
 {
     uintptr_t gen = __atomic_load_n(&lc_heap_gen, __ATOMIC_ACQUIRE);
-    if (__builtin_expect(gen != 0, 0) && p && !still_clear(p, gen))
+    if (__builtin_expect(gen != 0, 0) && (!p || !still_clear(p, gen)))
         return free_checked(p, gen);
-    if (__builtin_expect(!real_free, 0))
-        return free_unresolved(p);
     real_free(p);
 }
 
@@ -99,7 +106,7 @@ LC_EXPORT void *realloc(void *p, size_t n)
 /* Looked up at start-up, before any lookup of ours can free the scratch it made. */
 __attribute__((constructor(101))) static void heap_init(void)
 {
-    LC_REAL(free);
+    free_first(NULL);
     LC_REAL(realloc);
     void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
     void *ours = libc ? dlsym(libc, "malloc") : NULL;
