@@ -5,8 +5,8 @@
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$root/tests/e2e/drivers/ptrace_probe.sh"
 . "$root/tests/e2e/drivers/attach_report.sh"
-# the four threads of the program and the shim's asleep (the two transfers in their second lock)
-PRELOAD=$LIB start_sleeping 5
+# the five threads of the program and the shim's asleep (the two transfers in their second lock)
+PRELOAD=$LIB start_sleeping 6
 attach_report "$pid"
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
