@@ -47,12 +47,21 @@ __attribute__((format(printf, 1, 2))) void at_fail(const char *fmt, ...)
     va_end(ap);
 }
 
-/* verbosity=2 notes. */
+/* Notes: at verbosity 2 (at_note), and from 1 on (tell). */
 __attribute__((format(printf, 1, 2))) void at_note(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     if (lc_opt.verbosity >= 2)
+        say(fmt, ap);
+    va_end(ap);
+}
+
+__attribute__((format(printf, 1, 2))) static void tell(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (lc_opt.verbosity >= 1)
         say(fmt, ap);
     va_end(ap);
 }
@@ -221,7 +230,7 @@ static int attach(pid_t pid)
         char sig[16];
         const char *abbrev = sigabbrev_np(dump);
         snprintf(sig, sizeof sig, abbrev ? "%s" : "%.0s%d", abbrev ? abbrev : "", dump);
-        at_fail("attach: process %d runs under leakcheck: its own live report (kill -%s %d, written where its "
+        tell("attach: process %d runs under leakcheck: its own live report (kill -%s %d, written where its "
                 "reports go) also has what happened before now: who made each task and object, lock sites, "
                 "how long each has waited", (int)pid, sig, (int)pid);
     }
