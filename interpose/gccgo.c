@@ -190,6 +190,18 @@ struct spawn {
 
 static int go_started;
 
+/* A stack for a site cached by its call (a park's or a go statement's), with its proof in *pf: proved (the
+ * slower walk) only when the site repeats (again, and the thread still proves); else the fast walk, which
+ * leaves the proof empty. */
+static stack_id site_capture(struct stack_proof **pf, int again)
+{
+    again = again && stack_proof_afford(&go_budget);
+    stack_id st = again ? go_stack_proved(pf) : go_stack();
+    if (!again && *pf)
+        (*pf)->n = 0;                 /* proves nothing until the site repeats */
+    return st;
+}
+
 /* The last creation stack captured on this thread, with the go statement's return address and stack depth (as
  * for park sites): spawns from the same site at the same depth reuse it instead of unwinding again. */
 static LC_TLS struct { uintptr_t ra, sp; stack_id st; struct stack_proof *proof; } spawn_site;
@@ -222,11 +234,7 @@ __attribute__((noinline)) static void spawn_begin(struct spawn *sp, void *fn, ui
         sp->created = spawn_site.st;  /* a go statement in a loop: same site, same callers, same stack */
         go_budget.hits++;
     } else {
-        /* proved (the slower walk) only when this site repeats; else the fast one, which proves nothing */
-        int again = same && stack_proof_afford(&go_budget);
-        sp->created = again ? go_stack_proved(&spawn_site.proof) : go_stack();
-        if (!again && spawn_site.proof)
-            spawn_site.proof->n = 0;  /* proves nothing until the site repeats */
+        sp->created = site_capture(&spawn_site.proof, same);
         spawn_site.ra = ra;
         spawn_site.sp = csp;
         spawn_site.st = sp->created;
@@ -429,7 +437,7 @@ __attribute__((noinline, no_split_stack)) static struct lc_task *park_fast(void 
     void *g = go_getg_tls();
     struct go_pending *p = &go_pend;
     uint8_t cls = go_wait_class[reason];
-    if (!g || p->g != g || (p->kind != GOP_CHAN && p->nilchan) || cls == W_RECV_NIL || cls == W_SEND_NIL ||
+    if (!g || p->g != g || (go_pend_details(p) && p->nilchan) || cls == W_RECV_NIL || cls == W_SEND_NIL ||
         !pend_fits(p->kind, cls) || GO_FIELD(g, GO_G_SYSTEM, uint8_t))
         return NULL;
     struct gslot *s = slot_find(g, GO_FIELD(g, GO_G_GOID, int64_t));
@@ -482,12 +490,7 @@ __attribute__((noinline)) static long park_begin_here(void *arg)
             site = s->site;
             go_budget.hits++;
         } else {
-            /* proved (the slower walk) only when this site repeats; else the fast one, which proves nothing */
-            struct stack_proof **pf = &gproofs[s - gslots];
-            int again = have && site_same(s, &p) && stack_proof_afford(&go_budget);
-            site = again ? go_stack_proved(pf) : go_stack();
-            if (!again && *pf)
-                (*pf)->n = 0;
+            site = site_capture(&gproofs[s - gslots], have && site_same(s, &p));
             s->site_ra = have ? p.ra : 0;
             s->site_sp = have ? p.sp : 0;
             s->site = site;
