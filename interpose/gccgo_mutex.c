@@ -335,18 +335,12 @@ static inline void unlock_pop(const void *m)
 /* The real calls are the bodies' last statements: tail calls, no frame of ours around them. GO_ACTIVE less
  * its lc_in_shim test: the shim calls no Go code, so no sync call comes from inside it. */
 #define SYNC_ACTIVE() (__builtin_expect(go_live > 0, 1) || (go_live == 0 && go_active_slow()))
-#define GO_UNLOCK_BODY(real, m, tracked)                                                                     \
-    do {                                                                                                     \
-        if (SYNC_ACTIVE() && (tracked))                                                                      \
-            unlock_pop(m);                                                                                   \
-        GO_NEXT(real)(m);                                                                                    \
-    } while (0)
 
 /* Lock and Unlock (sync.Mutex's, RWMutex's write and read) call nothing of ours before the real call in their
  * common case, so that their frames save no registers: the shim active, a call from the program (a Mutex
  * call from RWMutex's own is its business), the thread's last answer the running goroutine's lockset, the real
  * function resolved; for a lock, a goroutine holding nothing and a call site already known not to be a method
- * stub; for an unlock, its innermost lock. Anything else takes the bodies above, out of line (NAME_slow). */
+ * stub; for an unlock, its innermost lock. Anything else takes the careful path, out of line (NAME_slow). */
 static inline __attribute__((always_inline)) struct lc_lockset *sync_fast(uintptr_t ra, const void *real,
                                                                          int program)
 {
@@ -382,7 +376,9 @@ static inline __attribute__((always_inline)) struct lc_lockset *sync_fast(uintpt
     GO_WRAPPER_DECL(void, name, sym, (void *m));                                                             \
     __attribute__((noinline)) static void name##_slow(void *m, uintptr_t ra)                                 \
     {                                                                                                        \
-        GO_UNLOCK_BODY(name, m, !((program) && from_rw(ra)));                                                \
+        if (SYNC_ACTIVE() && !((program) && from_rw(ra)))                                                    \
+            unlock_pop(m);                                                                                   \
+        GO_NEXT(name)(m);                                                                                    \
     }                                                                                                        \
     GO_WRAPPER_ALIAS_DEF(void, name, sym, (void *m))                                                         \
     {                                                                                                        \
