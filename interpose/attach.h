@@ -66,6 +66,10 @@ void at_eperm_reason(pid_t pid, char *out, size_t len);
 int at_maps(pid_t pid, int (*fn)(uint64_t lo, uint64_t hi, uint64_t off, const char *perms, const char *path, void *arg), void *arg);
 /* How long since the thread last ran and since it was created, from /proc (0 when unknown). */
 void at_thread_times(pid_t pid, pid_t tid, uint64_t *idle_ns, uint64_t *age_ns, char *state);
+/* A process run under leakcheck: whether a mapped file is the preload (libleakcheck.so), and whether a thread
+ * bears the name of the preload's own thread ("leakcheck", shim_thread.c). */
+int at_shim_lib(const char *path);
+int at_shim_named(pid_t pid, pid_t tid);
 
 /* ---- the readers: each fills runtime/'s task table from the stopped process ------------------------------- */
 

@@ -35,7 +35,7 @@ static int note_lib(uint64_t lo, uint64_t hi, uint64_t off, const char *perms, c
     if (nlibs < 64 && (strncmp(base, "libc.so", 7) == 0 || strncmp(base, "libpthread", 10) == 0 ||
                        strncmp(base, "ld-linux", 8) == 0 || strcmp(path, "[vdso]") == 0))
         libs[nlibs++] = (struct lib_range){ lo, hi };
-    if (nshim < 8 && strcmp(base, "libleakcheck.so") == 0)
+    if (nshim < 8 && at_shim_lib(path))
         shim[nshim++] = (struct lib_range){ lo, hi };
     return 0;
 }
@@ -353,16 +353,7 @@ static void read_thread(const struct reading *r, const struct at_thread *t, uint
 /* The thread of a leakcheck preload (named "leakcheck", and no frame of the program's on its stack). */
 static int shim_thread(const struct reading *r, const struct at_thread *t)
 {
-    char path[96], comm[32] = "";
-    if (!nshim || !t->have_regs)
-        return 0;
-    snprintf(path, sizeof path, "/proc/%d/task/%d/comm", (int)r->p->pid, (int)t->tid);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return 0;
-    int named = fgets(comm, sizeof comm, f) && strcmp(comm, "leakcheck\n") == 0;
-    fclose(f);
-    if (!named)
+    if (!nshim || !t->have_regs || !at_shim_named(r->p->pid, t->tid))
         return 0;
     uintptr_t pcs[LC_MAX_FRAMES];
     int n = at_unwind(r->p->pid, t, NULL, pcs, LC_MAX_FRAMES), ours = 0;

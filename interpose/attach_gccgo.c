@@ -78,7 +78,7 @@ static int runtime_code(uint64_t lo, uint64_t hi, uint64_t off, const char *perm
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     (void)off;
     if (perms[2] == 'x' && g->nrt < 16 && (strncmp(base, "libgo.so", 8) == 0 || strncmp(base, "libc.so", 7) == 0 ||
-                                           strcmp(path, "[vdso]") == 0 || strcmp(base, "libleakcheck.so") == 0))
+                                           strcmp(path, "[vdso]") == 0 || at_shim_lib(path)))
         g->rt[g->nrt].lo = lo, g->rt[g->nrt++].hi = hi;
     return 0;
 }

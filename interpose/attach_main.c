@@ -11,7 +11,6 @@
 #include "../runtime/options.h"
 #include "../runtime/stack.h"
 #include "gc_binary.h"
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -100,32 +99,19 @@ static int find_libgo(uint64_t lo, uint64_t hi, uint64_t off, const char *perms,
 static int find_shim(uint64_t lo, uint64_t hi, uint64_t off, const char *perms, const char *path, void *arg)
 {
     (void)lo, (void)hi, (void)off, (void)perms, (void)arg;
-    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    return strcmp(base, "libleakcheck.so") == 0;
+    return at_shim_lib(path);
 }
 
-static int preload_dump_signal(pid_t pid)
+static int preload_dump_signal(const struct at_proc *p)
 {
     char path[96], buf[65536];
-    if (at_maps(pid, find_shim, NULL) != 1)
-        return -1;
-    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-    DIR *d = opendir(path);
     int named = 0;
-    for (struct dirent *e; d && !named && (e = readdir(d));) {
-        char comm[32] = "";
-        snprintf(path, sizeof path, "/proc/%d/task/%.16s/comm", (int)pid, e->d_name);
-        FILE *f = e->d_name[0] != '.' ? fopen(path, "re") : NULL;
-        named = f && fgets(comm, sizeof comm, f) && strcmp(comm, "leakcheck\n") == 0;
-        if (f)
-            fclose(f);
-    }
-    if (d)
-        closedir(d);
-    if (!named)
+    for (int i = 0; i < p->n && !named; i++)
+        named = !p->t[i].gone && at_shim_named(p->pid, p->t[i].tid);
+    if (!named || at_maps(p->pid, find_shim, NULL) != 1)
         return -1;
     int sig = 10;                         /* the option's default */
-    snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
+    snprintf(path, sizeof path, "/proc/%d/environ", (int)p->pid);
     FILE *f = fopen(path, "re");
     size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
     if (f)
@@ -225,7 +211,7 @@ static int attach(pid_t pid)
     struct lc_report_ctx ctx = { LC_REASON_DUMP, 0, 0, 0 };
     report_write(&s, &ctx);
     snapshot_free(&s);
-    int dump = lc_opt.verbosity >= 1 ? preload_dump_signal(pid) : -1;
+    int dump = lc_opt.verbosity >= 1 ? preload_dump_signal(&p) : -1;
     if (dump > 0) {
         char sig[16];
         const char *abbrev = sigabbrev_np(dump);

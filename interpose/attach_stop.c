@@ -43,6 +43,19 @@ static int read_small(const char *path, char *buf, size_t len)
     return (int)n;
 }
 
+int at_shim_lib(const char *path)
+{
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    return strcmp(base, "libleakcheck.so") == 0;
+}
+
+int at_shim_named(pid_t pid, pid_t tid)
+{
+    char path[96], comm[32];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/comm", (int)pid, (int)tid);
+    return read_small(path, comm, sizeof comm) > 0 && strcmp(comm, "leakcheck\n") == 0;
+}
+
 /* se.exec_start of /proc/.../sched: when the thread last ran (or went to sleep), in the scheduler's clock. */
 static double exec_start_ms(const char *path)
 {
