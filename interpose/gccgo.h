@@ -9,7 +9,7 @@
 
 /* A recent lc_now_ns() time, refreshed by every tracked park and spawn (which read the clock anyway): a cheap
  * lower bound on now for stamps taken on hot paths (when a sync.Mutex was locked); 0 before the first. */
-extern uint64_t go_clock_ns;
+extern uint64_t go_clock_ns __attribute__((visibility("hidden")));
 static inline uint64_t go_clock(void) { return __atomic_load_n(&go_clock_ns, __ATOMIC_RELAXED); }
 uint64_t go_cur_id(void);             /* goid of the running goroutine, 0 outside goroutines */
 

@@ -19,14 +19,14 @@ static inline int go_ok(void)
  * wrapper asked (one load on the hot paths; a process past its verdict may keep a little bookkeeping going); -1
  * once it is known never to be (a process not checked, Go support off), so the wrappers only forward; 0 until
  * either is known. */
-extern int go_live;
+extern int go_live __attribute__((visibility("hidden")));   /* hidden: one load, no GOT */
 int go_active_slow(void);
 #define GO_ACTIVE() (__builtin_expect(go_live > 0, 1) ? !lc_in_shim : (go_live == 0 && go_active_slow()))
 
 /* The running g, read straight from libgo's static TLS block (runtime.getg goes through __tls_get_addr),
  * checked once per thread against runtime.getg. After go_ok(). Never keep it across a park. */
 extern void *(*go_real_getg)(void);
-extern intptr_t go_g_tpoff;           /* offset of libgo's TLS variable runtime.g from the thread pointer */
+extern intptr_t go_g_tpoff __attribute__((visibility("hidden")));          /* offset of libgo's TLS variable runtime.g from the thread pointer */
 extern LC_TLS int go_g_checked;
 void go_getg_check(void);
 /* The read itself, with no call on the way: NULL until this thread was checked, or where the static TLS

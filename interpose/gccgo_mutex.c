@@ -35,8 +35,11 @@ GO_WRAPPER(void, go_finishsweep, "runtime.finishsweep__m", (void))
     GO_NEXT(go_finishsweep)();
 }
 
+static void sync_resolve(void);
+
 void go_mutex_init(void)
 {
+    sync_resolve();        /* before go_live is set: the wrappers' common case calls them without a test */
     lc_note_variables();   /* the mutexes a collection may free are the others (runtime/lockset.h) */
     uintptr_t hi = 0;
     rw_lo = UINTPTR_MAX;
@@ -110,7 +113,13 @@ static inline uintptr_t lock_site(uintptr_t ra, const uintptr_t *slot)
 #define GL_SLOTS (1u << 14)
 #define GL_PROBE 64
 static struct gl { void *g; struct lc_lockset *ls; } gls[GL_SLOTS];
-static LC_TLS struct gl gl_last;          /* the last goroutine on this thread to ask, and its answer */
+
+/* What the wrappers' common case reads, in one thread-local block (one address): the last goroutine on this
+ * thread to ask and its answer, where this thread reads the running g (go_g_tpoff once this thread checked
+ * it, else 0: no common case), and the last call site of a Lock found to be the program's and no method stub.
+ * Once goff is set, g is never NULL (GL_NONE when the answer was given back), so a NULL g never matches. */
+static LC_TLS struct gl_last { void *g; struct lc_lockset *ls; intptr_t goff; uintptr_t site; } gl_last;
+#define GL_NONE ((void *)1)
 
 static inline uint32_t gl_hash(const void *g)
 {
@@ -155,7 +164,7 @@ void go_mutex_idle(void *g)
             return;
         __atomic_store_n(&s->ls, NULL, __ATOMIC_RELEASE);
         if (gl_last.ls == ls)
-            gl_last.g = NULL, gl_last.ls = NULL;
+            gl_last.g = GL_NONE, gl_last.ls = NULL;
         lockset_put(ls);
         return;
     }
@@ -186,34 +195,46 @@ __attribute__((noinline)) static struct lc_lockset *gl_probe(void *g, int64_t go
 }
 
 /* This thread's last answer, when it is the running goroutine's (no hashing, no call, and loads that do not
- * wait for each other: a lockset given back to the pool names no task, and one taken names its new one, so a
- * stale answer never matches); NULL otherwise, for gl_get. */
-static inline struct lc_lockset *gl_last_answer(void *g)
+ * wait for each other: a lockset given back to the pool names no task, LC_LS_NOBODY, and one taken names its
+ * new one, so a stale answer never matches; a running goroutine's id is above 0); NULL otherwise, for gl_get. */
+static inline __attribute__((always_inline)) struct lc_lockset *gl_last_answer(void)
 {
+    intptr_t off = gl_last.goff;
+    if (__builtin_expect(off == 0, 0))
+        return NULL;
+    void *g;
+    __asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(off) : "memory");
+    if (g != gl_last.g)
+        return NULL;
     struct lc_lockset *ls = gl_last.ls;
-    int64_t goid = g ? GO_FIELD(g, GO_G_GOID, int64_t) : 0;
-    return gl_last.g == g && ls && ls->task_id == (uint64_t)goid && goid > 0 ? ls : NULL;
+    return ls->task_id == (uint64_t)GO_FIELD(g, GO_G_GOID, int64_t) ? ls : NULL;
 }
 
-/* The running goroutine's lockset; created when create is set, else NULL when it has none. Inline: the g's
- * own slot holding its lockset (the common case); anything else out of line. */
-static inline struct lc_lockset *gl_get(int create)
+/* The running goroutine's lockset; created when create is set, else NULL when it has none. Inline: the thread's
+ * last answer (the common case); anything else out of line. */
+__attribute__((noinline)) static struct lc_lockset *gl_get_slow(int create)
 {
     void *g = go_getg();
     if (!g)
         return NULL;
-    struct lc_lockset *ls = gl_last_answer(g);
-    if (__builtin_expect(ls != NULL, 1))
-        return ls;
     int64_t goid = GO_FIELD(g, GO_G_GOID, int64_t);
     if (goid <= 0)
         return NULL;
+    struct lc_lockset *ls;
     struct gl *s = &gls[gl_hash(g)];
     if (__atomic_load_n(&s->g, __ATOMIC_ACQUIRE) != g || !(ls = s->ls) || ls->task_id != (uint64_t)goid)
         ls = gl_probe(g, goid, create);
-    if (ls)
+    if (ls) {
         gl_last.g = g, gl_last.ls = ls;
+        gl_last.goff = go_g_tpoff;        /* checked on this thread by go_getg; 0 when it cannot be read */
+    }
     return ls;
+}
+
+static inline struct lc_lockset *gl_get(int create)
+{
+    struct lc_lockset *ls = gl_last_answer();
+    return __builtin_expect(ls != NULL, 1) ? ls : gl_get_slow(create);
 }
 
 /* ---- slow paths ------------------------------------------------------------------------------------------ */
@@ -337,16 +358,34 @@ static inline void unlock_pop(const void *m)
 #define SYNC_ACTIVE() (__builtin_expect(go_live > 0, 1) || (go_live == 0 && go_active_slow()))
 
 /* Lock and Unlock (sync.Mutex's, RWMutex's write and read) call nothing of ours before the real call in their
- * common case, so that their frames save no registers: the shim active, a call from the program (a Mutex
- * call from RWMutex's own is its business), the thread's last answer the running goroutine's lockset, the real
- * function resolved; for a lock, a goroutine holding nothing and a call site already known not to be a method
- * stub; for an unlock, its innermost lock. Anything else takes the careful path, out of line (NAME_slow). */
-static inline __attribute__((always_inline)) struct lc_lockset *sync_fast(uintptr_t ra, const void *real,
-                                                                         int program)
+ * common case, and keep no frame: the shim active (go_live set only after the real functions were resolved,
+ * go_mutex_init), the thread's last answer the running goroutine's lockset; for a lock, a goroutine holding
+ * nothing and a call site known to be the program's, not a method stub (the thread's last, or one classified
+ * before: site_slow classifies only the program's sites, so a Mutex.Lock from RWMutex's own never passes); for
+ * an unlock, its innermost lock, and for Mutex.Unlock in mutex mode (RWMutex.Unlock's inner Mutex.Unlock, of
+ * the same address, finds the write entry popped already, or one in another mode). Anything else takes the
+ * careful path, out of line (NAME_slow). */
+#define SYNC_LIVE() __builtin_expect(__atomic_load_n(&go_live, __ATOMIC_ACQUIRE) > 0, 1)
+
+static inline __attribute__((always_inline)) int site_known(uintptr_t ra)
 {
-    return __builtin_expect(go_live > 0, 1) && (!program || ra - rw_lo >= rw_span) && real
-               ? gl_last_answer(go_getg_tls())
-               : NULL;
+    return ra == gl_last.site || __atomic_load_n(&site_kinds[site_hash(ra)], __ATOMIC_RELAXED) == (uint64_t)ra << 16;
+}
+
+/* Where the wrapper's return address is stored, for its careful path: the stack pointer, in a wrapper that
+ * keeps no frame (its return address is at the top). The careful path checks that it reads ra there. */
+#define SYNC_RA_SLOT() ({ const uintptr_t *sp_; __asm__("movq %%rsp, %0" : "=r"(sp_)); sp_; })
+
+/* The careful path's site: where the wrapper was called from, past a method stub (ra itself when slot does
+ * not hold it: then not known to be no stub). A site found to be the program's own becomes the thread's last. */
+static inline uintptr_t slow_site(uintptr_t ra, const uintptr_t *slot)
+{
+    if (*slot != ra)
+        return ra;
+    uintptr_t site = lock_site(ra, slot);
+    if (site == ra)
+        gl_last.site = ra;
+    return site;
 }
 
 /* program: only calls from the program are tracked (sync.Mutex's, which RWMutex.Lock calls too). */
@@ -356,23 +395,26 @@ static inline __attribute__((always_inline)) struct lc_lockset *sync_fast(uintpt
     {                                                                                                        \
         struct lc_lockset *ls = SYNC_ACTIVE() && !((program) && from_rw(ra)) ? lock_begin(m, mode) : NULL;   \
         if (ls)                                                                                              \
-            lock_end(ls, m, mode, lock_site(ra, slot));                                                      \
+            lock_end(ls, m, mode, slow_site(ra, slot));                                                      \
         GO_NEXT(name)(m);                                                                                    \
     }                                                                                                        \
     GO_WRAPPER_ALIAS_DEF(void, name, sym, (void *m))                                                         \
     {                                                                                                        \
         uintptr_t ra = LC_RA();                                                                              \
-        struct lc_lockset *ls = sync_fast(ra, (const void *)real_##name, program);                           \
-        uint64_t w = __atomic_load_n(&site_kinds[site_hash(ra)], __ATOMIC_RELAXED);                          \
-        if (__builtin_expect(ls && ls->n == 0 && w == (uint64_t)ra << 16, 1)) {                              \
-            lock_end(ls, m, mode, ra);                                                                       \
+        struct lc_lockset *ls;                                                                               \
+        if (SYNC_LIVE() && (ls = gl_last_answer()) != NULL && ls->n == 0 && site_known(ra)) {                \
+            ls->held[0] = (struct lc_held){ m, ra | (uintptr_t)(mode) << 56 };                               \
+            ls->stamp[0] = go_clock();        /* a goroutine's lockset always has its stamps */              \
+            __atomic_store_n(&ls->n, 1, __ATOMIC_RELEASE);                                                   \
             real_##name(m);                                                                                  \
             return;                                                                                          \
         }                                                                                                    \
-        name##_slow(m, ra, (const uintptr_t *)LC_SP() + 1);                                                  \
+        name##_slow(m, ra, SYNC_RA_SLOT());                                                                  \
     }
 
-#define SYNC_UNLOCK(name, sym, program)                                                                      \
+/* mode: the entry's mode Unlock pops, checked for sync.Mutex's (the RWMutex wrappers are called only by the
+ * program). */
+#define SYNC_UNLOCK(name, sym, program, mode)                                                                \
     GO_WRAPPER_DECL(void, name, sym, (void *m));                                                             \
     __attribute__((noinline)) static void name##_slow(void *m, uintptr_t ra)                                 \
     {                                                                                                        \
@@ -382,20 +424,31 @@ static inline __attribute__((always_inline)) struct lc_lockset *sync_fast(uintpt
     }                                                                                                        \
     GO_WRAPPER_ALIAS_DEF(void, name, sym, (void *m))                                                         \
     {                                                                                                        \
-        uintptr_t ra = LC_RA();                                                                              \
-        if (__builtin_expect(innermost_pop(sync_fast(ra, (const void *)real_##name, program), m), 1)) {      \
+        struct lc_lockset *ls;                                                                               \
+        uint32_t n;                                                                                          \
+        if (SYNC_LIVE() && (ls = gl_last_answer()) != NULL && (n = ls->n) - 1 < LC_HELD_MAX &&               \
+            ls->held[n - 1].lock == m &&                                                                     \
+            (ls->held[n - 1].pcmode & (program ? LC_HELD_RELEASED | 3ull << 56 : LC_HELD_RELEASED)) ==       \
+                (program ? (uint64_t)(mode) << 56 : 0)) {                                                    \
+            __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);                                               \
             real_##name(m);                                                                                  \
             return;                                                                                          \
         }                                                                                                    \
-        name##_slow(m, ra);                                                                                  \
+        name##_slow(m, LC_RA());                                                                             \
     }
 
 SYNC_LOCK(go_mutex_lock, "sync.Mutex.Lock", LC_LK_MUTEX, 1)
-SYNC_UNLOCK(go_mutex_unlock, "sync.Mutex.Unlock", 1)
+SYNC_UNLOCK(go_mutex_unlock, "sync.Mutex.Unlock", 1, LC_LK_MUTEX)
 SYNC_LOCK(go_rw_lock, "sync.RWMutex.Lock", LC_LK_WRITE, 0)
 SYNC_LOCK(go_rw_rlock, "sync.RWMutex.RLock", LC_LK_READ, 0)
-SYNC_UNLOCK(go_rw_unlock, "sync.RWMutex.Unlock", 0)
-SYNC_UNLOCK(go_rw_runlock, "sync.RWMutex.RUnlock", 0)
+SYNC_UNLOCK(go_rw_unlock, "sync.RWMutex.Unlock", 0, LC_LK_WRITE)
+SYNC_UNLOCK(go_rw_runlock, "sync.RWMutex.RUnlock", 0, LC_LK_READ)
+
+static void sync_resolve(void)
+{
+    GO_NEXT(go_mutex_lock), GO_NEXT(go_mutex_unlock), GO_NEXT(go_rw_lock), GO_NEXT(go_rw_rlock);
+    GO_NEXT(go_rw_unlock), GO_NEXT(go_rw_runlock);
+}
 
 GO_WRAPPER_ALIAS(_Bool, go_mutex_trylock, "sync.Mutex.TryLock", (void *m))
 {

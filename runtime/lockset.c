@@ -107,7 +107,7 @@ struct lc_lockset *lockset_take(uint64_t task_id, int32_t tid)
 void lockset_put(struct lc_lockset *ls)
 {
     int k = ls->tid == LC_LS_GOROUTINE;
-    ls->task_id = 0;                    /* nobody's: a cached answer naming its last task no longer holds */
+    ls->task_id = LC_LS_NOBODY;         /* a cached answer naming its last task no longer holds */
     lc_lock(&pool_lock);
     if (npool[k] < POOL_MAX) {
         pool[k][npool[k]++] = ls;

@@ -55,6 +55,8 @@ struct lc_lockset {
 };
 
 #define LC_LS_GOROUTINE (-1)
+/* The task_id of a pooled lockset: no task's (a running goroutine's id is above 0, a thread's its own). */
+#define LC_LS_NOBODY UINT64_MAX
 
 /* The stamp of entry i (when it was taken), 0 unknown (a thread's lockset keeps none). */
 static inline uint64_t lockset_hold_stamp(const struct lc_lockset *ls, uint32_t i)
