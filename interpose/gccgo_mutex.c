@@ -358,15 +358,14 @@ static inline void unlock_pop(const void *m)
 #define SYNC_ACTIVE() (__builtin_expect(go_live > 0, 1) || (go_live == 0 && go_active_slow()))
 
 /* Lock and Unlock (sync.Mutex's, RWMutex's write and read) call nothing of ours before the real call in their
- * common case, and keep no frame: the shim active (go_live set only after the real functions were resolved,
- * go_mutex_init), the thread's last answer the running goroutine's lockset; for a lock, a goroutine holding
- * nothing and a call site known to be the program's, not a method stub (the thread's last, or one classified
- * before: site_slow classifies only the program's sites, so a Mutex.Lock from RWMutex's own never passes); for
- * an unlock, its innermost lock, and for Mutex.Unlock in mutex mode (RWMutex.Unlock's inner Mutex.Unlock, of
- * the same address, finds the write entry popped already, or one in another mode). Anything else takes the
- * careful path, out of line (NAME_slow). */
-#define SYNC_LIVE() __builtin_expect(__atomic_load_n(&go_live, __ATOMIC_ACQUIRE) > 0, 1)
-
+ * common case, keep no frame and need no stack of their own (no split-stack prologue: the real function and the
+ * careful path check their own): the thread's last answer the running goroutine's lockset (an answer is given
+ * only by the careful path with the shim active, after go_mutex_init resolved the real functions); for a lock,
+ * a goroutine holding nothing and a call site known to be the program's, not a method stub (the thread's last,
+ * or one classified before: site_slow classifies only the program's sites, so a Mutex.Lock from RWMutex's own
+ * never passes); for an unlock, its innermost lock, and for Mutex.Unlock in mutex mode (RWMutex.Unlock's inner
+ * Mutex.Unlock, of the same address, finds the write entry popped already, or one in another mode). Anything
+ * else takes the careful path, out of line (NAME_slow). */
 static inline __attribute__((always_inline)) int site_known(uintptr_t ra)
 {
     return ra == gl_last.site || __atomic_load_n(&site_kinds[site_hash(ra)], __ATOMIC_RELAXED) == (uint64_t)ra << 16;
@@ -398,11 +397,11 @@ static inline uintptr_t slow_site(uintptr_t ra, const uintptr_t *slot)
             lock_end(ls, m, mode, slow_site(ra, slot));                                                      \
         GO_NEXT(name)(m);                                                                                    \
     }                                                                                                        \
-    GO_WRAPPER_ALIAS_DEF(void, name, sym, (void *m))                                                         \
+    __attribute__((no_split_stack)) GO_WRAPPER_ALIAS_DEF(void, name, sym, (void *m))                         \
     {                                                                                                        \
         uintptr_t ra = LC_RA();                                                                              \
         struct lc_lockset *ls;                                                                               \
-        if (SYNC_LIVE() && (ls = gl_last_answer()) != NULL && ls->n == 0 && site_known(ra)) {                \
+        if ((ls = gl_last_answer()) != NULL && ls->n == 0 && site_known(ra)) {                               \
             ls->held[0] = (struct lc_held){ m, ra | (uintptr_t)(mode) << 56 };                               \
             ls->stamp[0] = go_clock();        /* a goroutine's lockset always has its stamps */              \
             __atomic_store_n(&ls->n, 1, __ATOMIC_RELEASE);                                                   \
@@ -422,11 +421,11 @@ static inline uintptr_t slow_site(uintptr_t ra, const uintptr_t *slot)
             unlock_pop(m);                                                                                   \
         GO_NEXT(name)(m);                                                                                    \
     }                                                                                                        \
-    GO_WRAPPER_ALIAS_DEF(void, name, sym, (void *m))                                                         \
+    __attribute__((no_split_stack)) GO_WRAPPER_ALIAS_DEF(void, name, sym, (void *m))                         \
     {                                                                                                        \
         struct lc_lockset *ls;                                                                               \
         uint32_t n;                                                                                          \
-        if (SYNC_LIVE() && (ls = gl_last_answer()) != NULL && (n = ls->n) - 1 < LC_HELD_MAX &&               \
+        if ((ls = gl_last_answer()) != NULL && (n = ls->n) - 1 < LC_HELD_MAX &&                              \
             ls->held[n - 1].lock == m &&                                                                     \
             (ls->held[n - 1].pcmode & (program ? LC_HELD_RELEASED | 3ull << 56 : LC_HELD_RELEASED)) ==       \
                 (program ? (uint64_t)(mode) << 56 : 0)) {                                                    \
