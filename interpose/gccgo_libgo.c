@@ -16,7 +16,7 @@
 
 void *(*go_real_getg)(void);
 intptr_t go_g_tpoff;
-LC_TLS int go_g_checked;
+LC_TLS intptr_t go_g_off;
 
 /* ---- libgo facts, resolved once -------------------------------------------------------------------------- */
 const char *go_wait_what[GO_NWAIT];
@@ -153,13 +153,14 @@ __attribute__((noinline, cold)) void go_init_slow(void)
  * dynamic, as in a dlopen()ed library); otherwise go back to runtime.getg for good. */
 __attribute__((noinline, cold)) void go_getg_check(void)
 {
-    go_g_checked = 1;
-    if (go_g_tpoff) {
+    intptr_t off = go_g_tpoff;
+    if (off) {
         void *g;
-        __asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(go_g_tpoff) : "memory");
+        __asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(off) : "memory");
         if (g != go_real_getg())
-            go_g_tpoff = 0;
+            off = go_g_tpoff = 0;
     }
+    go_g_off = off ? off : GO_G_OFF_NONE;
 }
 
 __attribute__((noinline, cold)) void *go_resolve(const char *sym)

@@ -26,24 +26,28 @@ int go_active_slow(void);
 /* The running g, read straight from libgo's static TLS block (runtime.getg goes through __tls_get_addr),
  * checked once per thread against runtime.getg. After go_ok(). Never keep it across a park. */
 extern void *(*go_real_getg)(void);
-extern intptr_t go_g_tpoff __attribute__((visibility("hidden")));          /* offset of libgo's TLS variable runtime.g from the thread pointer */
-extern LC_TLS int go_g_checked;
+extern intptr_t go_g_tpoff __attribute__((visibility("hidden")));   /* libgo's TLS runtime.g from the thread pointer */
+/* This thread's: 0 until checked, GO_G_OFF_NONE where the static TLS block cannot be read (go_getg then calls
+ * runtime.getg), else go_g_tpoff. One thread-local load tells both whether to read and where. */
+extern LC_TLS intptr_t go_g_off;
+#define GO_G_OFF_NONE ((intptr_t)1)
 void go_getg_check(void);
 /* The read itself, with no call on the way: NULL until this thread was checked, or where the static TLS
- * block cannot be read (then go_getg calls runtime.getg). */
+ * block cannot be read. */
 static inline void *go_getg_tls(void)
 {
-    if (__builtin_expect(!go_g_checked || go_g_tpoff == 0, 0))
+    intptr_t off = go_g_off;
+    if (__builtin_expect((uintptr_t)off <= (uintptr_t)GO_G_OFF_NONE, 0))
         return NULL;
     void *g;
-    __asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(go_g_tpoff) : "memory");
+    __asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(off) : "memory");
     return g;
 }
 static inline void *go_getg(void)
 {
-    if (__builtin_expect(!go_g_checked, 0))
+    if (__builtin_expect(go_g_off == 0, 0))
         go_getg_check();
-    if (__builtin_expect(go_g_tpoff == 0, 0))
+    if (__builtin_expect(go_g_off == GO_G_OFF_NONE, 0))
         return go_real_getg();
     return go_getg_tls();
 }

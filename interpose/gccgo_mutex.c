@@ -115,7 +115,7 @@ static inline uintptr_t lock_site(uintptr_t ra, const uintptr_t *slot)
 static struct gl { void *g; struct lc_lockset *ls; } gls[GL_SLOTS];
 
 /* What the wrappers' common case reads, in one thread-local block (one address): the last goroutine on this
- * thread to ask and its answer, where this thread reads the running g (go_g_tpoff once this thread checked
+ * thread to ask and its answer, where this thread reads the running g (go_g_off once this thread checked
  * it, else 0: no common case), and the last call site of a Lock found to be the program's and no method stub.
  * Once goff is set, g is never NULL (GL_NONE when the answer was given back), so a NULL g never matches. */
 static LC_TLS struct gl_last { void *g; struct lc_lockset *ls; intptr_t goff; uintptr_t site; } gl_last;
@@ -226,7 +226,7 @@ __attribute__((noinline)) static struct lc_lockset *gl_get_slow(int create)
         ls = gl_probe(g, goid, create);
     if (ls) {
         gl_last.g = g, gl_last.ls = ls;
-        gl_last.goff = go_g_tpoff;        /* checked on this thread by go_getg; 0 when it cannot be read */
+        gl_last.goff = go_g_off != GO_G_OFF_NONE ? go_g_off : 0;     /* checked on this thread by go_getg */
     }
     return ls;
 }
