@@ -149,7 +149,8 @@ SCALE=()   # scale table lines, filled by the memory rows
 for spec in "${BENCHES[@]}"; do
     IFS='|' read -r name label metric target tsan_n hg_n args <<<"$spec"
     wanted "$name" || continue
-    case $target in -) tgt=- ;; +*) tgt="${target}B" ;; *) tgt="<=${target}x" ;; esac
+    unit=ns; [ "$metric" = bytes_per_task ] && unit=B      # an absolute target: "+N" more than plain, in the metric's unit
+    case $target in -) tgt=- ;; +*) tgt="${target}$unit" ;; *) tgt="<=${target}x" ;; esac
     if { [ "${name#go_}" != "$name" ] && [ $HAVE_GO = 0 ]; } || { [ "${name#gc_}" != "$name" ] && [ $HAVE_GC = 0 ]; }; then
         row "$label" - - - - "" "$tgt" - "skipped" ""; echo; continue
     fi
