@@ -117,7 +117,7 @@ static struct gl { void *g; struct lc_lockset *ls; } gls[GL_SLOTS];
 /* What the wrappers' common case reads, in one thread-local block (one address): the last goroutine on this
  * thread to ask and its answer, where this thread reads the running g (go_g_off once this thread checked
  * it, else 0: no common case), and the last call site of a Lock found to be the program's and no method stub.
- * Once goff is set, g is never NULL (GL_NONE when the answer was given back), so a NULL g never matches. */
+ * Once an answer was given, g is never NULL (GL_NONE when it was given back), so a NULL g never matches. */
 static LC_TLS struct gl_last { void *g; struct lc_lockset *ls; intptr_t goff; uintptr_t site; } gl_last;
 #define GL_NONE ((void *)1)
 
@@ -199,11 +199,10 @@ __attribute__((noinline)) static struct lc_lockset *gl_probe(void *g, int64_t go
  * new one, so a stale answer never matches; a running goroutine's id is above 0); NULL otherwise, for gl_get. */
 static inline __attribute__((always_inline)) struct lc_lockset *gl_last_answer(void)
 {
-    intptr_t off = gl_last.goff;
-    if (__builtin_expect(off == 0, 0))
-        return NULL;
+    /* goff 0 (no answer yet, or no fast read of g here) reads %fs:0, which the x86-64 TLS ABI makes the thread
+     * pointer itself: never a g, so no answer, without a test of its own */
     void *g;
-    __asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(off) : "memory");
+    __asm__ volatile("movq %%fs:(%1), %0" : "=r"(g) : "r"(gl_last.goff) : "memory");
     if (g != gl_last.g)
         return NULL;
     struct lc_lockset *ls = gl_last.ls;
