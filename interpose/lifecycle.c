@@ -132,6 +132,9 @@ static void start(void)
         say_options();
     lc_site_init();
     lc_note_variables();                /* locks elsewhere may be freed with their memory (runtime/lockset.h) */
+    uintptr_t data_lo, data_hi;
+    lc_data_range((uintptr_t)&report_lock, &data_lo, &data_hi);
+    snapshot_set_shim_data(data_lo, data_hi);
     /* A copy of stderr for programs that close fd 2 before they exit, kept out of the program's reach
      * (shim_fd.h). Not kept in fork children: a daemon closing its stdio there must let its parent see EOF. */
     lc_fd_keep(lc_fd_hide((int)syscall(SYS_fcntl, STDERR_FILENO, F_DUPFD_CLOEXEC, 0)));

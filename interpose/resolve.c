@@ -60,15 +60,15 @@ void *lc_dlsym_next(const char *name, int required)
     return p;
 }
 
-struct range_q { uintptr_t addr, lo, hi; };
-static int find_text(struct dl_phdr_info *info, size_t size, void *arg)
+struct range_q { uintptr_t addr, lo, hi; unsigned flag; };
+static int find_segment(struct dl_phdr_info *info, size_t size, void *arg)
 {
     (void)size;
     struct range_q *q = arg;
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
-        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && q->addr >= lo && q->addr < hi) {
+        if (ph->p_type == PT_LOAD && (ph->p_flags & q->flag) && q->addr >= lo && q->addr < hi) {
             q->lo = lo;
             q->hi = hi;
             return 1;
@@ -77,13 +77,23 @@ static int find_text(struct dl_phdr_info *info, size_t size, void *arg)
     return 0;
 }
 
-void lc_text_range(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+static void segment_range(uintptr_t addr, unsigned flag, uintptr_t *lo, uintptr_t *hi)
 {
-    struct range_q q = { addr, 0, 0 };
+    struct range_q q = { addr, 0, 0, flag };
     if (addr)
-        dl_iterate_phdr(find_text, &q);
+        dl_iterate_phdr(find_segment, &q);
     *lo = q.lo;
     *hi = q.hi;
+}
+
+void lc_text_range(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+{
+    segment_range(addr, PF_X, lo, hi);
+}
+
+void lc_data_range(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+{
+    segment_range(addr, PF_W, lo, hi);
 }
 
 static int note_writable(struct dl_phdr_info *info, size_t size, void *arg)

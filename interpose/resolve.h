@@ -14,6 +14,8 @@ void *lc_dlsym_next(const char *name, int required);
 
 /* The executable segment of the object holding addr: [*lo, *hi), both 0 when none. */
 void lc_text_range(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
+/* The same for the writable segment (data and bss) holding addr. */
+void lc_data_range(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
 /* Tell runtime/lockset.h where the loaded modules' variables are (their writable segments): a lock there is
  * never freed with the memory holding it. */
 void lc_note_variables(void);

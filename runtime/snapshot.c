@@ -286,6 +286,7 @@ void snapshot_set_runtime(const char *name, const char *version)
 
 static pid_t subject;
 static lc_peek_fn subject_peek;
+static uintptr_t shim_data_lo, shim_data_hi;
 
 void snapshot_set_process(pid_t pid, lc_peek_fn peek)
 {
@@ -293,9 +294,17 @@ void snapshot_set_process(pid_t pid, lc_peek_fn peek)
     subject_peek = peek;
 }
 
+void snapshot_set_shim_data(uintptr_t lo, uintptr_t hi)
+{
+    shim_data_lo = lo;
+    shim_data_hi = hi;
+}
+
 /* A thread of this process that runs as far as the wrappers know, but sleeps in a system call they do not
  * follow (accept, recvfrom, a read on a socket, nanosleep, a futex of its own, pause...): blocked in it, since
- * when unknown (one waiting for a signal, in pause or sigsuspend, for signals not known: obj 0). */
+ * when unknown (one waiting for a signal, in pause or sigsuspend, for signals not known: obj 0). A futex wait
+ * on the shim's own data is the shim's lock, held a moment: the thread stays running. One whose record says
+ * blocked by now went into a wrapper's wait after the copy was made: that wait is the one shown. */
 static void syscall_view(struct lc_task *t)
 {
     long nr, arg0;
@@ -304,6 +313,19 @@ static void syscall_view(struct lc_task *t)
     const char *name;
     if (!task_thread_syscall(t->tid, &nr, &arg0) || !(name = task_syscall_wait(nr, arg0, &ok, &obj)))
         return;
+    if (nr == SYS_futex && (uintptr_t)arg0 - shim_data_lo < shim_data_hi - shim_data_lo)
+        return;
+    struct lc_task now;
+    if (task_wait_now(t->key, t->id, &now)) {
+        /* it entered a wrapper's wait after it was copied: that wait, as the record has it now */
+        t->state = LC_BLOCKED;
+        t->what = now.what;
+        t->obj = now.obj;
+        t->obj_kind = now.obj_kind;
+        t->site = now.site;
+        t->since_ns = now.since_ns;
+        return;
+    }
     t->state = LC_BLOCKED;
     t->what = name;
     t->obj_kind = (uint8_t)ok;

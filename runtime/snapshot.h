@@ -56,6 +56,10 @@ void snapshot_set_runtime(const char *name, const char *version);
  * (a copy made while that process was stopped; peek returns 0 when it has n bytes at addr). 0: this
  * process. */
 void snapshot_set_process(pid_t pid, lc_peek_fn peek);
+/* The shim's own static data, [lo, hi): every lock of the shim's lies there. A thread the wrappers know to be
+ * running that sleeps in a futex wait on a word there waits a moment for the shim itself (a task table lock a
+ * report holds), not for the program: it is left running, not shown blocked in "futex wait". */
+void snapshot_set_shim_data(uintptr_t lo, uintptr_t hi);
 /* The stash: tasks a family read for the coming report without filing them in the task table (a gc program's
  * goroutines that no earlier reading filed), folded as a snapshot folds them. The next snapshot_take takes them
  * in with the table's, and empties it. snapshot_stash_begin makes room for max (dropping what was there; -1:

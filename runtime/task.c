@@ -295,6 +295,23 @@ struct lc_task *task_find(uint64_t key)
     return t;
 }
 
+int task_wait_now(uint64_t key, uint64_t id, struct lc_task *out)
+{
+    struct shard *sh = shard_of(key);
+    lc_lock(&sh->lock);
+    const struct lc_task *t = find_in(sh, key);
+    int blocked = t && t->id == id && __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == LC_BLOCKED;
+    if (blocked) {
+        out->what = t->what;
+        out->obj = t->obj;
+        out->obj_kind = t->obj_kind;
+        out->site = t->site;
+        out->since_ns = t->since_ns;
+    }
+    lc_unlock(&sh->lock);
+    return blocked && out->what;
+}
+
 void task_block_at(struct lc_task *t, const char *what, enum lc_obj_kind ok, const void *obj, stack_id site,
                    uint64_t since_ns)
 {

@@ -75,6 +75,9 @@ struct lc_task *task_new(enum lc_task_kind kind, uint64_t key, const struct lc_t
 struct lc_task *task_new_id(enum lc_task_kind kind, uint64_t key, uint64_t id, const struct lc_task *parent,
                             void *start_fn, stack_id created);
 struct lc_task *task_find(uint64_t key);
+/* The wait task (key, id) is in now, when its record says it is blocked: what, obj, obj_kind, site and since_ns
+ * copied into out. 0 when it is not blocked (or gone). */
+int task_wait_now(uint64_t key, uint64_t id, struct lc_task *out);
 
 /* One key's shard, for a family that must look up and insert or remove under a key as one step (a record
  * that the task itself and its creator may each make first). Between task_key_lock(key) and
