@@ -1,0 +1,29 @@
+#!/bin/sh
+# leakcheck dump on a program of one thread: read from outside (attach), then, with tracing made to fail, by
+# the signal, whose report comes when the program starts its second thread. The program reads its stdin (a
+# FIFO this driver holds open) and is released by one byte. Prints the pid spelled PID.
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$root/tests/e2e/drivers/ptrace_probe.sh"
+lc="$root/scripts/leakcheck"
+mkfifo "$OUT/in"
+LD_PRELOAD="$LIB" "$BIN" < "$OUT/in" > "$OUT/stdout" 2> "$OUT/stderr" &
+pid=$!
+exec 3> "$OUT/in"
+i=0
+until grep -q started "$OUT/stdout" 2>/dev/null || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
+until [ "$(sed 's/.*) //' /proc/$pid/stat 2>/dev/null | cut -c1)" = S ] || [ $i -ge 400 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.1
+LEAKCHECK_LIB="$LIB" "$lc" dump "$pid" > "$OUT/dump.out" 2>&1
+echo "dump: exit $?"
+sed "s/$pid/PID/g" "$OUT/dump.out"
+echo "threads after dump: $(sed -n 's/^Threads:[[:space:]]*//p' /proc/$pid/status)"
+LEAKCHECK_ATTACH=/bin/false LEAKCHECK_LIB="$LIB" "$lc" dump "$pid" > "$OUT/denied.out" 2>&1
+echo "dump denied: exit $?"
+sed "s/$pid/PID/g" "$OUT/denied.out"
+printf x >&3
+exec 3>&-
+wait "$pid"
+echo "program: exit $?"
+sed "s/$pid/PID/g; s/^/stderr: /" "$OUT/stderr"
+sed 's/^/stdout: /' "$OUT/stdout"
+exit 0
