@@ -5,14 +5,9 @@
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$root/tests/e2e/drivers/ptrace_probe.sh"
 lc="$root/scripts/leakcheck"
-mkfifo "$OUT/in"
-LD_PRELOAD="$LIB" "$BIN" < "$OUT/in" > "$OUT/stdout" 2> "$OUT/stderr" &
-pid=$!
-exec 3> "$OUT/in"
-i=0
-until grep -q started "$OUT/stdout" 2>/dev/null || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
-until [ "$(sed 's/.*) //' /proc/$pid/stat 2>/dev/null | cut -c1)" = S ] || [ $i -ge 400 ]; do sleep 0.05; i=$((i + 1)); done
-sleep 0.1
+. "$root/tests/e2e/drivers/fifo_start.sh"
+PRELOAD=$LIB start_on_fifo started
+until_reading_stdin
 LEAKCHECK_LIB="$LIB" "$lc" dump "$pid" > "$OUT/dump.out" 2>&1
 echo "dump: exit $?"
 sed "s/$pid/PID/g" "$OUT/dump.out"

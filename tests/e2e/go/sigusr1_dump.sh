@@ -1,12 +1,9 @@
 #!/bin/sh
 # Go live report: once the program says "ready", SIGUSR1 asks for a report and SIGUSR2 goes to the program's own
 # signal.Notify; then the program is told to finish and must end cleanly.
-mkfifo "$OUT/in"
-LD_PRELOAD="$LIB" "$BIN" < "$OUT/in" > "$OUT/stdout" 2> "$OUT/stderr" &
-pid=$!
-exec 3> "$OUT/in"
-i=0
-until grep -q ready "$OUT/stdout" 2>/dev/null || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$root/tests/e2e/drivers/fifo_start.sh"
+PRELOAD=$LIB start_on_fifo ready
 sleep 0.2
 kill -USR1 "$pid"
 i=0
