@@ -8,7 +8,12 @@
  * Every thread is traced (PTRACE_O_TRACECLONE), so that at the exit each one stops with its registers: the one
  * that called exit_group names the goroutine that exits (not a leak), and the running goroutines have their
  * exact stacks. A signal sent to the tracer itself by another process (timeout(1), kill) goes on to the
- * program; the terminal's signals reach the program directly, being in its process group. */
+ * program; the terminal's signals reach the program directly, being in its process group.
+ *
+ * The dump signal (dump_signal, SIGUSR1 by default) reaching the program asks for a live report, as under the
+ * preload: every thread is stopped where it is, the goroutines are read, the report is written, and each
+ * thread goes on as it would have, the signal passed on to the program as sent (the Go runtime ignores it
+ * unless the program asked for it with signal.Notify). */
 #include "attach.h"
 #include "../report/report.h"
 #include "../report/symbolize.h"
@@ -182,6 +187,97 @@ static void pass_on(pid_t tid, int st)
     }
 }
 
+/* Events that arrived while a live report held the threads and that the main loop handles (an exit, an exec). */
+#define MAX_DEFERRED 64
+static struct { pid_t tid; int st; } deferred[MAX_DEFERRED];
+static int ndeferred;
+
+/* ---- live reports --------------------------------------------------------------------------------------------- */
+
+#define LIVE_STOP_MS 1000         /* how long the other threads get to stop for a live report */
+
+struct held { pid_t tid; int st; };
+
+/* Thread w took the dump signal (its signal-delivery stop, status st): every other thread is interrupted and
+ * waited for (LIVE_STOP_MS at most: a straggler is read without registers), the goroutines are read and the
+ * report written, then each goes on from the stop it reported (pass_on: a signal it was about to take is
+ * delivered; w's is the dump signal, passed on), but for an exit or an exec, left for the main loop. */
+static void report_live(struct at_go *go, pid_t pid, pid_t w, int st)
+{
+    int cap = ntr + MAX_DEFERRED;
+    struct held *h = calloc((size_t)cap, sizeof *h);
+    struct at_proc p;
+    memset(&p, 0, sizeof p);
+    p.pid = pid;
+    p.t = calloc((size_t)cap, sizeof *p.t);
+    if (!h || !p.t) {
+        free(h);
+        free(p.t);
+        pass_on(w, st);
+        return;
+    }
+    int nh = 0, waiting = 0;
+    h[nh++] = (struct held){ w, st };
+    for (int i = 0; i < ntr; i++)
+        if (tr[i].tid != w && !tr[i].at_exit && ptrace(PTRACE_INTERRUPT, tr[i].tid, 0, 0) == 0)
+            waiting++;
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (waiting > 0 && nh < cap) {
+        int s2;
+        pid_t w2 = waitpid(-1, &s2, __WALL | WNOHANG);
+        if (w2 > 0) {
+            int ev = s2 >> 16;
+            if (tracee(w2, 0) && WIFSTOPPED(s2) && ev != PTRACE_EVENT_EXIT && ev != PTRACE_EVENT_EXEC) {
+                h[nh++] = (struct held){ w2, s2 };
+                waiting--;
+            } else if (ndeferred < MAX_DEFERRED) {
+                deferred[ndeferred].tid = w2, deferred[ndeferred++].st = s2;   /* the main loop's */
+                waiting -= tracee(w2, 0) != NULL;
+            }
+            continue;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((uint64_t)(now.tv_sec - t0.tv_sec) * 1000 + (uint64_t)(now.tv_nsec - t0.tv_nsec) / 1000000 >= LIVE_STOP_MS)
+            break;
+        struct timespec ts = { 0, 100000 };
+        nanosleep(&ts, NULL);
+    }
+    for (int i = 0; i < nh; i++) {
+        struct at_thread *t = &p.t[p.n++];
+        t->tid = h[i].tid;
+        t->seized = t->stopped = 1;
+        t->state = '?';
+        t->have_regs = ptrace(PTRACE_GETREGS, h[i].tid, 0, &t->regs) == 0;
+    }
+    for (int i = 0; i < ntr && p.n < cap; i++) {
+        int seen = 0;
+        for (int k = 0; k < nh && !seen; k++)
+            seen = h[k].tid == tr[i].tid;
+        if (!seen) {
+            struct at_thread *t = &p.t[p.n++];      /* it did not stop in time: no registers */
+            t->tid = tr[i].tid;
+            t->seized = 1;
+            t->state = '?';
+            p.nstraggler++;
+        }
+    }
+    char err[512];
+    struct lc_snapshot s;
+    if (at_go_read(go, &p, 0, err, sizeof err) != 0)
+        at_fail("%s", err);
+    else if (snapshot_take(&s, 1000) == 0) {
+        deadlock_augment(&s, 0);         /* a live report: the program runs on */
+        struct lc_report_ctx ctx = { LC_REASON_DUMP, 0, 0, 0 };
+        report_write(&s, &ctx);
+        snapshot_free(&s);
+    }
+    for (int i = 0; i < nh; i++)
+        pass_on(h[i].tid, h[i].st);
+    free(h);
+    free(p.t);
+}
+
 /* ---- the exit ------------------------------------------------------------------------------------------------- */
 
 struct outcome { int reported; struct lc_verdict v; };
@@ -293,7 +389,11 @@ int at_run(char **argv)
     int execs = 0, traced = 1;
     for (;;) {
         int st;
-        pid_t w = waitpid(-1, &st, __WALL);
+        pid_t w = ndeferred ? deferred[0].tid : waitpid(-1, &st, __WALL);
+        if (ndeferred) {
+            st = deferred[0].st;
+            memmove(&deferred[0], &deferred[1], (size_t)--ndeferred * sizeof deferred[0]);
+        }
         if (w < 0) {
             if (errno == EINTR)
                 continue;
@@ -329,6 +429,10 @@ int at_run(char **argv)
             symbolize_set_process(pid);
             snapshot_set_process(pid, NULL);
             ptrace(PTRACE_CONT, w, 0, 0);
+            continue;
+        }
+        if (!ev && go && lc_opt.dump_signal > 0 && WSTOPSIG(st) == lc_opt.dump_signal && tracee(w, 0)) {
+            report_live(go, pid, w, st);
             continue;
         }
         if (ev != PTRACE_EVENT_EXIT) {

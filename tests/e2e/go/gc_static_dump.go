@@ -1,0 +1,57 @@
+// Live reports of a static gc build run by `leakcheck ./app` (traced: no preload enters it): the dump signal
+// reaching the program, from `leakcheck dump PID` or sent to leakcheck itself, has the tracer stop the program,
+// read its goroutines and write a live report; the program goes on, and the signal is still its own (its
+// signal.Notify gets both). At the exit, the verdict (gc_static_dump.sh).
+// BUILD: gc
+// GCBUILD: CGO_ENABLED=0 -buildmode=exe
+// DRIVER: gc_static_dump.sh
+// EXIT: 0
+// EXPECT: ^elf: static$
+// EXPECT: ^dump: exit 0$
+// EXPECT: ^leakcheck: live report requested from PID; its tracer \(leakcheck, process [0-9]+\) writes it to its standard error$
+// EXPECT-COUNT: 2 ^leakcheck: live report \(pid PID, [0-9]+ tasks\)$
+// EXPECT-COUNT: 3 ^\[3 goroutines blocked( for [0-9.]+s)? in chan receive on chan 0x[0-9a-f]+ \(unbuffered, never closed\)\]$
+// EXPECT-COUNT: 3 ^    main\.worker +.*gc_static_dump\.go:33$
+// EXPECT: ^program: exit 66$
+// EXPECT: ^stdout: ready$
+// EXPECT: ^stdout: usr1 2$
+// EXPECT: ^leakcheck: found unexpected goroutines \(3 leaked in 1 groups\)$
+// EXPECT: ^leakcheck: 3 leaked, 0 misuse; exit status 66$
+// REJECT: statically linked Go program|cannot
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func worker(jobs chan int) {
+	for range jobs {
+	}
+}
+
+func main() {
+	usr1 := make(chan os.Signal, 4)
+	signal.Notify(usr1, syscall.SIGUSR1)
+	jobs := make(chan int)
+	for i := 0; i < 3; i++ {
+		go worker(jobs)
+	}
+	fmt.Println("ready")
+	bufio.NewReader(os.Stdin).ReadString('\n') // released by the driver once both reports are written
+	got := 0
+	for deadline := time.After(2 * time.Second); got < 2; {
+		select {
+		case <-usr1:
+			got++
+		case <-deadline:
+			fmt.Println("usr1", got, "(timed out)")
+			return
+		}
+	}
+	fmt.Println("usr1", got)
+}

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Live reports of a static gc program run traced by leakcheck: `leakcheck dump PID`, then the dump signal sent
+# to leakcheck itself; each report waited for in leakcheck's stderr; then the program is released and ends
+# with its verdict. Prints the program's pid spelled PID.
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$root/tests/e2e/drivers/ptrace_probe.sh"
+lc="$root/scripts/leakcheck"
+if readelf -lW "$BIN" | grep -q INTERP; then echo "elf: dynamic"; else echo "elf: static"; fi
+reports() { grep -c '^leakcheck: live report' "$OUT/stderr" 2>/dev/null; }
+wait_reports() {
+    i=0
+    until [ "$(reports)" = "$1" ] || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
+}
+mkfifo "$OUT/in"
+LEAKCHECK_LIB="$LIB" "$lc" "$BIN" < "$OUT/in" > "$OUT/stdout" 2> "$OUT/stderr" &
+tracer=$!
+exec 3> "$OUT/in"
+i=0
+until grep -q ready "$OUT/stdout" 2>/dev/null || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
+pid=$(pgrep -P "$tracer" | head -1)
+LEAKCHECK_LIB="$LIB" "$lc" dump "$pid" > "$OUT/dump.out" 2>&1
+echo "dump: exit $?"
+sed "s/$pid/PID/g" "$OUT/dump.out"
+wait_reports 1
+kill -USR1 "$tracer"
+wait_reports 2
+echo go >&3
+exec 3>&-
+wait "$tracer"
+echo "program: exit $?"
+sed "s/$pid/PID/g" "$OUT/stderr"
+sed 's/^/stdout: /' "$OUT/stdout"
+exit 0
