@@ -13,7 +13,8 @@
  * The dump signal (dump_signal, SIGUSR1 by default) reaching the program asks for a live report, as under the
  * preload: every thread is stopped where it is, the goroutines are read, the report is written, and each
  * thread goes on as it would have, the signal passed on to the program as sent (the Go runtime ignores it
- * unless the program asked for it with signal.Notify). */
+ * unless the program asked for it with signal.Notify). interval writes the same report, periodic, on a timer of
+ * the tracer's own (a real-time signal the program never sees). */
 #include "attach.h"
 #include "../report/report.h"
 #include "../report/symbolize.h"
@@ -57,6 +58,34 @@ static void forward_signals(void)
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         sigaction(sigs[i], &sa, NULL);
+}
+
+/* interval: a timer of the tracer's, on a real-time signal that only interrupts its wait for the program. */
+static volatile sig_atomic_t tick;
+static void on_tick(int sig)
+{
+    (void)sig;
+    tick = 1;
+}
+
+static void start_interval(void)
+{
+    if (lc_opt.interval <= 0)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_tick;             /* no SA_RESTART: waitpid returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = SIGRTMIN + 1;
+    timer_t timer;
+    long ms = lc_opt.interval;
+    struct itimerspec its = { { ms / 1000, (ms % 1000) * 1000000 }, { ms / 1000, (ms % 1000) * 1000000 } };
+    if (sigaction(SIGRTMIN + 1, &sa, NULL) != 0 || timer_create(CLOCK_MONOTONIC, &ev, &timer) != 0 ||
+        timer_settime(timer, 0, &its, NULL) != 0)
+        at_fail("cannot start the interval's timer (%s): no periodic reports", strerror(errno));
 }
 
 /* The program, stopped until we trace it: exec only once the tracer is in place. */
@@ -198,11 +227,12 @@ static int ndeferred;
 
 struct held { pid_t tid; int st; };
 
-/* Thread w took the dump signal (its signal-delivery stop, status st): every other thread is interrupted and
+/* Thread w took the dump signal (its signal-delivery stop, status st; w 0: the interval's timer, no thread
+ * stopped yet): every other thread is interrupted and
  * waited for (LIVE_STOP_MS at most: a straggler is read without registers), the goroutines are read and the
  * report written, then each goes on from the stop it reported (pass_on: a signal it was about to take is
  * delivered; w's is the dump signal, passed on), but for an exit or an exec, left for the main loop. */
-static void report_live(struct at_go *go, pid_t pid, pid_t w, int st)
+static void report_live(struct at_go *go, pid_t pid, pid_t w, int st, enum lc_reason reason)
 {
     int cap = ntr + MAX_DEFERRED;
     struct held *h = calloc((size_t)cap, sizeof *h);
@@ -213,11 +243,13 @@ static void report_live(struct at_go *go, pid_t pid, pid_t w, int st)
     if (!h || !p.t) {
         free(h);
         free(p.t);
-        pass_on(w, st);
+        if (w)
+            pass_on(w, st);
         return;
     }
     int nh = 0, waiting = 0;
-    h[nh++] = (struct held){ w, st };
+    if (w)
+        h[nh++] = (struct held){ w, st };
     for (int i = 0; i < ntr; i++)
         if (tr[i].tid != w && !tr[i].at_exit && ptrace(PTRACE_INTERRUPT, tr[i].tid, 0, 0) == 0)
             waiting++;
@@ -268,7 +300,7 @@ static void report_live(struct at_go *go, pid_t pid, pid_t w, int st)
         at_fail("%s", err);
     else if (snapshot_take(&s, 1000) == 0) {
         deadlock_augment(&s, 0);         /* a live report: the program runs on */
-        struct lc_report_ctx ctx = { LC_REASON_DUMP, 0, 0, 0 };
+        struct lc_report_ctx ctx = { reason, 0, 0, 0 };
         report_write(&s, &ctx);
         snapshot_free(&s);
     }
@@ -378,12 +410,16 @@ int at_run(char **argv)
 {
     char err[1024] = "";
     forward_signals();
+    if (lc_opt.max_tasks > 0 || lc_opt.deadlock_check_ms > 0)
+        at_fail("max_tasks and deadlock_check_ms need the preload, which a static program cannot load (build it "
+                "with -buildmode=pie): not checked in this run");
     pid_t pid = start(argv, err, sizeof err);
     if (pid < 0) {
         at_fail("%s", err);
         return pid == -2 ? 127 : 2;
     }
     tracee(pid, 1);
+    start_interval();
     struct at_go *go = NULL;
     struct outcome out = { 0, { 0 } };
     int execs = 0, traced = 1;
@@ -395,8 +431,12 @@ int at_run(char **argv)
             memmove(&deferred[0], &deferred[1], (size_t)--ndeferred * sizeof deferred[0]);
         }
         if (w < 0) {
-            if (errno == EINTR)
+            if (errno == EINTR) {
+                if (tick && go && traced && !out.reported)
+                    report_live(go, pid, 0, 0, LC_REASON_PERIODIC);
+                tick = 0;
                 continue;
+            }
             at_fail("lost the program (%s)", strerror(errno));
             return 2;
         }
@@ -432,7 +472,7 @@ int at_run(char **argv)
             continue;
         }
         if (!ev && go && lc_opt.dump_signal > 0 && WSTOPSIG(st) == lc_opt.dump_signal && tracee(w, 0)) {
-            report_live(go, pid, w, st);
+            report_live(go, pid, w, st, LC_REASON_DUMP);
             continue;
         }
         if (ev != PTRACE_EVENT_EXIT) {

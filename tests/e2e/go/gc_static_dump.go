@@ -1,7 +1,8 @@
 // Live reports of a static gc build run by `leakcheck ./app` (traced: no preload enters it): the dump signal
 // reaching the program, from `leakcheck dump PID` or sent to leakcheck itself, has the tracer stop the program,
 // read its goroutines and write a live report; the program goes on, and the signal is still its own (its
-// signal.Notify gets both). At the exit, the verdict (gc_static_dump.sh).
+// signal.Notify gets both). At the exit, the verdict. Then, with interval, periodic reports on leakcheck's own
+// timer, of which the program sees no signal (gc_static_dump.sh).
 // BUILD: gc
 // GCBUILD: CGO_ENABLED=0 -buildmode=exe
 // DRIVER: gc_static_dump.sh
@@ -11,13 +12,16 @@
 // EXPECT: ^leakcheck: live report requested from PID; its tracer \(leakcheck, process [0-9]+\) writes it to its standard error$
 // EXPECT-COUNT: 2 ^leakcheck: live report \(pid PID, [0-9]+ tasks\)$
 // EXPECT-COUNT: 3 ^\[3 goroutines blocked( for [0-9.]+s)? in chan receive on chan 0x[0-9a-f]+ \(unbuffered, never closed\)\]$
-// EXPECT-COUNT: 3 ^    main\.worker +.*gc_static_dump\.go:33$
+// EXPECT-COUNT: 3 ^    main\.worker +.*gc_static_dump\.go:37$
 // EXPECT: ^program: exit 66$
 // EXPECT: ^stdout: ready$
 // EXPECT: ^stdout: usr1 2$
 // EXPECT: ^leakcheck: found unexpected goroutines \(3 leaked in 1 groups\)$
 // EXPECT: ^leakcheck: 3 leaked, 0 misuse; exit status 66$
-// REJECT: statically linked Go program|cannot
+// EXPECT: ^interval: exit 66, periodic reports: 2 or more$
+// EXPECT: ^interval: leakcheck: max_tasks and deadlock_check_ms need the preload, which a static program cannot load \(build it with -buildmode=pie\): not checked in this run$
+// EXPECT: ^interval stdout: usr1 0 \(timed out\)$
+// REJECT: statically linked Go program|cannot read|cannot start
 package main
 
 import (

@@ -30,4 +30,21 @@ wait "$tracer"
 echo "program: exit $?"
 sed "s/$pid/PID/g" "$OUT/stderr"
 sed 's/^/stdout: /' "$OUT/stdout"
+# interval: periodic reports on leakcheck's own timer (the program sees no signal of it: it counts none);
+# max_tasks needs the preload: said once
+rm -f "$OUT/in"
+mkfifo "$OUT/in"
+LEAKCHECK_LIB="$LIB" "$lc" --interval=200 --max_tasks=100 "$BIN" < "$OUT/in" > "$OUT/stdout" 2> "$OUT/stderr" &
+tracer=$!
+exec 3> "$OUT/in"
+i=0
+until [ "$(grep -c '^leakcheck: periodic report' "$OUT/stderr" 2>/dev/null)" -ge 2 ] || [ $i -ge 200 ]; do
+    sleep 0.05; i=$((i + 1))
+done
+echo go >&3
+exec 3>&-
+wait "$tracer"
+echo "interval: exit $?, periodic reports: $([ "$(grep -c '^leakcheck: periodic report' "$OUT/stderr")" -ge 2 ] && echo 2 or more)"
+grep -v '^leakcheck: periodic report' "$OUT/stderr" | grep '^leakcheck: max_tasks' | sed 's/^/interval: /'
+sed 's/^/interval stdout: /' "$OUT/stdout"
 exit 0
