@@ -80,6 +80,9 @@ struct at_go;
 struct at_go *at_go_open(pid_t pid, const char *exe, const char *name, char *err, size_t errlen);
 int at_go_read(struct at_go *g, const struct at_proc *p, pid_t exiting_tid, char *err, size_t errlen);
 void at_go_close(struct at_go *g);
+/* Whether the program has taken signal sig for itself (os/signal's Notify or Ignore: runtime.sig's wanted and
+ * ignored bits, read from the process now): 1 yes, 0 no, -1 unknown (no symbol table, another layout). */
+int at_go_signal_own(struct at_go *g, int sig);
 
 /* gccgo (attach_gccgo.c): libgo.so.21 mapped in the process. Same shape. */
 struct at_gccgo;

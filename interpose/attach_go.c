@@ -95,6 +95,19 @@ int at_go_read(struct at_go *g, const struct at_proc *p, pid_t exiting_tid, char
     return 0;
 }
 
+int at_go_signal_own(struct at_go *g, int sig)
+{
+    /* var sig struct { note; mask, wanted, ignored, recv [3]uint32; ... }: 72 bytes at Go 1.19's _NSIG 65 */
+    if (!g->bin.sig || g->bin.sig_size != 72 || sig <= 0 || sig >= 65)
+        return -1;
+    uint64_t word = (uint64_t)(sig / 32) * 4;
+    uint32_t wanted, ignored;
+    if (gc_read_fresh(&g->mem, g->bin.sig + 8 + 12 + word, &wanted, sizeof wanted) != 0 ||
+        gc_read_fresh(&g->mem, g->bin.sig + 8 + 24 + word, &ignored, sizeof ignored) != 0)
+        return -1;
+    return ((wanted | ignored) >> (sig % 32)) & 1;
+}
+
 void at_go_close(struct at_go *g)
 {
     if (!g)

@@ -12,8 +12,9 @@
  *
  * The dump signal (dump_signal, SIGUSR1 by default) reaching the program asks for a live report, as under the
  * preload: every thread is stopped where it is, the goroutines are read, the report is written, and each
- * thread goes on as it would have, the signal passed on to the program as sent (the Go runtime ignores it
- * unless the program asked for it with signal.Notify). interval writes the same report, periodic, on a timer of
+ * thread goes on as it would have, the signal passed on to the program as sent (the Go runtime ignores it).
+ * A program that took the signal for itself (signal.Notify or Ignore, while it does) just gets it, with no
+ * report, as under the preload. interval writes the same report, periodic, on a timer of
  * the tracer's own (a real-time signal the program never sees). */
 #include "attach.h"
 #include "../report/report.h"
@@ -471,7 +472,8 @@ int at_run(char **argv)
             ptrace(PTRACE_CONT, w, 0, 0);
             continue;
         }
-        if (!ev && go && lc_opt.dump_signal > 0 && WSTOPSIG(st) == lc_opt.dump_signal && tracee(w, 0)) {
+        if (!ev && go && lc_opt.dump_signal > 0 && WSTOPSIG(st) == lc_opt.dump_signal && tracee(w, 0) &&
+            at_go_signal_own(go, WSTOPSIG(st)) != 1) {
             report_live(go, pid, w, st, LC_REASON_DUMP);
             continue;
         }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Live reports of a static gc program run traced by leakcheck: `leakcheck dump PID`, then the dump signal sent
-# to leakcheck itself; each report waited for in leakcheck's stderr; then the program is released and ends
-# with its verdict. Prints the program's pid spelled PID.
+# to leakcheck itself, each report waited for in leakcheck's stderr; then the program takes SIGUSR1 for itself
+# and gets a third one, with no report; released, it ends with its verdict. Prints the program's pid spelled
+# PID.
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$root/tests/e2e/drivers/ptrace_probe.sh"
 lc="$root/scripts/leakcheck"
@@ -24,6 +25,11 @@ sed "s/$pid/PID/g" "$OUT/dump.out"
 wait_reports 1
 kill -USR1 "$tracer"
 wait_reports 2
+echo next >&3
+i=0
+until grep -q notify "$OUT/stdout" 2>/dev/null || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
+kill -USR1 "$tracer"            # the program's now: no report
+sleep 0.3
 echo go >&3
 exec 3>&-
 wait "$tracer"
@@ -41,6 +47,7 @@ i=0
 until [ "$(grep -c '^leakcheck: periodic report' "$OUT/stderr" 2>/dev/null)" -ge 2 ] || [ $i -ge 200 ]; do
     sleep 0.05; i=$((i + 1))
 done
+echo next >&3
 echo go >&3
 exec 3>&-
 wait "$tracer"
