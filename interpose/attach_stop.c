@@ -210,8 +210,17 @@ void at_eperm_reason(pid_t pid, char *out, size_t len)
     char path[64];
     snprintf(path, sizeof path, "/proc/%d", (int)pid);
     if (read_status_field(pid, "TracerPid:", &tracer) == 0 && tracer > 0) {
-        snprintf(out, len, "process %d is already traced by process %ld (a debugger?); only one tracer at a time",
-                 (int)pid, tracer);
+        char exe[64], target[4096];
+        snprintf(exe, sizeof exe, "/proc/%ld/exe", tracer);
+        ssize_t n = readlink(exe, target, sizeof target - 1);
+        target[n > 0 ? n : 0] = 0;
+        const char *base = strrchr(target, '/');
+        if (base && strcmp(base + 1, "leakcheck-attach") == 0)
+            snprintf(out, len, "process %d runs traced by leakcheck (process %ld), which reads it itself: "
+                     "'leakcheck dump %d' asks it for a live report", (int)pid, tracer, (int)pid);
+        else
+            snprintf(out, len, "process %d is already traced by process %ld (a debugger?); only one tracer at a "
+                     "time", (int)pid, tracer);
         return;
     }
     if (stat(path, &st) == 0)

@@ -2,7 +2,8 @@
 // reaching the program, from `leakcheck dump PID` or sent to leakcheck itself, has the tracer stop the program,
 // read its goroutines and write a live report; the program goes on (the Go runtime ignores the signal). Once
 // the program takes SIGUSR1 for itself (signal.Notify), it gets the signal and there is no report, as under the
-// preload. At the exit, the verdict. Then, with interval, periodic reports on leakcheck's own timer, of which
+// preload. leakcheck attach, which cannot trace it too, says where its reports come from. At the exit, the
+// verdict. Then, with interval, periodic reports on leakcheck's own timer, of which
 // the program sees no signal (gc_static_dump.sh).
 // BUILD: gc
 // GCBUILD: CGO_ENABLED=0 -buildmode=exe
@@ -11,9 +12,11 @@
 // EXPECT: ^elf: static$
 // EXPECT: ^dump: exit 0$
 // EXPECT: ^leakcheck: live report requested from PID; its tracer \(leakcheck, process [0-9]+\) writes it to its standard error$
+// EXPECT: ^attach: exit 2$
+// EXPECT: ^leakcheck: attach: cannot trace process PID: process PID runs traced by leakcheck \(process [0-9]+\), which reads it itself: 'leakcheck dump PID' asks it for a live report$
 // EXPECT-COUNT: 2 ^leakcheck: live report \(pid PID, [0-9]+ tasks\)$
 // EXPECT-COUNT: 3 ^\[3 goroutines blocked( for [0-9.]+s)? in chan receive on chan 0x[0-9a-f]+ \(unbuffered, never closed\)\]$
-// EXPECT-COUNT: 3 ^    main\.worker +.*gc_static_dump\.go:39$
+// EXPECT-COUNT: 3 ^    main\.worker +.*gc_static_dump\.go:42$
 // EXPECT: ^program: exit 66$
 // EXPECT: ^stdout: ready$
 // EXPECT: ^stdout: notify$

@@ -23,6 +23,9 @@ LEAKCHECK_LIB="$LIB" "$lc" dump "$pid" > "$OUT/dump.out" 2>&1
 echo "dump: exit $?"
 sed "s/$pid/PID/g" "$OUT/dump.out"
 wait_reports 1
+LEAKCHECK_LIB="$LIB" "$lc" attach "$pid" > "$OUT/attach.out" 2>&1
+echo "attach: exit $?"
+sed "s/\b$pid\b/PID/g" "$OUT/attach.out"
 kill -USR1 "$tracer"
 wait_reports 2
 echo next >&3
