@@ -81,6 +81,7 @@ int at_go_read(struct at_go *g, const struct at_proc *p, pid_t exiting_tid, char
     struct find_g ex = { exiting_tid, 0 };
     if (exiting_tid)
         gc_threads(&g->reader, thread_g, &ex);   /* the goroutine that called exit, on that thread */
+    g->tasks.prev_walk_ns = g->tasks.last_walk_ns;      /* 0 before the first reading */
     g->tasks.last_walk_ns = g->tasks.last_file_ns = lc_now_ns();
     g->mem.steady = 1;                    /* stopped: nothing changes under the walk */
     int n = gc_tasks_sync(&g->tasks, ex.g, GC_SYNC_FILE);

@@ -211,6 +211,9 @@ static void sync_one(const struct gc_goroutine *o, void *arg)
                 t->since_ns = one_walk_since(o, c->now);
                 task_set_flag(t, LC_TF_AGE_UNKNOWN, t->since_ns == 0);
             }
+        } else if (gt->one_walk && (t->flags & LC_TF_AGE_UNKNOWN) && gt->prev_walk_ns) {
+            t->since_ns = gt->prev_walk_ns;   /* the walk before saw it in this same wait */
+            task_set_flag(t, LC_TF_AGE_UNKNOWN, 0);
         } else if (o->chan_nil && !(t->flags & LC_TF_NILCHAN) && gc_nil_wait_confirmed(gt->reader, o)) {
             /* a nil channel blocks forever: said once it is seen twice in the same wait and then again, read
              * afresh (a select caught between enqueueing on its channels and parking, or just woken, must not

@@ -17,6 +17,9 @@ struct gc_tasks {
     unsigned count_filed;         /* waiting goroutines the GC_SYNC_COUNT walks filed since then */
     int one_walk;                 /* a single walk (attach): "blocked since" is Go's own g.waitsince, when the
                                    * collector has set it, else unknown; "running since" is unknown */
+    uint64_t prev_walk_ns;        /* one_walk: when the walk before this one read the process (a traced run's
+                                   * live reports), 0 none: a goroutine it saw in the same wait, of unknown age
+                                   * then, has waited at least since */
 };
 
 /* What a walk does with a goroutine that has no record yet. Goroutines that have one are brought up to date,

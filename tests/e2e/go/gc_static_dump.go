@@ -3,7 +3,8 @@
 // read its goroutines and write a live report; the program goes on (the Go runtime ignores the signal). Once
 // the program takes SIGUSR1 for itself (signal.Notify), it gets the signal and there is no report, as under the
 // preload. leakcheck attach, which cannot trace it too, says where its reports come from. At the exit, the
-// verdict. Then, with interval, periodic reports on leakcheck's own timer, of which
+// verdict. A report after the first knows the workers waited at least since the one before (Go's own
+// waitsince is not set before a collection). Then, with interval, periodic reports on leakcheck's own timer, of which
 // the program sees no signal (gc_static_dump.sh).
 // BUILD: gc
 // GCBUILD: CGO_ENABLED=0 -buildmode=exe
@@ -16,7 +17,8 @@
 // EXPECT: ^leakcheck: attach: cannot trace process PID: process PID runs traced by leakcheck \(process [0-9]+\), which reads it itself: 'leakcheck dump PID' asks it for a live report$
 // EXPECT-COUNT: 2 ^leakcheck: live report \(pid PID, [0-9]+ tasks\)$
 // EXPECT-COUNT: 3 ^\[3 goroutines blocked( for [0-9.]+s)? in chan receive on chan 0x[0-9a-f]+ \(unbuffered, never closed\)\]$
-// EXPECT-COUNT: 3 ^    main\.worker +.*gc_static_dump\.go:42$
+// EXPECT-COUNT: 2 ^\[3 goroutines blocked for [0-9.]+s in chan receive on chan 0x[0-9a-f]+ \(unbuffered, never closed\)\]$
+// EXPECT-COUNT: 3 ^    main\.worker +.*gc_static_dump\.go:44$
 // EXPECT: ^program: exit 66$
 // EXPECT: ^stdout: ready$
 // EXPECT: ^stdout: notify$
