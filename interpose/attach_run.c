@@ -14,8 +14,8 @@
  * preload: every thread is stopped where it is, the goroutines are read, the report is written, and each
  * thread goes on as it would have, the signal passed on to the program as sent (the Go runtime ignores it).
  * A program that took the signal for itself (signal.Notify or Ignore, while it does) just gets it, with no
- * report, as under the preload. interval writes the same report, periodic, on a timer of
- * the tracer's own (a real-time signal the program never sees). */
+ * report, as under the preload. interval writes the same report, periodic, on a timer of the tracer's own (a
+ * real-time signal the program never sees). */
 #include "attach.h"
 #include "../report/report.h"
 #include "../report/symbolize.h"
@@ -217,16 +217,30 @@ static void pass_on(pid_t tid, int st)
     }
 }
 
-/* Events that arrived while a live report held the threads and that the main loop handles (an exit, an exec). */
-#define MAX_DEFERRED 64
-static struct { pid_t tid; int st; } deferred[MAX_DEFERRED];
-static int ndeferred;
+/* Events that arrived while a live report held the threads and that the main loop handles (an exit, an exec, a
+ * new thread's first stop), in order. Each is a thread left stopped until handled: none may be lost. */
+struct event { pid_t tid; int st; };
+static struct event *deferred;
+static int ndeferred, capdeferred;
+
+static void defer_event(pid_t tid, int st)
+{
+    if (ndeferred == capdeferred) {
+        int cap = capdeferred ? capdeferred * 2 : 16;
+        struct event *n = realloc(deferred, (size_t)cap * sizeof *n);
+        if (!n) {
+            pass_on(tid, st);             /* no room to keep it: handled now, as the main loop would */
+            return;
+        }
+        deferred = n;
+        capdeferred = cap;
+    }
+    deferred[ndeferred++] = (struct event){ tid, st };
+}
 
 /* ---- live reports --------------------------------------------------------------------------------------------- */
 
 #define LIVE_STOP_MS 1000         /* how long the other threads get to stop for a live report */
-
-struct held { pid_t tid; int st; };
 
 /* Thread w took the dump signal (its signal-delivery stop, status st; w 0: the interval's timer, no thread
  * stopped yet): every other thread is interrupted and
@@ -235,8 +249,8 @@ struct held { pid_t tid; int st; };
  * delivered; w's is the dump signal, passed on), but for an exit or an exec, left for the main loop. */
 static void report_live(struct at_go *go, pid_t pid, pid_t w, int st, enum lc_reason reason)
 {
-    int cap = ntr + MAX_DEFERRED;
-    struct held *h = calloc((size_t)cap, sizeof *h);
+    int cap = ntr + 1;
+    struct event *h = calloc((size_t)cap, sizeof *h);
     struct at_proc p;
     memset(&p, 0, sizeof p);
     p.pid = pid;
@@ -250,7 +264,7 @@ static void report_live(struct at_go *go, pid_t pid, pid_t w, int st, enum lc_re
     }
     int nh = 0, waiting = 0;
     if (w)
-        h[nh++] = (struct held){ w, st };
+        h[nh++] = (struct event){ w, st };
     for (int i = 0; i < ntr; i++)
         if (tr[i].tid != w && !tr[i].at_exit && ptrace(PTRACE_INTERRUPT, tr[i].tid, 0, 0) == 0)
             waiting++;
@@ -262,10 +276,10 @@ static void report_live(struct at_go *go, pid_t pid, pid_t w, int st, enum lc_re
         if (w2 > 0) {
             int ev = s2 >> 16;
             if (tracee(w2, 0) && WIFSTOPPED(s2) && ev != PTRACE_EVENT_EXIT && ev != PTRACE_EVENT_EXEC) {
-                h[nh++] = (struct held){ w2, s2 };
+                h[nh++] = (struct event){ w2, s2 };
                 waiting--;
-            } else if (ndeferred < MAX_DEFERRED) {
-                deferred[ndeferred].tid = w2, deferred[ndeferred++].st = s2;   /* the main loop's */
+            } else {
+                defer_event(w2, s2);             /* the main loop's */
                 waiting -= tracee(w2, 0) != NULL;
             }
             continue;
