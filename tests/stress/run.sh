@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `make stress`: threads (and, with gccgo, goroutines) churn while SIGUSR1 live dumps fire from this shell,
-# reports going to files (log_path). Each run must: not crash, not hang (watchdog; stacks are printed), pass
-# the program's own checks, keep every dump complete, and end with a verdict counting exactly the 7 tasks
-# the program leaves blocked on purpose. About 30 s in all.
+# `make stress`: threads (and goroutines: gccgo, gc, and a static gc build traced by leakcheck) churn while
+# SIGUSR1 live dumps fire from this shell, reports going to files (log_path). Each run must: not crash, not
+# hang (watchdog; stacks are printed), pass the program's own checks, keep every dump complete, and end with a
+# verdict counting exactly the 7 tasks the program leaves blocked on purpose. About 40 s in all.
 # Env: STRESS_SECONDS (churn time per program, default 6), STRESS_ONLY (c or go: that one only),
 # LEAKCHECK_LIB (library to test).
 set -u
@@ -136,6 +136,35 @@ if gc_build gc churn.go "$WORK/churn_gc"; then
         '^verdict: \[2 goroutines blocked for [0-9.]+s( \(newest [0-9.]+s\))? in chan send on chan 0x' \
         '^verdict: \[1 goroutine blocked for [0-9.]+s in sync\.Mutex\.Lock on mutex 0x' \
         '^verdict: \[1 goroutine blocked for [0-9.]+s in select' \
+        '^verdict: leakcheck: 7 leaked, 0 misuse; exit status 66$' '^stderr: empty$'
+fi
+
+# ---- Go: a static gc build, run traced by leakcheck (its live reports made from outside) -------------------
+out=$WORK/gcstatic
+mkdir -p "$out"
+if [ "$ONLY" = c ] || [ "$ONLY" = go ]; then
+    echo "SKIP gc static: STRESS_ONLY=$ONLY"
+elif ! command -v "$GO" > /dev/null 2>&1; then
+    echo "SKIP gc static: $GO not installed"
+elif ! (cd "$HERE" && CGO_ENABLED=0 "$GO" build -o "$WORK/churn_static" churn.go) 2> "$out/build.log"; then
+    echo "FAIL gc static: build failed"; cat "$out/build.log"; failed=1
+else
+    echo "stress gc static: ${SECS}s of churn, traced by leakcheck, SIGUSR1 to it every 20 ms (at most $DUMPS)"
+    export LEAKCHECK_OPTIONS="grace_ms=100:log_path=$out/lc"
+    # (env, a launcher, takes the preload away: leakcheck itself runs without it, and traces the program)
+    run_under_dumps "$out" "$DUMPS" 0.02 $((SECS + 30)) env -u LD_PRELOAD "$ROOT/scripts/leakcheck" \
+        "$WORK/churn_static" $((SECS * 1000)) 500
+    pid=$(sed -n 's/^pid //p' "$out/stdout")
+    digest "$out" "$out/lc.$pid" > "$out/digest"
+    check "gc static" "$out/digest" \
+        '^exit status 66$' '^stdout: churn: ok,' '^stdout: settled 7$' \
+        '^live reports: [1-9][0-9]+$' \
+        '^last live report: leakcheck: live report \(pid [0-9]+, 8 tasks\)$' \
+        '^verdict: leakcheck: found unexpected goroutines \(7 leaked in 4 groups\)$' \
+        '^verdict: \[3 goroutines blocked( for [0-9.]+s)? in chan receive on chan 0x' \
+        '^verdict: \[2 goroutines blocked( for [0-9.]+s)? in chan send on chan 0x' \
+        '^verdict: \[1 goroutine blocked( for [0-9.]+s)? in sync\.Mutex\.Lock on mutex 0x' \
+        '^verdict: \[1 goroutine blocked( for [0-9.]+s)? in select' \
         '^verdict: leakcheck: 7 leaked, 0 misuse; exit status 66$' '^stderr: empty$'
 fi
 
