@@ -1,5 +1,5 @@
 # leakcheck — see README.md. `make demo` and `make check` do all set-up on a fresh Debian 12 machine.
-.PHONY: all lib attach demo check unit unit-asan e2e corpus bench stress fuzz install clean setup
+.PHONY: all lib attach demo check unit unit-asan e2e corpus bench stress fuzz install clean setup smalltab
 # Keep every object, including the ASan ones make would treat as intermediate.
 .SECONDARY:
 .SECONDEXPANSION:
@@ -46,6 +46,19 @@ $(SUPP): report/libleakcheck.supp
 	cp $< $@
 $(LIB): $(CORE_OBJ) $(SHIM_OBJ)
 	$(CC) -shared -fuse-ld=gold -o $@ $^ $(PKG_LIBS) -ldl -pthread
+
+# The library again with a gc channel table of 64 records (GC_CHANS_LOG2=6, interpose/gc_records.h), for the
+# stress round in which the recorders' slots change hands all the time (tests/stress/run.sh).
+SMALL     := $(BUILD)/smalltab
+SMALL_LIB := $(SMALL)/libleakcheck.so
+$(SMALL)/interpose/gccgo.o $(SMALL)/interpose/gccgo_%.o: EXTRA_CFLAGS := -fsplit-stack
+$(SMALL)/interpose/gc_hooks.o $(SMALL)/interpose/gc_recorders.o: EXTRA_CFLAGS := -fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns
+$(SMALL)/%.o: %.c $(HEADERS) | $(BUILD)/.setup
+	@mkdir -p $(dir $@)
+	$(CC) $(LIB_CFLAGS) $(EXTRA_CFLAGS) -DGC_CHANS_LOG2=6 -c $< -o $@
+$(SMALL_LIB): $(patsubst $(BUILD)/%,$(SMALL)/%,$(CORE_OBJ) $(SHIM_OBJ))
+	$(CC) -shared -fuse-ld=gold -o $@ $^ $(PKG_LIBS) -ldl -pthread
+smalltab: $(SMALL_LIB)
 
 # The attach tool: runtime/ and report/, the gc family's readers, and libunwind's remote unwinder.
 ATTACH   := $(BUILD)/leakcheck-attach
@@ -114,7 +127,7 @@ corpus: lib
 	@tests/corpus/run.sh
 
 # check also runs a short stress round (2 s per runtime); `make stress` is the long one.
-check: setup lib attach unit unit-asan e2e corpus
+check: setup lib attach smalltab unit unit-asan e2e corpus
 	@STRESS_SECONDS=2 tests/stress/run.sh
 	@tests/check_gc_hooks.sh $(BUILD)/interpose/gc_hooks.o $(BUILD)/interpose/gc_recorders.o
 	@tests/check_docs.sh
@@ -128,7 +141,7 @@ bench: setup lib attach
 	@scripts/setup fuzz
 	@BENCH_PEERS=$${BENCH_PEERS:-1} bench/run.sh
 
-stress: setup lib
+stress: setup lib smalltab
 	@tests/stress/run.sh
 
 # libFuzzer targets for the option and suppression parsers (FUZZ_SECONDS per target, default 20).

@@ -321,9 +321,11 @@ static void closechan_in(struct gc_hook *h, uint64_t *regs)
         return;
     }
     struct gc_chanrec *e = chan_slot(c, 1);
-    uint32_t was = e ? __atomic_exchange_n(&e->closed, 1, __ATOMIC_ACQ_REL) : 0;
-    if (was || load32(c + (uint64_t)gc_ctl.off_hchan_closed) != 0) {
-        site_count(GE_DOUBLE_CLOSE, c, regs, was ? e : 0);   /* a record made just now knows nothing */
+    /* closed before by this channel: its tag; another's (a close of the slot's last channel that raced with
+     * its reuse for this one) is no double close of this one */
+    uint32_t tag = gc_chan_tag(c), was = e ? __atomic_exchange_n(&e->closed, tag, __ATOMIC_ACQ_REL) : 0;
+    if (was == tag || load32(c + (uint64_t)gc_ctl.off_hchan_closed) != 0) {
+        site_count(GE_DOUBLE_CLOSE, c, regs, was == tag ? e : 0);   /* a record made just now knows nothing */
         return;
     }
     if (e) {

@@ -33,7 +33,10 @@ struct gc_spawn {
     uint32_t pad;
 };
 
-#define GC_CHANS (1u << 15)               /* open addressing by address, GC_CHAN_PROBES probes in one line */
+#ifndef GC_CHANS_LOG2
+#define GC_CHANS_LOG2 15                  /* (a test build makes it small: slots change hands all the time) */
+#endif
+#define GC_CHANS (1u << GC_CHANS_LOG2)    /* open addressing by address, GC_CHAN_PROBES probes in one line */
 #define GC_CHAN_PROBES 8
 /* The first slot of channel c's group (neighbouring channels, neighbouring groups: see lc_chan_group). */
 static inline unsigned gc_chan_group(uint64_t c)
@@ -41,10 +44,19 @@ static inline unsigned gc_chan_group(uint64_t c)
     return lc_chan_group(c, GC_CHANS, GC_CHAN_PROBES);
 }
 
+/* A channel's mark in its record's closed word: its address's low bits, odd (never 0). Channels of one group
+ * are neighbours, so two of them never share it. */
+static inline uint32_t gc_chan_tag(uint64_t c)
+{
+    return (uint32_t)c | 1;
+}
+
 struct gc_chanrec {
     volatile uint64_t key;                /* the hchan this record is of (as chan_key[] said when written) */
     volatile uint32_t seq;                /* odd while being written */
-    uint32_t closed;                      /* closed_at is set */
+    uint32_t closed;                      /* the tag (gc_chan_tag) of the channel closed since the record was
+                                           * made, 0 none: a close racing with the slot's reuse for another
+                                           * channel leaves a tag that is not the new one's */
     uint64_t made_by, closed_by;          /* goids */
     gc_sid made_at, closed_at;
 };
