@@ -335,11 +335,14 @@ void go_mutex_sleeps(const void *m, int asleep)
 
 /* Before the real Unlock: the goroutine's innermost held lock is m (the pop), else the careful path (another
  * goroutine may unlock a Go mutex: the holder's entry is then marked released). Both while m is held.
- * innermost_pop is the first: whether ls (NULL: none) had m innermost, now popped. */
-static inline int innermost_pop(struct lc_lockset *ls, const void *m)
+ * innermost_pop is the first: whether ls (NULL: none) had m innermost, its entry's bits under mask equal to
+ * want (not released; for Unlock's common case also of its mode), now popped. */
+#define POP_HELD LC_HELD_RELEASED, 0      /* mask, want: any entry still held */
+static inline __attribute__((always_inline)) int innermost_pop(struct lc_lockset *ls, const void *m,
+                                                              uint64_t mask, uint64_t want)
 {
     uint32_t n = ls ? ls->n : 0;
-    if (!(n - 1 < LC_HELD_MAX && ls->held[n - 1].lock == m && !(ls->held[n - 1].pcmode & LC_HELD_RELEASED)))
+    if (!(n - 1 < LC_HELD_MAX && ls->held[n - 1].lock == m && (ls->held[n - 1].pcmode & mask) == want))
         return 0;
     __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);         /* lockset_pop's inline part */
     return 1;
@@ -348,7 +351,7 @@ static inline int innermost_pop(struct lc_lockset *ls, const void *m)
 static inline void unlock_pop(const void *m)
 {
     struct lc_lockset *ls = gl_get(0);
-    if (!__builtin_expect(innermost_pop(ls, m), 1))
+    if (!__builtin_expect(innermost_pop(ls, m, POP_HELD), 1))
         unlock_slow(ls, m);
 }
 
@@ -422,13 +425,8 @@ static inline uintptr_t slow_site(uintptr_t ra, const uintptr_t *slot)
     }                                                                                                        \
     __attribute__((no_split_stack)) GO_WRAPPER_ALIAS_DEF(void, name, sym, (void *m))                         \
     {                                                                                                        \
-        struct lc_lockset *ls;                                                                               \
-        uint32_t n;                                                                                          \
-        if ((ls = gl_last_answer()) != NULL && (n = ls->n) - 1 < LC_HELD_MAX &&                              \
-            ls->held[n - 1].lock == m &&                                                                     \
-            (ls->held[n - 1].pcmode & (program ? LC_HELD_RELEASED | 3ull << 56 : LC_HELD_RELEASED)) ==       \
-                (program ? (uint64_t)(mode) << 56 : 0)) {                                                    \
-            __atomic_store_n(&ls->n, n - 1, __ATOMIC_RELEASE);                                               \
+        if (innermost_pop(gl_last_answer(), m, (program) ? LC_HELD_RELEASED | 3ull << 56 : LC_HELD_RELEASED,  \
+                          (program) ? (uint64_t)(mode) << 56 : 0)) {                                         \
             real_##name(m);                                                                                  \
             return;                                                                                          \
         }                                                                                                    \
