@@ -20,6 +20,7 @@
 #include "../report/report.h"
 #include "../report/symbolize.h"
 #include "../runtime/deadlock.h"
+#include "../runtime/lock.h"
 #include "../runtime/options.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -268,8 +269,7 @@ static void report_live(struct at_go *go, pid_t pid, pid_t w, int st, enum lc_re
     for (int i = 0; i < ntr; i++)
         if (tr[i].tid != w && !tr[i].at_exit && ptrace(PTRACE_INTERRUPT, tr[i].tid, 0, 0) == 0)
             waiting++;
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint64_t t0 = lc_now_ns();
     while (waiting > 0 && nh < cap) {
         int s2;
         pid_t w2 = waitpid(-1, &s2, __WALL | WNOHANG);
@@ -284,8 +284,7 @@ static void report_live(struct at_go *go, pid_t pid, pid_t w, int st, enum lc_re
             }
             continue;
         }
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((uint64_t)(now.tv_sec - t0.tv_sec) * 1000 + (uint64_t)(now.tv_nsec - t0.tv_nsec) / 1000000 >= LIVE_STOP_MS)
+        if (lc_now_ns() - t0 >= LIVE_STOP_MS * 1000000ull)
             break;
         struct timespec ts = { 0, 100000 };
         nanosleep(&ts, NULL);
@@ -332,8 +331,7 @@ struct outcome { int reported; struct lc_verdict v; };
 /* Every other thread to its exit stop (they are being killed), each with its registers. */
 static void gather(uint64_t deadline_ms)
 {
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint64_t t0 = lc_now_ns();
     for (;;) {
         int waiting = 0;
         for (int i = 0; i < ntr; i++)
@@ -355,9 +353,7 @@ static void gather(uint64_t deadline_ms)
             }
             continue;
         }
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((uint64_t)(now.tv_sec - t0.tv_sec) * 1000 + (uint64_t)(now.tv_nsec - t0.tv_nsec) / 1000000 >= deadline_ms)
+        if (lc_now_ns() - t0 >= deadline_ms * 1000000u)
             return;
         struct timespec ts = { 0, 100000 };
         nanosleep(&ts, NULL);

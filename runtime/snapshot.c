@@ -318,12 +318,7 @@ static void syscall_view(struct lc_task *t)
     struct lc_task now;
     if (task_wait_now(t->key, t->id, &now)) {
         /* it entered a wrapper's wait after it was copied: that wait, as the record has it now */
-        t->state = LC_BLOCKED;
-        t->what = now.what;
-        t->obj = now.obj;
-        t->obj_kind = now.obj_kind;
-        t->site = now.site;
-        t->since_ns = now.since_ns;
+        task_block_at(t, now.what, (enum lc_obj_kind)now.obj_kind, now.obj, now.site, now.since_ns);
         return;
     }
     t->state = LC_BLOCKED;
