@@ -9,6 +9,8 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 CC      ?= gcc
 LIB     := $(BUILD)/libleakcheck.so
+# a test build of the library (smalltab, below)
+SMALL   := $(BUILD)/smalltab
 PKGS    := libunwind libdw libelf zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -30,9 +32,11 @@ all: lib attach
 # Go code runs on small split-stack segments: the gccgo wrappers are built with -fsplit-stack so that every
 # call from them into ordinary C (libunwind, the runtime tables) first switches to a large stack segment.
 # gold is the linker that rewrites those calls.
-$(BUILD)/interpose/gccgo.o $(BUILD)/interpose/gccgo_%.o: EXTRA_CFLAGS := -fsplit-stack
+$(BUILD)/interpose/gccgo.o $(BUILD)/interpose/gccgo_%.o \
+$(SMALL)/interpose/gccgo.o $(SMALL)/interpose/gccgo_%.o: EXTRA_CFLAGS := -fsplit-stack
 # Code that runs on the gc Go runtime's own threads: no stack protector (its canary lives in glibc's TLS).
-$(BUILD)/interpose/gc_hooks.o $(BUILD)/interpose/gc_recorders.o: EXTRA_CFLAGS := -fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns
+$(BUILD)/interpose/gc_hooks.o $(BUILD)/interpose/gc_recorders.o \
+$(SMALL)/interpose/gc_hooks.o $(SMALL)/interpose/gc_recorders.o: EXTRA_CFLAGS := -fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns
 
 $(BUILD)/%.o: %.c $(HEADERS) | $(BUILD)/.setup
 	@mkdir -p $(dir $@)
@@ -49,10 +53,7 @@ $(LIB): $(CORE_OBJ) $(SHIM_OBJ)
 
 # The library again with a gc channel table of 64 records (GC_CHANS_LOG2=6, interpose/gc_records.h), for the
 # stress round in which the recorders' slots change hands all the time (tests/stress/run.sh).
-SMALL     := $(BUILD)/smalltab
 SMALL_LIB := $(SMALL)/libleakcheck.so
-$(SMALL)/interpose/gccgo.o $(SMALL)/interpose/gccgo_%.o: EXTRA_CFLAGS := -fsplit-stack
-$(SMALL)/interpose/gc_hooks.o $(SMALL)/interpose/gc_recorders.o: EXTRA_CFLAGS := -fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns
 $(SMALL)/%.o: %.c $(HEADERS) | $(BUILD)/.setup
 	@mkdir -p $(dir $@)
 	$(CC) $(LIB_CFLAGS) $(EXTRA_CFLAGS) -DGC_CHANS_LOG2=6 -c $< -o $@
